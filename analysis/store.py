@@ -1,0 +1,424 @@
+"""The project database: every table in one place, plus explicit, versioned migrations.
+
+A project is one database. By default that is a SQLite file (WAL journal, foreign keys on) that
+an evaluator keeps next to the transcripts; any SQLAlchemy URL works, and PostgreSQL is the
+choice for a team sharing one database. The store knows nothing of file formats, spaCy or
+Streamlit: readers produce ``ParsedTranscript`` objects and ``analysis.corpus`` turns them into
+rows here.
+
+Schema changes go through ``MIGRATIONS``: each entry upgrades a database from version ``n - 1``
+to ``n`` inside one transaction, so a project file made by an older release opens without losing
+data. (We keep migrations as plain functions rather than Alembic scripts because a project is a
+single self-contained file that upgrades itself on open, with no migration environment around.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC so that coders in one shared database agree on order."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Key/value facts about the database itself (schema version, project settings)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class Transcript(Base):
+    """One interview as imported from one source file.
+
+    ``text`` is the normalised full text; every turn and segment offset points into it.
+    College metadata that the app filters on has its own columns; anything else goes to ``extra``.
+    """
+
+    __tablename__ = "transcript"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    source_name: Mapped[str] = mapped_column(String(300), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    institution: Mapped[str] = mapped_column(String(300), index=True)
+    date: Mapped[str | None] = mapped_column(String(10))
+    interviewer: Mapped[str | None] = mapped_column(String(300))
+    sector: Mapped[str | None] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(300))
+    respondents: Mapped[list] = mapped_column(JSON, default=list)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Turn.index"
+    )
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.start"
+    )
+
+
+class Turn(Base):
+    """One speaker's uninterrupted speech; offsets point at the speech, not the label."""
+
+    __tablename__ = "turn"
+    __table_args__ = (UniqueConstraint("transcript_id", "index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    media_start: Mapped[float | None] = mapped_column(Float)
+    media_end: Mapped[float | None] = mapped_column(Float)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="turns")
+
+
+class SpeakerRole(Base):
+    """An evaluator's correction of a speaker's role; it survives re-segmentation and re-import."""
+
+    __tablename__ = "speaker_role"
+    __table_args__ = (UniqueConstraint("transcript_id", "speaker"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    speaker: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Segment(Base):
+    """A quotable unit of respondent speech. ``text == transcript.text[start:end]`` always.
+
+    ``question_turn_id`` links the interviewer turn the segment answers. ``lemmas`` holds the
+    content-word lemmas (space-joined) so coders, topic models and search need not re-run spaCy.
+    """
+
+    __tablename__ = "segment"
+    __table_args__ = (Index("ix_segment_transcript_start", "transcript_id", "start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turn.id", ondelete="CASCADE"), index=True)
+    question_turn_id: Mapped[int | None] = mapped_column(
+        ForeignKey("turn.id", ondelete="SET NULL")
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    lemmas: Mapped[str] = mapped_column(Text, default="")
+    codable: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(10), default="auto")  # "auto" or "span" (hand-cut)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="segments")
+    turn: Mapped[Turn] = relationship(foreign_keys=[turn_id])
+    question_turn: Mapped[Turn | None] = relationship(foreign_keys=[question_turn_id])
+
+
+class Code(Base):
+    """The project's own copy of a codebook entry (the shipped YAML is only the starting point)."""
+
+    __tablename__ = "code"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    parent_key: Mapped[str | None] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(300))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    when_to_use: Mapped[str] = mapped_column(Text, default="")
+    when_not_to_use: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    examples: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    phrases: Mapped[list] = mapped_column(JSON, default=list)
+    colour: Mapped[str] = mapped_column(String(7), default="#888888")
+    threshold: Mapped[float | None] = mapped_column(Float)
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    guid: Mapped[str] = mapped_column(String(36), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Coding(Base):
+    """One decision about (segment, code) by one coder. Rows are never updated in place.
+
+    A new decision (accept, reject, remove, re-code) is a new row that points at the row it
+    replaces through ``replaces_id``; the current state of (segment, code, coder) is its newest
+    row. Suggestions have ``coder == "auto"`` and ``status == "suggested"``.
+    """
+
+    __tablename__ = "coding"
+    __table_args__ = (Index("ix_coding_segment_code_coder", "segment_id", "code_key", "coder"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True
+    )
+    code_key: Mapped[str] = mapped_column(
+        ForeignKey("code.key", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    coder: Mapped[str] = mapped_column(String(100))
+    origin: Mapped[str] = mapped_column(String(20))  # manual, rule, similarity, learned, imported
+    status: Mapped[str] = mapped_column(String(20))  # suggested, accepted, rejected, removed
+    confidence: Mapped[float | None] = mapped_column(Float)
+    rationale: Mapped[dict] = mapped_column(JSON, default=dict)
+    memo: Mapped[str | None] = mapped_column(Text)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("coding.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Memo(Base):
+    """A note attached to a transcript, a segment or a code (at least one of them)."""
+
+    __tablename__ = "memo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True
+    )
+    code_key: Mapped[str | None] = mapped_column(
+        ForeignKey("code.key", ondelete="CASCADE", onupdate="CASCADE")
+    )
+    author: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Embedding(Base):
+    """A cached embedding of a segment's text under one model, shared by topics, coding, search."""
+
+    __tablename__ = "embedding"
+    __table_args__ = (UniqueConstraint("segment_id", "model"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True
+    )
+    model: Mapped[str] = mapped_column(String(300))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little endian
+
+
+class TopicRun(Base):
+    """One topic-model run with its parameters, so results can be compared and reproduced."""
+
+    __tablename__ = "topic_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    topics: Mapped[list[Topic]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="Topic.topic_index"
+    )
+
+
+class Topic(Base):
+    """A topic of a run. ``label`` is the evaluator's name for it when renamed."""
+
+    __tablename__ = "topic"
+    __table_args__ = (UniqueConstraint("run_id", "topic_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("topic_run.id", ondelete="CASCADE"), index=True)
+    topic_index: Mapped[int] = mapped_column(Integer)  # -1 is BERTopic's outlier topic
+    label: Mapped[str] = mapped_column(String(300))
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    representative_segment_ids: Mapped[list] = mapped_column(JSON, default=list)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"))
+
+    run: Mapped[TopicRun] = relationship(back_populates="topics")
+
+
+class SegmentTopic(Base):
+    """Which topic of a run a segment belongs to, with BERTopic's probability."""
+
+    __tablename__ = "segment_topic"
+    __table_args__ = (UniqueConstraint("run_id", "segment_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("topic_run.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), index=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    probability: Mapped[float | None] = mapped_column(Float)
+
+
+class PhaseJudgement(Base):
+    """The evaluator's judgement of a college's development phase; it always wins over estimates.
+
+    Judgements are appended, never updated: the newest row per institution is in force.
+    """
+
+    __tablename__ = "phase_judgement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution: Mapped[str] = mapped_column(String(300), index=True)
+    phase: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    assessor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportItem(Base):
+    """An evaluator's choice for the report: a quote or example box in a chapter, or a text."""
+
+    __tablename__ = "report_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter: Mapped[str] = mapped_column(String(200), index=True)  # a code key, "phases", ...
+    kind: Mapped[str] = mapped_column(String(20))  # "quote", "box", "intro", "basket"
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    institution: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Pseudonym(Base):
+    """A stable pseudonym for a name (college, respondent, interviewer) used in exports."""
+
+    __tablename__ = "pseudonym"
+    __table_args__ = (UniqueConstraint("kind", "original"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # institution, respondent, interviewer
+    original: Mapped[str] = mapped_column(String(300))
+    pseudonym: Mapped[str] = mapped_column(String(100))
+
+
+# Upgrades from version n-1 to n, each run in the transaction that bumps the version.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+class StoreError(Exception):
+    """A problem opening the project database, in words an evaluator can act on."""
+
+
+def database_url(location: str | Path) -> str:
+    """A SQLAlchemy URL for a path to a project file or an URL given as is."""
+    text = str(location)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DBAPI objects)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(location: str | Path) -> Engine:
+    """An engine for the project; SQLite gets WAL, foreign keys and a busy timeout."""
+    url = database_url(location)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def schema_version(connection: Connection) -> int | None:
+    """The stored schema version, or None for an empty database."""
+    if not inspect(connection).has_table("meta"):
+        return None
+    row = connection.execute(select(Meta.value).where(Meta.key == "schema_version")).first()
+    return int(row[0]) if row else None
+
+
+def initialise(engine: Engine) -> None:
+    """Create the schema in an empty database, or migrate an older one to ``SCHEMA_VERSION``."""
+    with engine.begin() as connection:
+        version = schema_version(connection)
+        if version is None:
+            Base.metadata.create_all(connection)
+            connection.execute(Meta.__table__.insert().values(key="schema_version", value=SCHEMA_VERSION))
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the project was made by a newer version (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); update the software"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](connection)
+        if version < SCHEMA_VERSION:
+            connection.execute(
+                Meta.__table__.update()
+                .where(Meta.key == "schema_version")
+                .values(value=SCHEMA_VERSION)
+            )
+
+
+class Store:
+    """An engine plus a session factory; one short session per unit of work.
+
+    Sessions are never shared between threads (Streamlit runs each browser tab's script in its
+    own thread), so ``session()`` opens a new one every time.
+    """
+
+    def __init__(self, location: str | Path) -> None:
+        self.url = database_url(location)
+        try:
+            self.engine = make_engine(location)
+            initialise(self.engine)
+        except StoreError:
+            raise
+        except Exception as error:  # the driver's own message is the useful part
+            raise StoreError(f"cannot open project database {self.url}: {error}") from error
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back on any exception."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
