@@ -1,0 +1,201 @@
+"""``Project``: the one façade over the library that the CLI and the Streamlit app call.
+
+A project is one database (a SQLite file by default, or any SQLAlchemy URL) holding the
+transcripts, their segments, the project's own copy of the codebook, codings, topic runs, phase
+judgements and report choices. Methods here stay thin: each delegates to the module that owns the
+work, so every feature the app shows is reachable — and testable — without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from analysis import corpus, views
+from analysis.codebook import Codebook, load_codebook
+from analysis.codebook_store import read_codebook, write_codebook
+from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
+from analysis.exchange.tables import write_table
+from analysis.ingest.base import ROLES
+from analysis.store import Meta, SpeakerRole, Store, Transcript, utcnow
+
+DEFAULT_PROJECT = "interviews.db"
+EDITABLE_METADATA = ("name", "institution", "date", "interviewer", "sector", "region", "respondents", "roles")
+
+
+class ProjectError(Exception):
+    """A user mistake (unknown transcript, bad role, ...) in one clear sentence."""
+
+
+class Project:
+    """An evaluator's project: open it by path or URL; a new one starts with the default codebook."""
+
+    def __init__(self, location: str | Path = DEFAULT_PROJECT, *, codebook: Path | None = None) -> None:
+        self.store = Store(location)
+        self.url = self.store.url
+        with self.store.session() as session:
+            if not read_codebook(session).codes:
+                write_codebook(session, load_codebook(codebook) if codebook else load_codebook())
+
+    def close(self) -> None:
+        self.store.close()
+
+    def setting(self, key: str, default: object = None) -> object:
+        """A project setting (coder name, embedding model, thresholds ...), stored in the project."""
+        with self.store.session() as session:
+            row = session.get(Meta, f"setting:{key}")
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value: object) -> None:
+        with self.store.session() as session:
+            row = session.get(Meta, f"setting:{key}")
+            if row is None:
+                session.add(Meta(key=f"setting:{key}", value=value))
+            else:
+                row.value = value
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- transcripts -----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        replace: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        progress: Callable[[Path], None] | None = None,
+    ) -> list[IngestResult]:
+        """Import files and folders; one result per file, failures included (never raises)."""
+        return corpus.ingest_files(
+            self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
+        )
+
+    def transcripts(self) -> pd.DataFrame:
+        """All transcripts with metadata and counts (turns, segments, words)."""
+        with self.store.session() as session:
+            return views.transcripts_frame(session)
+
+    def transcript_text(self, transcript_id: int) -> str:
+        with self.store.session() as session:
+            return self._transcript(session, transcript_id).text
+
+    def turns(self, transcript_id: int) -> pd.DataFrame:
+        """The transcript as a conversation: one row per turn with its speech and media time."""
+        with self.store.session() as session:
+            transcript = self._transcript(session, transcript_id)
+            rows = [
+                {
+                    "turn_id": t.id,
+                    "index": t.index,
+                    "speaker": t.speaker,
+                    "role": t.role,
+                    "start": t.start,
+                    "end": t.end,
+                    "media_start": t.media_start,
+                    "text": transcript.text[t.start : t.end],
+                }
+                for t in transcript.turns
+            ]
+        return pd.DataFrame(
+            rows, columns=["turn_id", "index", "speaker", "role", "start", "end", "media_start", "text"]
+        )
+
+    def speakers(self, transcript_id: int) -> pd.DataFrame:
+        """Each speaker of a transcript with their role and number of turns."""
+        frame = self.turns(transcript_id)
+        if frame.empty:
+            return pd.DataFrame(columns=["speaker", "role", "turns"])
+        return (
+            frame.groupby(["speaker", "role"], sort=False).size().rename("turns").reset_index()
+        )
+
+    def set_speaker_role(
+        self, transcript_id: int, speaker: str, role: str, *, changed_by: str | None = None
+    ) -> None:
+        """Correct a speaker's role; the transcript is re-segmented and the correction is kept
+        through later re-segmentation and re-import."""
+        if role not in ROLES:
+            raise ProjectError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        with self.store.session() as session:
+            transcript = self._transcript(session, transcript_id)
+            if speaker not in {t.speaker for t in transcript.turns}:
+                raise ProjectError(f"{transcript.source_name} has no speaker {speaker!r}")
+            correction = session.scalars(
+                select(SpeakerRole).where(
+                    SpeakerRole.transcript_id == transcript_id, SpeakerRole.speaker == speaker
+                )
+            ).first()
+            if correction is None:
+                session.add(SpeakerRole(transcript_id=transcript_id, speaker=speaker, role=role, changed_by=changed_by))
+            else:
+                correction.role, correction.changed_by, correction.changed_at = role, changed_by, utcnow()
+            corpus.apply_roles(session, transcript, {speaker: role})
+
+    def update_metadata(self, transcript_id: int, **fields: object) -> None:
+        """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...)."""
+        unknown = set(fields) - set(EDITABLE_METADATA)
+        if unknown:
+            raise ProjectError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_METADATA)}")
+        with self.store.session() as session:
+            transcript = self._transcript(session, transcript_id)
+            for key, value in fields.items():
+                if key in ("respondents", "roles"):
+                    value = corpus._as_list(value)
+                setattr(transcript, key, value)
+
+    def delete_transcript(self, transcript_id: int) -> None:
+        with self.store.session() as session:
+            session.delete(self._transcript(session, transcript_id))
+
+    @staticmethod
+    def _transcript(session, transcript_id: int) -> Transcript:  # noqa: ANN001
+        transcript = session.get(Transcript, transcript_id)
+        if transcript is None:
+            raise ProjectError(f"no transcript with id {transcript_id}")
+        return transcript
+
+    # --- segments --------------------------------------------------------------------------
+
+    def segments(self, *, transcript_id: int | None = None, include_uncodable: bool = False) -> pd.DataFrame:
+        """Respondent segments with college, speaker, question answered, codes and suggestions."""
+        with self.store.session() as session:
+            return views.segments_frame(
+                session, transcript_id=transcript_id, include_uncodable=include_uncodable
+            )
+
+    def export_segments(self, path: Path | str, fmt: str = "csv") -> int:
+        """Write the segment table (see ``views.SEGMENT_COLUMNS``) to CSV or JSON Lines."""
+        frame = self.segments().drop(columns=["lemmas"])
+        write_table(frame, Path(path), fmt)
+        return len(frame)
+
+    # --- codebook --------------------------------------------------------------------------
+
+    def codebook(self) -> Codebook:
+        """The project's own codebook (a copy; edit it through ``save_codebook``)."""
+        with self.store.session() as session:
+            return read_codebook(session)
+
+    def save_codebook(self, codebook: Codebook) -> None:
+        """Validate and store an edited codebook; codes removed from it must be unused."""
+        codebook.validate()
+        with self.store.session() as session:
+            write_codebook(session, codebook)
+
+    # --- coding (issue 3) -----------------------------------------------------------------
+
+    # --- topics (issue 4) -----------------------------------------------------------------
+
+    # --- phases and report (issue 5) -------------------------------------------------------
+
+    # --- ask (issue 6) --------------------------------------------------------------------
+
+    # --- exchange and pseudonymisation (issue 7) -------------------------------------------
