@@ -14,6 +14,7 @@ single self-contained file that upgrades itself on open, with no migration envir
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -338,6 +339,11 @@ class StoreError(Exception):
     """A problem opening the project database, in words an evaluator can act on."""
 
 
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
 def database_url(location: str | Path) -> str:
     """A SQLAlchemy URL for a path to a project file or an URL given as is."""
     text = str(location)
@@ -346,7 +352,7 @@ def database_url(location: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DBAPI objects)
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -411,7 +417,8 @@ class Store:
         except StoreError:
             raise
         except Exception as error:  # the driver's own message is the useful part
-            raise StoreError(f"cannot open project database {self.url}: {error}") from error
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise StoreError(f"cannot open project database {_safe(self.url)}: {reason}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -1,0 +1,80 @@
+"""Ingest benchmark: words per second for reading + segmenting + storing, and peak memory.
+
+Usage: python benchmarks/ingest.py [N ...]   (default: 23 230 1000)
+
+Each N runs in a fresh subprocess so that peak memory (max RSS) belongs to that run alone. Two
+rates are printed: parse + segment (the spaCy pipeline, the part that must reach 50,000 words/s
+on one core) and the whole import into a SQLite project (adds hashing and database writes).
+The pipeline is single-threaded, so one core is what it uses.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analysis import Project  # noqa: E402
+from analysis.ingest import load_folder_metadata, read_transcript  # noqa: E402
+from analysis.segment import segment_turns  # noqa: E402
+from benchmarks.synthetic import build_corpus  # noqa: E402
+
+
+def measure(n: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        files = build_corpus(n, folder)
+        metadata = load_folder_metadata(folder)
+        started = time.perf_counter()
+        words = 0
+        for path in files:
+            parsed = read_transcript(path, folder_metadata=metadata)
+            segment_turns(parsed.text, [_Ref(i, t) for i, t in enumerate(parsed.turns)])
+            words += len(parsed.text.split())
+        parse_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        with Project(Path(tmp) / "bench.db") as project:
+            results = project.ingest([folder])
+        import_seconds = time.perf_counter() - started
+        assert not any(r.failed for r in results)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": n,
+        "words": words,
+        "parse_segment_words_per_s": words / parse_seconds,
+        "import_words_per_s": words / import_seconds,
+        "import_seconds": import_seconds,
+        "peak_rss_mb": peak_mb,
+    }
+
+
+class _Ref:
+    """The minimal turn view that segment_turns needs."""
+
+    def __init__(self, index: int, turn) -> None:  # noqa: ANN001
+        self.index, self.start, self.end, self.role = index, turn.start, turn.end, turn.role
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--one":
+        print(json.dumps(measure(int(argv[1]))))
+        return
+    sizes = [int(a) for a in argv] or [23, 230, 1000]
+    print(f"{'N':>6} {'words':>10} {'parse+segment w/s':>18} {'import w/s':>11} {'import s':>9} {'peak MB':>8}")
+    for n in sizes:
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
+        ).stdout
+        r = json.loads(output.strip().splitlines()[-1])
+        print(f"{r['n']:>6} {r['words']:>10} {r['parse_segment_words_per_s']:>18,.0f} "
+              f"{r['import_words_per_s']:>11,.0f} {r['import_seconds']:>9.1f} {r['peak_rss_mb']:>8.0f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
