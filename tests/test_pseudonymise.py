@@ -1,0 +1,154 @@
+"""Pseudonymisation: a stable stored mapping, and names replaced in every spelling that occurs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from analysis.pseudonymise import PseudonymEntry, Pseudonymiser
+from analysis.store import Pseudonym, Store, Transcript, Turn
+
+
+def _transcript(
+    session, source: str, institution: str, respondents: list[str], interviewer: str,
+    labels: list[tuple[str, str]] = (), date: str = "2026-10-01",
+) -> Transcript:
+    transcript = Transcript(
+        name=Path(source).stem, source_name=source, sha256=source, format="txt", text="",
+        institution=institution, date=date, interviewer=interviewer, respondents=respondents,
+    )
+    session.add(transcript)
+    for index, (speaker, role) in enumerate(labels):
+        transcript.turns.append(Turn(index=index, speaker=speaker, role=role, start=0, end=0))
+    session.flush()
+    return transcript
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "p.db")
+    with store.session() as session:
+        _transcript(
+            session, "peelrand_opname.srt", "Peelrand Opleidingen", ["Henk van Rooij"],
+            "Thomas Verbeek", [("INTERVIEWER", "interviewer"), ("HENK VAN ROOIJ", "respondent")],
+        )
+        _transcript(
+            session, "amstelduin_2026-09-15.txt", "ROC Amstelduin",
+            ["Marieke Jansen", "Pieter Bos"], "Sanne de Wit",
+            [("Sanne de Wit", "interviewer"), ("Marieke", "respondent"),
+             ("Karin Vos", "respondent"), ("Spreker 2", "other"), ("R1", "respondent")],
+        )
+    yield store
+    store.close()
+
+
+def _mapping(store: Store) -> dict[str, str]:
+    with store.session() as session:
+        return {row.original: row.pseudonym for row in session.scalars(select(Pseudonym))}
+
+
+def test_mapping_is_stored_ordered_and_only_extended(store: Store) -> None:
+    with store.session() as session:
+        Pseudonymiser.from_session(session)
+    first = _mapping(store)
+    # Colleges in alphabetical order; people per transcript: interviewer, respondents, speakers
+    # not in the metadata. Labels that are roles or numbers ("Spreker 2", "R1") are no one.
+    assert first == {
+        "ROC Amstelduin": "Instelling B",
+        "Peelrand Opleidingen": "Instelling A",
+        "Thomas Verbeek": "Interviewer 1",
+        "Henk van Rooij": "Respondent 1",
+        "Sanne de Wit": "Interviewer 2",
+        "Marieke Jansen": "Respondent 2",
+        "Pieter Bos": "Respondent 3",
+        "Karin Vos": "Respondent 4",
+    }
+    with store.session() as session:
+        # A college that sorts first arrives later: it gets the next letter, nobody is renumbered.
+        _transcript(
+            session, "delta.docx", "Groene Delta Vakschool", ["Wim Verhoeven"], "Thomas Verbeek"
+        )
+    with store.session() as session:
+        pseudonymiser = Pseudonymiser.from_session(session)
+    second = _mapping(store)
+    assert {k: second[k] for k in first} == first
+    assert second["Groene Delta Vakschool"] == "Instelling C"
+    assert second["Wim Verhoeven"] == "Respondent 5"
+    assert list(pseudonymiser.mapping_frame().columns) == ["kind", "original", "pseudonym"]
+    assert pseudonymiser.mapping_frame()["pseudonym"].tolist()[:3] == [
+        "Instelling A", "Instelling B", "Instelling C"
+    ]
+
+
+def test_names_are_replaced_in_every_spelling(store: Store) -> None:
+    with store.session() as session:
+        p = Pseudonymiser.from_session(session)
+    text = (
+        "HENK VAN ROOIJ: Zeg maar Henk. Bij Peelrand Opleidingen, en later bij Peelrand, "
+        "vond Van Rooij dat nodig.\n"
+        "Sanne de Wit: Dus het idee van mevrouw Jansen? Marieke's plan, of Jansens plan?\n"
+        "MARIEKE JANSEN: Ja. Pieter Bos en M. Jansen schreven het. Amstelduins aanpak."
+    )
+    assert p.text(text) == (
+        "Respondent 1: Zeg maar Respondent 1. Bij Instelling A, en later bij Instelling A, "
+        "vond Respondent 1 dat nodig.\n"
+        "Interviewer 2: Dus het idee van mevrouw Respondent 2? Respondent 2's plan, of "
+        "Respondent 2's plan?\n"
+        "Respondent 2: Ja. Respondent 3 en Respondent 2 schreven het. Instelling B's aanpak."
+    )
+    assert p.institution("roc amstelduin") == "Instelling B"
+    assert p.person("HENK VAN ROOIJ") == "Respondent 1"
+    assert p.person("Sanne") == "Interviewer 2"  # a name outside the mapping goes through text()
+
+
+def test_words_that_are_also_names_are_handled_as_documented() -> None:
+    p = Pseudonymiser([
+        PseudonymEntry("respondent", "Ben de Vries", "Respondent 1"),
+        PseudonymEntry("respondent", "Roos Bos", "Respondent 2"),
+        PseudonymEntry("respondent", "Joost Martens", "Respondent 3"),
+    ])
+    # A function word opening a sentence is the word; elsewhere capitalised it is the name.
+    assert p.text("Ben je klaar? Ja, zegt Ben.") == "Ben je klaar? Ja, zegt Respondent 1."
+    assert p.text("“Ben je er?” BEN: ja.") == "“Ben je er?” Respondent 1: ja."
+    # Lower case is never a name; capitalised content words are replaced (leaks cost more).
+    assert p.text("een tocht door het bos met Bos.") == "een tocht door het bos met Respondent 2."
+    assert p.text("Roos vond de roos mooi.") == "Respondent 2 vond de roos mooi."
+    # Martens' is a possessive; a quote after a name that does not end in s is a closing quote.
+    assert p.text("Martens' idee") == "Respondent 3's idee"
+    assert p.text("'Ben' heet hij") == "'Respondent 1' heet hij"
+    # Parts of longer words are not names.
+    assert p.text("Bosbouw en Benelux") == "Bosbouw en Benelux"
+
+
+def test_a_shared_first_name_resolves_to_the_person_of_the_transcript(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.db")
+    with store.session() as session:
+        a = _transcript(session, "a.txt", "College A", ["Sanne Bakker"], "Eva Smit")
+        b = _transcript(session, "b.txt", "College B", ["Sanne Visser"], "Eva Smit")
+        a_id, b_id = a.id, b.id
+    with store.session() as session:
+        p = Pseudonymiser.from_session(session)
+    store.close()
+    assert p.text("Dank je, Sanne.", transcript_id=a_id) == "Dank je, Respondent 1."
+    assert p.text("Dank je, Sanne.", transcript_id=b_id) == "Dank je, Respondent 2."
+
+
+def test_file_names(store: Store) -> None:
+    with store.session() as session:
+        p = Pseudonymiser.from_session(session)
+    assert p.file_name("amstelduin_2026-09-15.txt") == "Instelling_B_2026-09-15.txt"
+    assert p.file_name("Interview-HENK_van.rooij.srt") == "Interview-Respondent_1.srt"
+    assert p.file_name("verslag marieke jansen.docx") == "verslag Respondent_2.docx"
+    assert p.file_name("bosbouw.txt") == "bosbouw.txt"
+
+
+def test_an_empty_project_has_an_empty_mapping(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.db")
+    with store.session() as session:
+        p = Pseudonymiser.from_session(session)
+    store.close()
+    assert p.text("Marieke zegt iets.") == "Marieke zegt iets."
+    assert p.file_name("a.txt") == "a.txt"
+    assert p.mapping_frame().empty
