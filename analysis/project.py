@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis import corpus, views
 from analysis.codebook import Codebook, load_codebook
@@ -20,10 +20,12 @@ from analysis.codebook_store import read_codebook, write_codebook
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.exchange.tables import write_table
 from analysis.ingest.base import ROLES
-from analysis.store import Meta, SpeakerRole, Store, Transcript, utcnow
+from analysis.store import Base, Meta, SpeakerRole, Store, Transcript, utcnow
 
 DEFAULT_PROJECT = "interviews.db"
 EDITABLE_METADATA = ("name", "institution", "date", "interviewer", "sector", "region", "respondents", "roles")
+# Tables too large to count on every page view; their newest id tells additions apart.
+_LARGE_TABLES = {"turn", "segment", "coding", "embedding", "segment_topic"}
 
 
 class ProjectError(Exception):
@@ -56,6 +58,20 @@ class Project:
                 session.add(Meta(key=f"setting:{key}", value=value))
             else:
                 row.value = value
+
+    def revision(self) -> tuple:
+        """A cheap fingerprint of the data: the newest id of every table plus the row count of the
+        small ones. It changes when any writer (another browser tab, the CLI) adds or removes rows,
+        so a user interface can cache its tables and still see their work. In-place edits do not
+        change it; an interface tracks its own edits."""
+        parts = []
+        for table in Base.metadata.sorted_tables:
+            if "id" in table.c:
+                parts.append(select(func.max(table.c.id)).scalar_subquery())
+            if table.name not in _LARGE_TABLES:
+                parts.append(select(func.count()).select_from(table).scalar_subquery())
+        with self.store.session() as session:
+            return tuple(session.execute(select(*parts)).one())
 
     def __enter__(self) -> Project:
         return self
