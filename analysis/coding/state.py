@@ -1,8 +1,13 @@
 """The current state of codings, read from the append-only decision log.
 
-Each (segment, code, coder) has a history of rows; the newest row is the state in force. A code
-counts as *applied* to a segment when a person accepted it, or when an automatic suggestion at
-or above the code's threshold is not rejected by anyone.
+Each (segment, code, coder) has a history of rows; the newest row is the state in force.
+Statuses: a person's row is ``accepted``, ``rejected``, ``removed`` or ``undone`` (no decision
+in force any more); an automatic row (coder ``auto``) is ``suggested`` or ``withdrawn`` (a later
+run no longer suggests it).
+
+A code counts as *applied* to a segment when a person accepted it, or when an automatic
+suggestion at or above the code's threshold is not rejected or removed by anyone. A sub-code
+implies its parent: the parent counts as applied wherever a child is.
 """
 
 from __future__ import annotations
@@ -13,10 +18,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.store import Code, Coding
+from analysis.store import Code, Coding, Meta
 
 DEFAULT_THRESHOLD = 0.5
 AUTO_CODER = "auto"
+THRESHOLD_SETTING = "coding_threshold"  # project setting: default threshold for codes without one
+
+POSITIVE = frozenset({"accepted"})
+NEGATIVE = frozenset({"rejected", "removed"})
+DECIDED = POSITIVE | NEGATIVE
+
+# Above this many ids, filter in Python: SQLite limits the number of bound parameters.
+_MAX_IN = 900
 
 
 @dataclass
@@ -27,47 +40,103 @@ class SegmentCodes:
     suggestions: list[tuple[str, float]] = field(default_factory=list)
 
 
-def current_codings(session: Session, segment_ids: Iterable[int] | None = None) -> list[Coding]:
+def current_codings(
+    session: Session, segment_ids: Iterable[int] | None = None, *, coder: str | None = None
+) -> list[Coding]:
     """The newest row per (segment, code, coder): the decisions in force."""
     newest = select(func.max(Coding.id)).group_by(Coding.segment_id, Coding.code_key, Coding.coder)
+    if coder is not None:
+        newest = newest.where(Coding.coder == coder)
     query = select(Coding).where(Coding.id.in_(newest))
+    wanted: set[int] | None = None
     if segment_ids is not None:
         ids = list(segment_ids)
-        query = query.where(Coding.segment_id.in_(ids))
-    return list(session.scalars(query.order_by(Coding.segment_id, Coding.code_key)))
+        if len(ids) <= _MAX_IN:
+            query = query.where(Coding.segment_id.in_(ids))
+        else:
+            wanted = set(ids)
+    rows = session.scalars(query.order_by(Coding.segment_id, Coding.code_key, Coding.id))
+    return [row for row in rows if wanted is None or row.segment_id in wanted]
+
+
+def default_threshold(session: Session) -> float:
+    """The project's threshold for codes without their own (a project setting, else 0.5)."""
+    row = session.get(Meta, f"setting:{THRESHOLD_SETTING}")
+    return float(row.value) if row is not None and row.value is not None else DEFAULT_THRESHOLD
 
 
 def thresholds(session: Session) -> dict[str, float]:
-    """Each code's suggestion threshold (the code's own, else the default)."""
+    """Each code's suggestion threshold (the code's own, else the project default)."""
+    default = default_threshold(session)
     return {
-        key: value if value is not None else DEFAULT_THRESHOLD
+        key: value if value is not None else default
         for key, value in session.execute(select(Code.key, Code.threshold))
     }
+
+
+def parent_map(session: Session) -> dict[str, str | None]:
+    """Each code's parent key (None for a top-level code)."""
+    return dict(session.execute(select(Code.key, Code.parent_key)).tuples().all())
+
+
+def with_ancestors(codes: Iterable[str], parents: dict[str, str | None]) -> set[str]:
+    """The codes plus every ancestor they imply."""
+    result: set[str] = set()
+    for code in codes:
+        while code is not None and code not in result:
+            result.add(code)
+            code = parents.get(code)
+    return result
+
+
+def human_decisions(rows: Iterable[Coding]) -> dict[tuple[int, str], str]:
+    """(segment, code) -> the newest status in force by any person (accepted/rejected/removed)."""
+    newest: dict[tuple[int, str], Coding] = {}
+    for row in rows:
+        if row.coder == AUTO_CODER or row.status not in DECIDED:
+            continue
+        pair = (row.segment_id, row.code_key)
+        if pair not in newest or row.id > newest[pair].id:
+            newest[pair] = row
+    return {pair: row.status for pair, row in newest.items()}
 
 
 def segment_codes(
     session: Session, segment_ids: Iterable[int] | None = None
 ) -> dict[int, SegmentCodes]:
-    """Applied codes and open suggestions per segment (segments without any are left out)."""
+    """Applied codes and open suggestions per segment (segments without any are left out).
+
+    ``suggestions`` lists the automatic suggestions nobody has decided on yet, highest first.
+    """
     limits = thresholds(session)
+    default = default_threshold(session)
+    parents = parent_map(session)
     rows = current_codings(session, segment_ids)
-    rejected = {(r.segment_id, r.code_key) for r in rows if r.coder != AUTO_CODER and r.status in ("rejected", "removed")}
+    decided: dict[tuple[int, str], set[str]] = {}
+    for row in rows:
+        if row.coder != AUTO_CODER and row.status in DECIDED:
+            decided.setdefault((row.segment_id, row.code_key), set()).add(row.status)
+    applied: dict[int, set[str]] = {}
     result: dict[int, SegmentCodes] = {}
     for row in rows:
-        state = result.setdefault(row.segment_id, SegmentCodes())
-        if row.coder != AUTO_CODER and row.status == "accepted":
-            if row.code_key not in state.applied:
-                state.applied.append(row.code_key)
-        elif row.coder == AUTO_CODER and row.status == "suggested":
-            confidence = row.confidence or 0.0
-            state.suggestions.append((row.code_key, confidence))
-            if (
-                confidence >= limits.get(row.code_key, DEFAULT_THRESHOLD)
-                and (row.segment_id, row.code_key) not in rejected
-                and row.code_key not in state.applied
-            ):
-                state.applied.append(row.code_key)
-    for state in result.values():
-        state.applied.sort()
+        pair = (row.segment_id, row.code_key)
+        if row.coder != AUTO_CODER:
+            if row.status == "accepted":
+                applied.setdefault(row.segment_id, set()).add(row.code_key)
+                result.setdefault(row.segment_id, SegmentCodes())
+            continue
+        if row.status != "suggested":
+            continue
+        confidence = row.confidence or 0.0
+        verdicts = decided.get(pair, set())
+        if not verdicts:
+            result.setdefault(row.segment_id, SegmentCodes()).suggestions.append(
+                (row.code_key, confidence)
+            )
+        if confidence >= limits.get(row.code_key, default) and not verdicts & NEGATIVE:
+            applied.setdefault(row.segment_id, set()).add(row.code_key)
+            result.setdefault(row.segment_id, SegmentCodes())
+    for segment_id, state in result.items():
+        state.applied = sorted(with_ancestors(applied.get(segment_id, ()), parents))
         state.suggestions.sort(key=lambda pair: (-pair[1], pair[0]))
     return result

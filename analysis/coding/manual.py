@@ -1,0 +1,384 @@
+"""A person's coding decisions, each recorded as a new ``Coding`` row that never overwrites one.
+
+Every decision appends rows with the coder's name and the time; ``replaces_id`` points at the
+row it supersedes (the coder's own previous row for that segment and code, else the automatic
+suggestion it decides on). Each row is a full snapshot of the state (status, confidence, memo),
+so the history reads without replaying it.
+
+Decisions that touch several rows at once (a re-code, an import) share a ``batch`` id in the
+rationale, so that ``undo`` takes back the whole decision. Undo appends rows too: each restores
+the state before the undone row (or ``undone``, meaning no decision in force) and points at the
+undone row through ``replaces_id``; repeated undo walks further back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.coding import CodingError
+from analysis.coding.state import AUTO_CODER
+from analysis.corpus import span_question
+from analysis.nlp import lemmatise
+from analysis.store import Code, Coding, Segment, Transcript, utcnow
+
+MAX_CODER_LENGTH = 100
+HISTORY_COLUMNS = [
+    "id", "created_at", "segment_id", "code", "coder", "origin", "status", "confidence",
+    "memo", "replaces_id", "undone",
+]
+
+
+def check_coder(coder: str) -> str:
+    """A usable coder name: not empty, not the reserved ``auto``, at most 100 characters."""
+    name = (coder or "").strip()
+    if not name:
+        raise CodingError("a coder name is needed (who made this decision?)")
+    if name.lower() == AUTO_CODER:
+        raise CodingError(
+            f"{AUTO_CODER!r} is reserved for automatic suggestions; use a person's name"
+        )
+    if len(name) > MAX_CODER_LENGTH:
+        raise CodingError(f"coder name is longer than {MAX_CODER_LENGTH} characters")
+    return name
+
+
+def new_batch() -> str:
+    return uuid.uuid4().hex
+
+
+def _segment(session: Session, segment_id: int) -> Segment:
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise CodingError(f"no segment with id {segment_id}")
+    return segment
+
+
+def _code(session: Session, code_key: str) -> Code:
+    code = session.get(Code, code_key)
+    if code is None:
+        raise CodingError(f"no code {code_key!r} in the project's codebook")
+    return code
+
+
+def own_row(session: Session, segment_id: int, code_key: str, coder: str) -> Coding | None:
+    """The coder's row in force for this segment and code, if any."""
+    return session.scalars(
+        select(Coding)
+        .where(Coding.segment_id == segment_id, Coding.code_key == code_key, Coding.coder == coder)
+        .order_by(Coding.id.desc())
+        .limit(1)
+    ).first()
+
+
+def open_suggestion(session: Session, segment_id: int, code_key: str) -> Coding | None:
+    """The automatic suggestion in force for this segment and code, if it is still suggested."""
+    row = own_row(session, segment_id, code_key, AUTO_CODER)
+    return row if row is not None and row.status == "suggested" else None
+
+
+def record(
+    session: Session,
+    *,
+    segment_id: int,
+    code_key: str,
+    coder: str,
+    origin: str,
+    status: str,
+    batch: str,
+    confidence: float | None = None,
+    rationale: dict | None = None,
+    memo: str | None = None,
+    replaces_id: int | None = None,
+) -> Coding:
+    """Append one decision row (the only way rows enter the log from a person's hand)."""
+    row = Coding(
+        segment_id=segment_id,
+        code_key=code_key,
+        coder=coder,
+        origin=origin,
+        status=status,
+        confidence=confidence,
+        rationale={**(rationale or {}), "batch": batch},
+        memo=memo,
+        replaces_id=replaces_id,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _decide(
+    session: Session,
+    segment_id: int,
+    code_key: str,
+    coder: str,
+    status: str,
+    *,
+    memo: str | None,
+    batch: str | None = None,
+    origin: str = "manual",
+    rationale: dict | None = None,
+) -> Coding:
+    """Record ``status`` for (segment, code) by ``coder`` unless it is already in force."""
+    coder = check_coder(coder)
+    _segment(session, segment_id)
+    _code(session, code_key)
+    mine = own_row(session, segment_id, code_key, coder)
+    if mine is not None and mine.status == status and memo is None:
+        return mine  # nothing changes: no row, so the history holds only real decisions
+    suggestion = open_suggestion(session, segment_id, code_key)
+    confidence = None
+    details = dict(rationale or {})
+    if suggestion is not None and (mine is None or mine.status == "undone"):
+        origin = suggestion.origin
+        confidence = suggestion.confidence
+        details = {**{k: v for k, v in suggestion.rationale.items() if k != "run"}, **details}
+        details["suggestion_id"] = suggestion.id
+    if memo is None and mine is not None and mine.status != "undone":
+        memo = mine.memo  # a memo stays with the coding until the coder changes it
+    replaces = mine if mine is not None else suggestion
+    return record(
+        session,
+        segment_id=segment_id,
+        code_key=code_key,
+        coder=coder,
+        origin=origin,
+        status=status,
+        batch=batch or new_batch(),
+        confidence=confidence,
+        rationale=details,
+        memo=memo,
+        replaces_id=replaces.id if replaces is not None else None,
+    )
+
+
+def apply_code(
+    session: Session, segment_id: int, code_key: str, coder: str, *, memo: str | None = None
+) -> Coding:
+    """The coder applies a code to a segment (accepting a suggestion for it if there is one)."""
+    return _decide(session, segment_id, code_key, coder, "accepted", memo=memo)
+
+
+def accept(
+    session: Session, segment_id: int, code_key: str, coder: str, *, memo: str | None = None
+) -> Coding:
+    """The coder accepts the suggestion of a code on a segment."""
+    if open_suggestion(session, segment_id, code_key) is None and own_row(
+        session, segment_id, code_key, check_coder(coder)
+    ) is None:
+        raise CodingError(f"there is no suggestion of {code_key!r} on segment {segment_id}")
+    return _decide(session, segment_id, code_key, coder, "accepted", memo=memo)
+
+
+def reject(
+    session: Session, segment_id: int, code_key: str, coder: str, *, memo: str | None = None
+) -> Coding:
+    """The coder states that a code does not apply (usually: rejects its suggestion)."""
+    return _decide(session, segment_id, code_key, coder, "rejected", memo=memo)
+
+
+def remove_code(
+    session: Session, segment_id: int, code_key: str, coder: str, *, memo: str | None = None
+) -> Coding:
+    """The coder takes a code off a segment it was applied to (by them or by a suggestion)."""
+    name = check_coder(coder)
+    mine = own_row(session, segment_id, code_key, name)
+    if (mine is None or mine.status != "accepted") and open_suggestion(
+        session, segment_id, code_key
+    ) is None:
+        raise CodingError(f"{code_key!r} is not applied to segment {segment_id}; nothing to remove")
+    return _decide(session, segment_id, code_key, name, "removed", memo=memo)
+
+
+def recode(
+    session: Session,
+    segment_id: int,
+    old_key: str,
+    new_key: str,
+    coder: str,
+    *,
+    memo: str | None = None,
+) -> tuple[Coding, Coding]:
+    """Replace one code on a segment by another: one decision (one undo) of two rows."""
+    if old_key == new_key:
+        raise CodingError("re-code needs two different codes")
+    _code(session, new_key)
+    batch = new_batch()
+    name = check_coder(coder)
+    mine = own_row(session, segment_id, old_key, name)
+    status = "removed" if mine is not None and mine.status == "accepted" else "rejected"
+    old = _decide(session, segment_id, old_key, name, status, memo=memo, batch=batch)
+    new = _decide(
+        session, segment_id, new_key, name, "accepted", memo=memo, batch=batch,
+        rationale={"recoded_from": old_key},
+    )
+    return old, new
+
+
+def add_memo(session: Session, segment_id: int, code_key: str, coder: str, text: str) -> Coding:
+    """Attach a memo to the coder's coding of this segment and code (a new row, same status)."""
+    name = check_coder(coder)
+    text = (text or "").strip()
+    if not text:
+        raise CodingError("the memo is empty")
+    mine = own_row(session, segment_id, code_key, name)
+    if mine is None or mine.status == "undone":
+        raise CodingError(
+            f"{name} has no coding of {code_key!r} on segment {segment_id} to attach a memo to"
+        )
+    return record(
+        session,
+        segment_id=segment_id,
+        code_key=code_key,
+        coder=name,
+        origin=mine.origin,
+        status=mine.status,
+        batch=new_batch(),
+        confidence=mine.confidence,
+        rationale={k: v for k, v in mine.rationale.items() if k != "batch"},
+        memo=text,
+        replaces_id=mine.id,
+    )
+
+
+def code_span(
+    session: Session,
+    transcript_id: int,
+    start: int,
+    end: int,
+    code_key: str,
+    coder: str,
+    *,
+    memo: str | None = None,
+) -> tuple[Segment, Coding]:
+    """Code any character span inside one respondent turn; the span becomes its own segment.
+
+    Surrounding whitespace is trimmed, so the span's text is exactly the words chosen and
+    ``segment.text == transcript.text[segment.start:segment.end]``. Coding the same span again
+    reuses its segment.
+    """
+    name = check_coder(coder)
+    _code(session, code_key)
+    transcript = session.get(Transcript, transcript_id)
+    if transcript is None:
+        raise CodingError(f"no transcript with id {transcript_id}")
+    if not 0 <= start < end <= len(transcript.text):
+        raise CodingError(
+            f"span {start}-{end} is outside {transcript.source_name} (0-{len(transcript.text)})"
+        )
+    chosen = transcript.text[start:end]
+    start += len(chosen) - len(chosen.lstrip())
+    end -= len(chosen) - len(chosen.rstrip())
+    if start >= end:
+        raise CodingError(f"span {start}-{end} of {transcript.source_name} holds only whitespace")
+    turn = next((t for t in transcript.turns if t.start <= start and end <= t.end), None)
+    if turn is None:
+        raise CodingError(
+            f"span {start}-{end} of {transcript.source_name} is not inside one speaker turn"
+        )
+    if turn.role != "respondent":
+        raise CodingError(
+            f"span {start}-{end} of {transcript.source_name} is {turn.role} speech; "
+            "only what respondents say is coded"
+        )
+    segment = session.scalars(
+        select(Segment).where(
+            Segment.transcript_id == transcript_id, Segment.start == start, Segment.end == end
+        )
+    ).first()
+    if segment is None:
+        text = transcript.text[start:end]
+        segment = Segment(
+            transcript_id=transcript_id,
+            turn_id=turn.id,
+            question_turn_id=span_question(transcript, turn),
+            index=max((s.index for s in transcript.segments), default=-1) + 1,
+            start=start,
+            end=end,
+            text=text,
+            lemmas=" ".join(lemmatise([text])[0]),
+            codable=True,
+            kind="span",
+        )
+        session.add(segment)
+        session.flush()
+    return segment, _decide(session, segment.id, code_key, name, "accepted", memo=memo)
+
+
+def undo(session: Session, coder: str) -> list[Coding]:
+    """Take back the coder's newest decision that is not yet undone; returns the rows added."""
+    name = check_coder(coder)
+    rows = list(
+        session.scalars(select(Coding).where(Coding.coder == name).order_by(Coding.id.desc()))
+    )
+    undone = {row.replaces_id for row in rows if row.origin == "undo"}
+    live = [row for row in rows if row.origin != "undo" and row.id not in undone]
+    if not live:
+        raise CodingError(f"{name} has no decision to undo")
+    batch = live[0].rationale.get("batch")
+    group = [row for row in live if batch is not None and row.rationale.get("batch") == batch]
+    added = []
+    undo_batch = new_batch()
+    for row in group or live[:1]:
+        previous = session.get(Coding, row.replaces_id) if row.replaces_id else None
+        restores = previous if previous is not None and previous.coder == name else None
+        added.append(
+            record(
+                session,
+                segment_id=row.segment_id,
+                code_key=row.code_key,
+                coder=name,
+                origin="undo",
+                status=restores.status if restores else "undone",
+                batch=undo_batch,
+                confidence=restores.confidence if restores else None,
+                rationale={"undo_of": row.id, "restores": restores.id if restores else None},
+                memo=restores.memo if restores else None,
+                replaces_id=row.id,
+            )
+        )
+    return added
+
+
+def history(
+    session: Session,
+    *,
+    segment_id: int | None = None,
+    code_key: str | None = None,
+    coders: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every decision row, oldest first, with whether a later undo took it back."""
+    query = select(Coding).order_by(Coding.id)
+    if segment_id is not None:
+        query = query.where(Coding.segment_id == segment_id)
+    if code_key is not None:
+        query = query.where(Coding.code_key == code_key)
+    if coders is not None:
+        query = query.where(Coding.coder.in_(list(coders)))
+    rows = list(session.scalars(query))
+    undone_ids = set(
+        session.scalars(select(Coding.replaces_id).where(Coding.origin == "undo")).all()
+    )
+    records = [
+        {
+            "id": row.id,
+            "created_at": row.created_at,
+            "segment_id": row.segment_id,
+            "code": row.code_key,
+            "coder": row.coder,
+            "origin": row.origin,
+            "status": row.status,
+            "confidence": row.confidence,
+            "memo": row.memo,
+            "replaces_id": row.replaces_id,
+            "undone": row.id in undone_ids,
+        }
+        for row in rows
+    ]
+    return pd.DataFrame(records, columns=HISTORY_COLUMNS)

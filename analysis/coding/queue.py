@@ -1,0 +1,105 @@
+"""The review queue: open suggestions with their segment, context and a reason in Dutch.
+
+This is what the evaluator works through in the app (accept, reject, re-code). A suggestion
+leaves the queue as soon as any person decides on that segment and code.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.coding.state import AUTO_CODER, DECIDED, current_codings
+from analysis.coding.suggest import load_segments
+from analysis.store import Code, Transcript
+
+QUEUE_COLUMNS = [
+    "segment_id", "transcript", "institution", "question", "text", "code", "label",
+    "confidence", "origin", "rationale",
+]
+_ORIGIN_NL = {"rule": "trefwoorden", "similarity": "gelijkenis", "learned": "geleerd"}
+
+
+def describe(rationale: dict) -> str:
+    """One line in Dutch saying why a code was suggested."""
+    parts = []
+    rule = rationale.get("rule") or {}
+    if rule.get("matches"):
+        parts.append("trefwoorden: " + ", ".join(rule["matches"]))
+    similarity = rationale.get("similarity") or {}
+    if similarity.get("nearest"):
+        nearest = similarity["nearest"]
+        shown = "de definitie" if nearest == "definitie" else f"“{nearest[:80]}”"
+        parts.append(f"lijkt op {shown} ({similarity.get('similarity', 0):.2f})")
+    learned = rationale.get("learned") or {}
+    if learned.get("features"):
+        counts = learned.get("trained_on", {})
+        parts.append(
+            f"geleerd van {counts.get('accepted', 0)} goedgekeurde en "
+            f"{counts.get('rejected', 0)} afgewezen fragmenten: " + ", ".join(learned["features"])
+        )
+    if rationale.get("via"):
+        parts.append(f"via subcode {rationale['via']}")
+    return "; ".join(parts)
+
+
+def suggestion_queue(
+    session: Session,
+    *,
+    code: str | None = None,
+    min_confidence: float = 0.0,
+    institution: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Open suggestions, highest confidence first, filtered by code, confidence, institution."""
+    rows = current_codings(session)
+    decided = {
+        (row.segment_id, row.code_key)
+        for row in rows
+        if row.coder != AUTO_CODER and row.status in DECIDED
+    }
+    open_rows = [
+        row
+        for row in rows
+        if row.coder == AUTO_CODER
+        and row.status == "suggested"
+        and (row.segment_id, row.code_key) not in decided
+        and (code is None or row.code_key == code)
+        and (row.confidence or 0.0) >= min_confidence
+    ]
+    transcripts = {
+        tid: (name, inst)
+        for tid, name, inst in session.execute(
+            select(Transcript.id, Transcript.source_name, Transcript.institution)
+        ).tuples()
+    }
+    wanted = {
+        tid for tid, (_, inst) in transcripts.items() if institution is None or inst == institution
+    }
+    segments = {s.id: s for s in load_segments(session, wanted)}
+    labels = dict(session.execute(select(Code.key, Code.label)).tuples().all())
+    records = []
+    for row in open_rows:
+        segment = segments.get(row.segment_id)
+        if segment is None:
+            continue
+        name, inst = transcripts[segment.transcript_id]
+        records.append(
+            {
+                "segment_id": row.segment_id,
+                "transcript": name,
+                "institution": inst,
+                "question": segment.question,
+                "text": segment.text,
+                "code": row.code_key,
+                "label": labels.get(row.code_key, ""),
+                "confidence": row.confidence,
+                "origin": _ORIGIN_NL.get(row.origin, row.origin),
+                "rationale": describe(row.rationale or {}),
+            }
+        )
+    frame = pd.DataFrame(records, columns=QUEUE_COLUMNS)
+    frame = frame.sort_values(["confidence", "segment_id", "code"], ascending=[False, True, True])
+    frame = frame.reset_index(drop=True)
+    return frame.head(limit) if limit is not None else frame

@@ -1,0 +1,260 @@
+"""Run the suggesters over the project and store what they suggest as coder ``auto``.
+
+Suggestions are rows in the same append-only log as people's decisions. A run appends a row
+only where something changed: a new suggestion, a confidence that moved, or a suggestion that
+fell away (status ``withdrawn``). Suggestions below ``STORE_FLOOR`` are not stored at all:
+nobody reviews a 5 % guess, and 100,000 segments times 21 codes would swamp the log.
+
+A (segment, code) that a person has decided on is never suggested again, and neither are the
+sub-codes of a code a person rejected there, nor the parent of a sub-code a person accepted
+(it is implied already).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, aliased
+
+from analysis.coding.combine import Combined, combine
+from analysis.coding.features import LemmaSpace, key_texts
+from analysis.coding.items import CodeItem, SegmentItem
+from analysis.coding.learned import LearnedSuggester, models_for
+from analysis.coding.rules import RuleSuggester
+from analysis.coding.similarity import SimilaritySuggester, profile_texts
+from analysis.coding.state import (
+    AUTO_CODER,
+    DECIDED,
+    POSITIVE,
+    current_codings,
+    default_threshold,
+    thresholds,
+)
+from analysis.store import Code, Coding, Segment, Transcript, Turn, utcnow
+
+STORE_FLOOR = 0.3
+CHANGE = 0.01  # a confidence that moved less than this is not written again
+
+
+@dataclass
+class SuggestReport:
+    """What a run did, for the CLI and the app."""
+
+    segments: int
+    stored: int
+    unchanged: int
+    withdrawn: int
+    applied: dict[str, int] = field(default_factory=dict)  # suggestions at/above threshold
+    learned: dict[str, dict[str, object]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def load_codes(session: Session) -> list[CodeItem]:
+    return [
+        CodeItem(
+            key=row.key,
+            label=row.label,
+            definition=row.definition,
+            when_to_use=row.when_to_use,
+            examples=tuple(row.examples or ()),
+            keywords=tuple(row.keywords or ()),
+            phrases=tuple(row.phrases or ()),
+            parent=row.parent_key,
+        )
+        for row in session.scalars(select(Code).order_by(Code.position, Code.key))
+    ]
+
+
+def load_segments(
+    session: Session, transcript_ids: Iterable[int] | None = None
+) -> list[SegmentItem]:
+    """The automatic, codable respondent segments, each with the question it answers."""
+    question = aliased(Turn)
+    query = (
+        select(
+            Segment.id, Segment.text, Segment.lemmas, Segment.transcript_id,
+            question.start, question.end,
+        )
+        .join(Turn, Segment.turn_id == Turn.id)
+        .outerjoin(question, Segment.question_turn_id == question.id)
+        .where(Segment.kind == "auto", Segment.codable.is_(True), Turn.role == "respondent")
+        .order_by(Segment.transcript_id, Segment.start)
+    )
+    if transcript_ids is not None:
+        query = query.where(Segment.transcript_id.in_(list(transcript_ids)))
+    rows = session.execute(query).all()
+    texts = dict(
+        session.execute(
+            select(Transcript.id, Transcript.text).where(
+                Transcript.id.in_({row.transcript_id for row in rows})
+            )
+        ).tuples().all()
+    )
+    return [
+        SegmentItem(
+            id=row.id,
+            text=row.text,
+            lemmas=row.lemmas or "",
+            question=texts[row.transcript_id][row.start : row.end] if row.start is not None else "",
+            transcript_id=row.transcript_id,
+        )
+        for row in rows
+    ]
+
+
+def build_space(codes: Sequence[CodeItem], segments: Sequence[SegmentItem]) -> LemmaSpace:
+    """The TF-IDF space over the corpus and the codebook's own texts."""
+    code_texts = [text for code in codes for text in profile_texts(code)]
+    corpus = [s.key_text for s in segments] + key_texts(code_texts)
+    return LemmaSpace(corpus, [s.lemmas for s in segments])
+
+
+def compute(
+    session: Session,
+    codes: Sequence[CodeItem],
+    segments: Sequence[SegmentItem],
+    *,
+    space: LemmaSpace,
+    embedder: object | None = None,
+    learn: bool = True,
+) -> tuple[Combined, dict[str, dict[str, object]]]:
+    """Confidences for every segment and code, and a summary of the learned models."""
+    rules = RuleSuggester(codes).scores(segments)
+    if embedder is None:
+        similarity = SimilaritySuggester(codes, space=space).scores(segments)
+    else:
+        from analysis.embeddings import segment_vectors
+
+        vectors = segment_vectors(session, [s.id for s in segments], embedder)  # type: ignore[arg-type]
+        similarity = SimilaritySuggester(codes, embedder=embedder).scores(segments, vectors)
+    models = models_for(session, codes, space) if learn else {}
+    learned = LearnedSuggester(codes, models, space).scores(segments) if models else None
+    summary = {
+        key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated}
+        for key, m in sorted(models.items())
+    }
+    return combine(codes, rules, similarity, learned), summary
+
+
+def _blocked(
+    session: Session, codes: Sequence[CodeItem], segment_ids: set[int]
+) -> set[tuple[int, str]]:
+    """(segment, code) pairs that people have decided, directly or through a parent or child."""
+    parent = {code.key: code.parent for code in codes}
+    children: dict[str, list[str]] = {}
+    for code in codes:
+        if code.parent:
+            children.setdefault(code.parent, []).append(code.key)
+    blocked: set[tuple[int, str]] = set()
+    for row in current_codings(session, segment_ids):
+        if row.coder == AUTO_CODER or row.status not in DECIDED:
+            continue
+        blocked.add((row.segment_id, row.code_key))
+        if row.status in POSITIVE:
+            ancestor = parent.get(row.code_key)
+            while ancestor is not None:
+                blocked.add((row.segment_id, ancestor))
+                ancestor = parent.get(ancestor)
+        else:
+            stack = list(children.get(row.code_key, []))
+            while stack:
+                child = stack.pop()
+                blocked.add((row.segment_id, child))
+                stack.extend(children.get(child, []))
+    return blocked
+
+
+def suggest(
+    session: Session,
+    *,
+    embedder: object | None = None,
+    transcript_ids: Iterable[int] | None = None,
+    floor: float = STORE_FLOOR,
+) -> SuggestReport:
+    """Compute suggestions for the project (or some transcripts) and store the changes."""
+    began = time.perf_counter()
+    codes = load_codes(session)
+    every = load_segments(session)
+    wanted = set(transcript_ids) if transcript_ids is not None else None
+    segments = [s for s in every if wanted is None or s.transcript_id in wanted]
+    space = build_space(codes, every)
+    combined, learned = compute(session, codes, segments, space=space, embedder=embedder)
+    ids = {s.id for s in segments}
+    blocked = _blocked(session, codes, ids)
+    previous = {
+        (row.segment_id, row.code_key): row
+        for row in current_codings(session, ids, coder=AUTO_CODER)
+    }
+    limits, default = thresholds(session), default_threshold(session)
+    now = utcnow()
+    rows: list[dict] = []
+    seen: set[tuple[int, str]] = set()
+    unchanged = 0
+    applied: Counter[str] = Counter()
+    candidates = np.argwhere(combined.confidence >= floor)
+    for i, j in candidates.tolist():
+        segment_id, code_key = segments[i].id, codes[j].key
+        pair = (segment_id, code_key)
+        if pair in blocked:
+            continue
+        seen.add(pair)
+        confidence = float(combined.confidence[i, j])
+        if confidence >= limits.get(code_key, default):
+            applied[code_key] += 1
+        old = previous.get(pair)
+        origin = combined.origin(i, j)
+        if (
+            old is not None
+            and old.status == "suggested"
+            and abs((old.confidence or 0.0) - confidence) < CHANGE
+            and old.origin == origin
+        ):
+            unchanged += 1
+            continue
+        rows.append(
+            {
+                "segment_id": segment_id,
+                "code_key": code_key,
+                "coder": AUTO_CODER,
+                "origin": origin,
+                "status": "suggested",
+                "confidence": round(confidence, 4),
+                "rationale": combined.rationale(i, j),
+                "memo": None,
+                "replaces_id": old.id if old is not None else None,
+                "created_at": now,
+            }
+        )
+    stored = len(rows)
+    for pair, old in previous.items():
+        if old.status == "suggested" and pair not in seen and pair not in blocked:
+            rows.append(
+                {
+                    "segment_id": pair[0],
+                    "code_key": pair[1],
+                    "coder": AUTO_CODER,
+                    "origin": old.origin,
+                    "status": "withdrawn",
+                    "confidence": None,
+                    "rationale": {},
+                    "memo": None,
+                    "replaces_id": old.id,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        session.execute(insert(Coding), rows)
+    return SuggestReport(
+        segments=len(segments),
+        stored=stored,
+        unchanged=unchanged,
+        withdrawn=len(rows) - stored,
+        applied=dict(sorted(applied.items())),
+        learned=learned,
+        seconds=time.perf_counter() - began,
+    )
