@@ -96,6 +96,118 @@ def _add_export(sub: _WithProject) -> None:
 
 # --- coding (issue 3) ----------------------------------------------------------------------
 
+
+def _number(value: float) -> str:
+    """A figure for a table; NaN (undefined, e.g. kappa when nobody used the code) as '-'."""
+    return "-" if value != value else f"{value:.2f}"  # NaN is the only value unequal to itself
+
+
+def cmd_code(args: argparse.Namespace, project: Project) -> int:
+    if args.threshold is not None:
+        project.set_threshold(None, args.threshold)
+    report = project.suggest()
+    print(
+        f"{report.segments} segments coded in {report.seconds:.1f} s: {report.stored} suggestions "
+        f"stored, {report.unchanged} unchanged, {report.withdrawn} withdrawn"
+    )
+    for key, count in report.applied.items():
+        print(f"  {key:<40} {count:>5} at or above threshold")
+    for key, info in report.learned.items():
+        kind = "calibrated" if info["calibrated"] else "uncalibrated"
+        print(
+            f"  learned {key}: {info['accepted']} accepted, {info['rejected']} rejected ({kind})"
+        )
+    return 0
+
+
+def _import_codings(args: argparse.Namespace, project: Project) -> int:
+    if not args.coder:
+        raise ProjectError("import codings needs --coder NAME (whose decisions these are)")
+    report = project.import_codings(args.file, args.coder)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(
+        f"{args.file.name}: {report.quotes} of {report.lines} quotes placed on "
+        f"{report.segments} segments; {report.accepted} codings accepted and {report.rejected} "
+        f"rejected for {args.coder}"
+    )
+    return 1 if report.problems else 0
+
+
+# What `interviews import` can import: a choice and its handler (other areas add theirs).
+IMPORTERS: dict[str, Command] = {"codings": _import_codings}
+
+
+def cmd_import(args: argparse.Namespace, project: Project) -> int:
+    return IMPORTERS[args.what](args, project)
+
+
+def cmd_evaluate(args: argparse.Namespace, project: Project) -> int:
+    result = project.evaluate(args.gold, coder=args.coder)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    who = args.coder or "applied codes"
+    print(f"{who} against {args.gold.name}: {result.units} segments")
+    print(f"{'code':<36} {'gold':>5} {'pred':>5} {'P':>5} {'R':>5} {'F1':>5} {'alpha':>6}")
+    for row in result.per_code.itertuples():
+        print(
+            f"{row.code:<36} {row.gold:>5} {row.predicted:>5} {_number(row.precision):>5} "
+            f"{_number(row.recall):>5} {_number(row.f1):>5} {_number(row.alpha):>6}"
+        )
+    for row in result.averages.itertuples():
+        level = "top-level codes" if row.level == "top" else "sub-codes"
+        print(
+            f"{row.average} {level:<26} {'':>5} {'':>5} {_number(row.precision):>5} "
+            f"{_number(row.recall):>5} {_number(row.f1):>5}"
+        )
+    return 1 if result.problems else 0
+
+
+def cmd_reliability(args: argparse.Namespace, project: Project) -> int:
+    result = project.reliability(args.coder_a, args.coder_b)
+    print(f"{args.coder_a} and {args.coder_b}: {result.units} segments coded by both")
+    print(f"{'code':<36} {'A':>5} {'B':>5} {'agree':>6} {'kappa':>6} {'alpha':>6}")
+    for row in [*result.per_code.itertuples(), *result.overall.itertuples()]:
+        print(
+            f"{row.code:<36} {row.coder_a:>5} {row.coder_b:>5} {_number(row.agreement):>6} "
+            f"{_number(row.kappa):>6} {_number(row.alpha):>6}"
+        )
+    shown = result.disagreements.head(args.show)
+    if len(shown):
+        print(f"disagreements ({len(result.disagreements)}; first {len(shown)}):")
+        for row in shown.itertuples():
+            who = args.coder_a if row.coder_a else args.coder_b
+            text = " ".join(row.text.split())
+            print(f"  segment {row.segment_id} {row.code} only by {who}: {text[:90]}")
+    return 0
+
+
+def _add_coding(sub: _WithProject) -> None:
+    p = sub.add_parser("code", help="suggest codes for all segments (rules, similarity, learned)")
+    p.add_argument(
+        "--threshold", type=float,
+        help="set the project's default threshold (codes without their own) before coding",
+    )
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("import", help="import into the project (codings: gold JSON Lines)")
+    p.add_argument("what", choices=sorted(IMPORTERS), help="what to import")
+    p.add_argument("file", type=Path, help="the file to import")
+    p.add_argument("--coder", help="codings: the coder whose decisions these are")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("evaluate", help="precision, recall, F1 and alpha against gold codings")
+    p.add_argument("--gold", type=Path, required=True, help="gold codings (JSON Lines)")
+    p.add_argument("--coder", help="evaluate this coder (or 'auto'); default: the applied codes")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("reliability", help="agreement between two coders (or auto and a person)")
+    p.add_argument("coder_a")
+    p.add_argument("coder_b")
+    p.add_argument("--show", type=int, default=20, help="disagreements to list (default 20)")
+    p.set_defaults(func=cmd_reliability)
+
+
 # --- topics (issue 4) ----------------------------------------------------------------------
 
 # --- phases and report (issue 5) -----------------------------------------------------------
@@ -111,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse evaluation interviews: import, code, explore and report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_ingest, _add_export):
+    for add in (_add_ingest, _add_export, _add_coding):
         add(_WithProject(sub))
     return parser
 

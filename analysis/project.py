@@ -17,10 +17,17 @@ from sqlalchemy import func, select
 from analysis import corpus, views
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
+from analysis.coding import gold as gold_codings
+from analysis.coding import manual, queue
+from analysis.coding import reliability as agreement
+from analysis.coding import suggest as suggestions
+from analysis.coding.state import THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
+from analysis.embeddings import load_embedder
 from analysis.exchange.tables import write_table
 from analysis.ingest.base import ROLES
-from analysis.store import Base, Meta, SpeakerRole, Store, Transcript, utcnow
+from analysis.store import Base, Coding, Meta, SpeakerRole, Store, Transcript, utcnow
+from analysis.store import Code as CodeRow
 
 DEFAULT_PROJECT = "interviews.db"
 EDITABLE_METADATA = ("name", "institution", "date", "interviewer", "sector", "region", "respondents", "roles")
@@ -207,6 +214,126 @@ class Project:
             write_codebook(session, codebook)
 
     # --- coding (issue 3) -----------------------------------------------------------------
+
+    def apply_code(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
+        """A person applies a code to a segment; returns the new coding's id."""
+        with self.store.session() as session:
+            return manual.apply_code(session, segment_id, code, coder, memo=memo).id
+
+    def remove_code(
+        self, segment_id: int, code: str, coder: str, *, memo: str | None = None
+    ) -> int:
+        """A person takes a code off a segment (also a suggested one)."""
+        with self.store.session() as session:
+            return manual.remove_code(session, segment_id, code, coder, memo=memo).id
+
+    def code_span(
+        self, transcript_id: int, start: int, end: int, code: str, coder: str, *,
+        memo: str | None = None,
+    ) -> int:
+        """Code a character span inside one respondent turn; returns the span's segment id."""
+        with self.store.session() as session:
+            segment, _ = manual.code_span(
+                session, transcript_id, start, end, code, coder, memo=memo
+            )
+            return segment.id
+
+    def accept(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
+        """A person accepts a suggestion."""
+        with self.store.session() as session:
+            return manual.accept(session, segment_id, code, coder, memo=memo).id
+
+    def reject(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
+        """A person rejects a suggestion (or states that a code does not apply)."""
+        with self.store.session() as session:
+            return manual.reject(session, segment_id, code, coder, memo=memo).id
+
+    def recode(
+        self, segment_id: int, old_code: str, new_code: str, coder: str, *,
+        memo: str | None = None,
+    ) -> tuple[int, int]:
+        """Replace one code on a segment by another (one decision, one undo)."""
+        with self.store.session() as session:
+            old, new = manual.recode(session, segment_id, old_code, new_code, coder, memo=memo)
+            return old.id, new.id
+
+    def add_memo(self, segment_id: int, code: str, coder: str, text: str) -> int:
+        """Attach a memo to a person's coding."""
+        with self.store.session() as session:
+            return manual.add_memo(session, segment_id, code, coder, text).id
+
+    def undo(self, coder: str) -> int:
+        """Take back the coder's last decision; returns the number of codings restored."""
+        with self.store.session() as session:
+            return len(manual.undo(session, coder))
+
+    def coding_history(
+        self, *, segment_id: int | None = None, code: str | None = None, coder: str | None = None
+    ) -> pd.DataFrame:
+        """Every coding decision (people and suggestions), oldest first."""
+        with self.store.session() as session:
+            return manual.history(
+                session, segment_id=segment_id, code_key=code,
+                coders=[coder] if coder is not None else None,
+            )
+
+    def suggest(self, *, transcript_ids: Iterable[int] | None = None) -> suggestions.SuggestReport:
+        """Run the suggesters (rules, similarity, learned) and store the changes as ``auto``.
+
+        Uses the embedding model of the setting ``embedding_model`` when one is set.
+        """
+        embedder = load_embedder(self.setting("embedding_model"))
+        with self.store.session() as session:
+            return suggestions.suggest(session, embedder=embedder, transcript_ids=transcript_ids)
+
+    def set_threshold(self, code: str | None, value: float | None) -> None:
+        """Set a code's suggestion threshold (``code=None``: the project default for codes
+        without their own; ``value=None`` on a code: back to the default)."""
+        if value is not None and not 0.0 <= float(value) <= 1.0:
+            raise ProjectError(f"threshold must be between 0 and 1, not {value}")
+        if code is None:
+            if value is None:
+                raise ProjectError("the project default threshold needs a value")
+            self.set_setting(THRESHOLD_SETTING, float(value))
+            return
+        with self.store.session() as session:
+            row = session.get(CodeRow, code)
+            if row is None:
+                raise ProjectError(f"no code {code!r} in the project's codebook")
+            row.threshold = None if value is None else float(value)
+
+    def import_codings(self, path: Path | str, coder: str) -> gold_codings.ImportReport:
+        """Import gold codings (JSON Lines) as ``coder``'s complete coding of the files named."""
+        with self.store.session() as session:
+            return gold_codings.import_codings(session, path, coder)
+
+    def evaluate(self, gold: Path | str, *, coder: str | None = None) -> gold_codings.Evaluation:
+        """Precision, recall, F1 and alpha of the applied codes (or one coder's) against gold."""
+        with self.store.session() as session:
+            return gold_codings.evaluate(session, gold, coder)
+
+    def reliability(self, coder_a: str, coder_b: str) -> agreement.Reliability:
+        """Agreement between two coders (or ``auto`` and a person) on the transcripts both coded."""
+        with self.store.session() as session:
+            return agreement.reliability(session, coder_a, coder_b)
+
+    def coders(self) -> list[str]:
+        """Everyone who has coded in this project (``auto`` included once it has suggested)."""
+        with self.store.session() as session:
+            return sorted(session.scalars(select(Coding.coder).distinct()))
+
+    def suggestion_queue(
+        self, *, code: str | None = None, min_confidence: float = 0.0,
+        institution: str | None = None, limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Open suggestions to review: segment, text, question, institution, code, confidence,
+        rationale; highest confidence first."""
+        with self.store.session() as session:
+            return queue.suggestion_queue(
+                session, code=code, min_confidence=min_confidence, institution=institution,
+                limit=limit,
+            )
+
 
     # --- topics (issue 4) -----------------------------------------------------------------
 
