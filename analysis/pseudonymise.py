@@ -44,6 +44,7 @@ import gzip
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -104,6 +105,35 @@ class PseudonymEntry:
     kind: str
     original: str
     pseudonym: str
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Where offsets of a text land after names in it were replaced.
+
+    ``spans`` holds (old start, old end, new start, new end) of each replacement, in order. An
+    offset inside a replaced name moves to the start of its pseudonym when it starts a passage,
+    and to the end when it ends one, so a passage never cuts a pseudonym in half.
+    """
+
+    spans: list[tuple[int, int, int, int]]
+
+    def start(self, offset: int) -> int:
+        return self._map(offset, end=False)
+
+    def end(self, offset: int) -> int:
+        return self._map(offset, end=True)
+
+    def _map(self, offset: int, *, end: bool) -> int:
+        index = bisect_right(self.spans, (offset, float("inf"))) - 1
+        if index < 0:
+            return offset
+        old_start, old_end, new_start, new_end = self.spans[index]
+        if offset >= old_end:
+            return new_end + offset - old_end
+        if offset == old_start:
+            return new_start
+        return new_end if end else new_start
 
 
 @dataclass
@@ -184,27 +214,48 @@ class Pseudonymiser:
 
     def text(self, value: str | None, *, transcript_id: int | None = None) -> str:
         """``value`` with every name of the mapping replaced by its pseudonym."""
+        return self.text_with_offsets(value, transcript_id=transcript_id)[0]
+
+    def text_with_offsets(
+        self, value: str | None, *, transcript_id: int | None = None
+    ) -> tuple[str, OffsetMap]:
+        """Like :meth:`text`, plus a map from offsets in ``value`` to offsets in the result, so
+        that coded passages keep pointing at the same words in an anonymised transcript."""
+        spans: list[tuple[int, int, int, int]] = []
         if not value or self._text_pattern is None:
-            return value or ""
+            return value or "", OffsetMap(spans)
         scope = self.scopes.get(transcript_id, set()) if transcript_id is not None else set()
+        pieces: list[str] = []
+        position = length = 0
+        for match in self._text_pattern.finditer(value):
+            replacement = self._replacement(match, scope)
+            if replacement is None:
+                continue
+            pieces.append(value[position : match.start()])
+            length += match.start() - position
+            spans.append((match.start(), match.end(), length, length + len(replacement)))
+            pieces.append(replacement)
+            length += len(replacement)
+            position = match.end()
+        pieces.append(value[position:])
+        return "".join(pieces), OffsetMap(spans)
 
-        def replace(match: re.Match[str]) -> str:
-            name, possessive = match.group("name"), match.group("poss") or ""
-            variant = self._variants[name]
-            label = match.string[match.end() : match.end() + 1] == ":"
-            if (
-                variant.guarded
-                and _sentence_initial(match.string, match.start())
-                and not label
-                and not possessive.startswith(("'", "’"))
-            ):
-                return match.group(0)
-            pseudonym = _choose(variant.entries, scope).pseudonym
-            if possessive in ("'", "’") and not name.lower().endswith(("s", "x", "z")):
-                return pseudonym + possessive  # a closing quote, not a possessive
-            return pseudonym + ("'s" if possessive else "")
-
-        return self._text_pattern.sub(replace, value)
+    def _replacement(self, match: re.Match[str], scope: set[str]) -> str | None:
+        """The pseudonym for one match, or None when the match is the ordinary word."""
+        name, possessive = match.group("name"), match.group("poss") or ""
+        variant = self._variants[name]
+        label = match.string[match.end() : match.end() + 1] == ":"
+        if (
+            variant.guarded
+            and _sentence_initial(match.string, match.start())
+            and not label
+            and not possessive.startswith(("'", "’"))
+        ):
+            return None
+        pseudonym = _choose(variant.entries, scope).pseudonym
+        if possessive in ("'", "’") and not name.lower().endswith(("s", "x", "z")):
+            return pseudonym + possessive  # a closing quote, not a possessive
+        return pseudonym + ("'s" if possessive else "")
 
     def institution(self, name: str | None) -> str:
         """A college's pseudonym; a name outside the mapping goes through :meth:`text`."""
