@@ -1,0 +1,92 @@
+"""Turn the bytes of a text-like file into one normalised ``str``.
+
+Decoding order, and why: charset detection on short texts (a few Dutch sentences) is a guess, and
+a wrong guess turns "één" or ’curly quotes’ into mojibake. So the certain cases come first:
+
+1. a byte-order mark (UTF-8, UTF-16) says what the file is;
+2. bytes that decode as strict UTF-8 *are* UTF-8 (legacy 8-bit Dutch text with any accented
+   letter or curly quote almost never happens to be valid UTF-8);
+3. otherwise Windows-1252, the encoding of Dutch Word/Notepad exports. It is a superset of the
+   printable part of Latin-1, so Latin-1 files decode to the same text;
+4. only bytes that are not valid Windows-1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D) go to
+   charset-normalizer, and Latin-1 (which decodes anything) is the last resort.
+
+Normalisation: the BOM is stripped, ``\\r\\n`` and lone ``\\r`` become ``\\n``, and the text is
+put in Unicode NFC so that "ë" is one code point whatever the editor wrote. Every other character,
+control characters included, is kept: later stages must cope with them (and are tested on them).
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .base import IngestError
+
+# Share of control characters above which a "text" file is taken to be binary (an image or a
+# zip renamed to .txt). Real transcripts have at most a stray form feed or vertical tab.
+_MAX_CONTROL_SHARE = 0.05
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+class NotTextError(ValueError):
+    """The bytes are not text in any encoding we accept (binary content)."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str  # Python codec name actually used
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode ``data`` (see the module docstring for the order) and normalise the result."""
+    if data.startswith(codecs.BOM_UTF8):
+        return DecodedText(normalise(data.decode("utf-8-sig", errors="replace")), "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return DecodedText(normalise(data.decode("utf-16", errors="replace")), "utf-16")
+    if b"\x00" in data:
+        raise NotTextError("contains NUL bytes")
+    text, encoding = _decode_without_bom(data)
+    controls = sum(
+        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
+    )
+    if text and controls / len(text) > _MAX_CONTROL_SHARE:
+        raise NotTextError("consists largely of control characters")
+    return DecodedText(normalise(text), encoding)
+
+
+def decode_transcript(path: Path, data: bytes) -> str:
+    """``decode_bytes(data).text``, with binary content reported as an IngestError for ``path``."""
+    try:
+        return decode_bytes(data).text
+    except NotTextError as exc:
+        raise IngestError(
+            path, f"is not a text file ({exc}); is it a binary file with a {path.suffix} name?"
+        ) from exc
+
+
+def _decode_without_bom(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best), best.encoding
+    return data.decode("latin-1"), "latin-1"
+
+
+def normalise(text: str) -> str:
+    """Strip a leading BOM, unify line ends to ``\\n`` and compose to NFC."""
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
