@@ -1,0 +1,104 @@
+"""Choosing quotes: the filters of the "quotes by theme" view, applied to the segment table.
+
+The app caches the segment table (``Project.segments()``) and filters it here on every
+interaction, so a filter change never goes back to the database. Keeping the filter semantics in
+the library (AND/OR over codes, sub-codes counting for their parent through the ``codes`` column,
+free text that ignores case) means the CLI, the tests and the app agree on what a selection is.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+MATCH_MODES = ("any", "all")
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_COLUMNS = [
+    "institution",
+    "sector",
+    "region",
+    "source",
+    "speaker",
+    "role",
+    "question",
+    "text",
+    "codes",
+    "segment_id",
+    "start",
+    "end",
+]
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    """What to show; empty fields do not filter. ``segment_ids`` narrows to a set chosen
+    elsewhere (a topic's segments, a question's answers); ``None`` means no such narrowing."""
+
+    codes: tuple[str, ...] = ()
+    match: str = "any"
+    institutions: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    segment_ids: frozenset[int] | None = None
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.match not in MATCH_MODES:
+            raise ValueError(
+                f"unknown match mode {self.match!r}; choose one of {', '.join(MATCH_MODES)}"
+            )
+
+
+def _codes_of(column: pd.Series) -> pd.Series:
+    return column.fillna("").map(lambda value: set(filter(None, str(value).split(";"))))
+
+
+def _isin(column: pd.Series, values: Collection[str]) -> pd.Series:
+    return column.fillna("").isin(list(values))
+
+
+def select_quotes(frame: pd.DataFrame, chosen: QuoteFilter) -> pd.DataFrame:
+    """The rows of a segment table (``Project.segments()``) that pass the filter, in order."""
+    keep = pd.Series(True, index=frame.index)
+    if chosen.codes:
+        wanted = set(chosen.codes)
+        codes = _codes_of(frame["codes"])
+        test = wanted.issubset if chosen.match == "all" else wanted.intersection
+        keep &= codes.map(test).astype(bool)
+    if chosen.institutions:
+        keep &= _isin(frame["institution"], chosen.institutions)
+    if chosen.sectors:
+        keep &= _isin(frame["sector"], chosen.sectors)
+    if chosen.regions:
+        keep &= _isin(frame["region"], chosen.regions)
+    if chosen.segment_ids is not None:
+        keep &= frame["segment_id"].isin(list(chosen.segment_ids))
+    for term in chosen.text.casefold().split():
+        keep &= frame["text"].str.casefold().str.contains(term, regex=False)
+    return frame[keep]
+
+
+def per_institution(frame: pd.DataFrame) -> pd.DataFrame:
+    """How many of the selected quotes each college gave, most first (ties by name)."""
+    counts = frame.groupby("institution").size().rename("quotes").reset_index()
+    return counts.sort_values(["quotes", "institution"], ascending=[False, True], ignore_index=True)
+
+
+def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
+    """A selection of quotes as a file: CSV (UTF-8 with a byte-order mark, so Excel reads the
+    accents) or XLSX. Text is written verbatim, except that XLSX drops the control characters
+    XML forbids (they come in with some transcripts and would make the export fail)."""
+    table = frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
+    if fmt == "csv":
+        return table.to_csv(index=False).encode("utf-8-sig")
+    if fmt == "xlsx":
+        table = table.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            table.to_excel(writer, index=False, sheet_name="Citaten")
+        return buffer.getvalue()
+    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")

@@ -1,0 +1,289 @@
+"""The Streamlit app under ``streamlit.testing.v1.AppTest``: every page renders on the analysed
+sample project and on an empty one, and each page's core interaction works end to end (through
+the real library and a real SQLite project, no mocks)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analysis import Project
+from analysis.quotes import QuoteFilter, export_bytes, select_quotes
+from ui.widgets import badge_colour, escape_markdown
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = [
+    "ui/project_page.py",
+    "ui/reader.py",
+    "ui/coding.py",
+    "ui/quotes.py",
+    "ui/topics.py",
+    "ui/phases.py",
+    "ui/ask.py",
+    "ui/report.py",
+]
+CODER = "Sanne de Wit"
+HOSTILE = (
+    "Interviewer: Wat betekent internationalisering voor jullie studenten?\n"
+    "Marieke Jansen: Een stage in het buitenland is echt **heel belangrijk**. Kijk op "
+    "[onze site](http://x) of zie <script>alert(1)</script> in de mail over de stage.\n"
+    "Interviewer: En voor de docenten?\n"
+    "Marieke Jansen: Die gaan steeds vaker mee naar partnerscholen in Duitsland.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Streamlit's caches live in the test process: every test starts and ends without them."""
+    monkeypatch.setenv("INTERVIEWS_CODER", CODER)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def analysed_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project with suggestions made, built once for all app tests."""
+    path = tmp_path_factory.mktemp("app") / "analysed.db"
+    shutil.copy(sample_db, path)
+    with Project(path) as project:
+        project.suggest()
+    return path
+
+
+@pytest.fixture
+def app_db(analysed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "project.db"
+    shutil.copy(analysed_db, path)
+    monkeypatch.setenv("INTERVIEWS_PROJECT", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "empty.db"
+    monkeypatch.setenv("INTERVIEWS_PROJECT", str(path))
+    return path
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [element.value for element in at.text]
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(str(element.value) for element in (*at.markdown, *at.caption))
+
+
+# --- safe text ---------------------------------------------------------------------------------
+
+
+def test_escape_markdown_makes_markup_literal() -> None:
+    hostile = "**vet** [site](http://x) <script>alert(1)</script> :red[rood] $x$ _schuin_ # kop"
+    escaped = escape_markdown(hostile)
+    assert re.search(r"(?<!\\)[*\[\]()<>:$_#]", escaped) is None  # every markup character escaped
+    assert escaped.replace("\\", "") == hostile
+    assert escape_markdown("regel een\nregel twee") == "regel een  \nregel twee"
+    assert escape_markdown(None) == ""
+
+
+def test_badge_colour_picks_the_nearest_streamlit_colour() -> None:
+    assert badge_colour("#E06666") == "red"
+    assert badge_colour("#93C47D") == "green"
+    assert badge_colour("#6FA8DC") == "blue"
+    assert badge_colour("#9E84D6") == "violet"
+    assert badge_colour("#D9D9D9") == "gray"
+    assert badge_colour("geen kleur") == "gray"
+
+
+# --- every page renders -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_sample_project(app_db: Path, page: str) -> None:
+    at = open_page(page)
+    assert at.title, f"{page} has no title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_an_empty_project(empty_db: Path, page: str) -> None:
+    at = open_page(page)
+    assert at.title, f"{page} has no title"
+    assert at.info or page == PAGES[0], f"{page} shows nothing to explain the empty project"
+
+
+def test_an_unreachable_database_gives_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWS_PROJECT", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "kan niet worden geopend" in at.error[0].value
+
+
+# --- project and import -------------------------------------------------------------------------
+
+
+def test_import_shows_per_file_results_and_the_text_stays_literal(empty_db: Path) -> None:
+    at = open_page("ui/project_page.py")
+    uploader = at.get("file_uploader")[0]
+    uploader.upload("gesprek_xss.txt", HOSTILE.encode("utf-8"), "text/plain")
+    uploader.upload("kapot.pdf", b"dit is geen pdf", "application/pdf")
+    at.run()
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    results = table_with(at, "bestand")
+    assert set(results["bestand"]) == {"gesprek_xss.txt", "kapot.pdf"}
+    outcome = dict(zip(results["bestand"], results["resultaat"], strict=True))
+    assert outcome == {"gesprek_xss.txt": "geïmporteerd", "kapot.pdf": "mislukt"}
+    assert any("kapot.pdf:" in e.value.replace("\\", "") for e in at.error)
+    with Project(empty_db) as project:
+        assert list(project.transcripts()["source"]) == ["gesprek_xss.txt"]
+
+    at.switch_page("ui/reader.py").run()
+    shown = "\n".join(texts(at))
+    assert "**heel belangrijk**" in shown
+    assert "[onze site](http://x)" in shown
+    assert "<script>alert(1)</script>" in shown
+    assert "<script>" not in markdown(at) and "**heel" not in markdown(at)
+
+
+def test_metadata_and_speaker_roles_are_saved(app_db: Path) -> None:
+    at = open_page("ui/project_page.py")
+    with Project(app_db) as project:
+        first = project.transcripts().iloc[0]
+    at.text_input(key=f"meta_sector_{first['id']}").set_value("techniek")  # a form: one run
+    at.button(key=f"meta_save_{first['id']}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        assert project.transcripts().set_index("id").loc[first["id"], "sector"] == "techniek"
+        speakers = project.speakers(int(first["id"]))
+    interviewer = speakers[speakers["role"] == "interviewer"].index[0]
+    at.selectbox(key=f"role_{first['id']}_{interviewer}").select("other")
+    at.button(key=f"roles_save_{first['id']}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        roles = project.speakers(int(first["id"])).set_index("speaker")["role"]
+    assert roles[speakers.loc[interviewer, "speaker"]] == "other"
+
+
+# --- quotes -------------------------------------------------------------------------------------
+
+
+def test_quote_filters_narrow_the_cards_and_counts(app_db: Path) -> None:
+    at = open_page("ui/quotes.py")
+    with Project(app_db) as project:
+        frame = project.segments()
+    everything = len(frame)
+    assert f"**{everything}** citaten" in markdown(at)
+    college = sorted(frame[frame["text"].str.contains("stage")]["institution"])[0]
+    at.multiselect(key="quotes_institution").select(college).run()
+    expected = int((frame["institution"] == college).sum())
+    assert f"**{expected}** citaten van **1** instelling" in markdown(at)
+    at.text_input(key="quotes_text").set_value("stage").run()
+    narrowed = select_quotes(frame, QuoteFilter(institutions=(college,), text="stage"))
+    assert f"**{len(narrowed)}** citaten" in markdown(at)
+    assert 0 < len(narrowed) < expected
+    assert all("stage" in t.casefold() for t in texts(at) if t in set(narrowed["text"]))
+    assert not at.exception
+
+
+def test_select_quotes_combines_codes_with_and_or_or() -> None:
+    frame = pd.DataFrame(
+        {
+            "segment_id": [1, 2, 3],
+            "institution": ["ROC A", "ROC B", "ROC A"],
+            "sector": ["zorg", "techniek", None],
+            "region": ["Zeeland", "Limburg", "Zeeland"],
+            "text": ["Ouders twijfelen over de Stage.", "Geld is op.", "Stage in Duitsland."],
+            "codes": ["inclusion;inclusion.barriers", "inclusion", ""],
+        }
+    )
+    ids = lambda f: list(select_quotes(frame, f)["segment_id"])  # noqa: E731
+    assert ids(QuoteFilter(codes=("inclusion.barriers", "inclusion"), match="any")) == [1, 2]
+    assert ids(QuoteFilter(codes=("inclusion.barriers", "inclusion"), match="all")) == [1]
+    assert ids(QuoteFilter(text="stage")) == [1, 3]
+    assert ids(QuoteFilter(text="stage ouders")) == [1]
+    assert ids(QuoteFilter(sectors=("zorg",))) == [1]
+    assert ids(QuoteFilter(regions=("Zeeland",), segment_ids=frozenset({3}))) == [3]
+    with pytest.raises(ValueError, match="match mode"):
+        QuoteFilter(match="xor")
+
+
+def test_export_bytes_keeps_text_verbatim_and_survives_control_characters() -> None:
+    frame = pd.DataFrame(
+        {
+            "institution": ["ROC Zuid"],
+            "text": ["Dat is “écht” goed\x0b gegaan."],
+            "codes": ["impact"],
+        }
+    )
+    assert "“écht” goed\x0b".encode() in export_bytes(frame, "csv")
+    workbook = pd.read_excel(pd.io.common.BytesIO(export_bytes(frame, "xlsx")))
+    assert workbook.loc[0, "text"] == "Dat is “écht” goed gegaan."
+    with pytest.raises(ValueError, match="format"):
+        export_bytes(frame, "pdf")
+
+
+# --- coding -------------------------------------------------------------------------------------
+
+
+def test_accept_and_reject_suggestions_are_recorded(app_db: Path) -> None:
+    at = open_page("ui/coding.py")
+    with Project(app_db) as project:
+        queue = project.suggestion_queue()
+    first, second = queue.iloc[0], queue.iloc[1]
+    at.button(key=f"accept_{first['segment_id']}_{first['code']}").click().run()
+    assert not at.exception, at.exception
+    at.button(key=f"reject_{second['segment_id']}_{second['code']}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        history = project.coding_history(coder=CODER)
+        remaining = project.suggestion_queue()
+    decided = {(r.segment_id, r.code): r.status for r in history.itertuples()}
+    assert decided[(first["segment_id"], first["code"])] == "accepted"
+    assert decided[(second["segment_id"], second["code"])] == "rejected"
+    assert len(remaining) == len(queue) - 2
+    labels = [m.label for m in at.metric]
+    assert "Te beoordelen" in labels
+    assert [m.value for m in at.metric if m.label == "Te beoordelen"] == [str(len(remaining))]
+
+
+def test_reader_codes_a_selected_passage(app_db: Path) -> None:
+    at = open_page("ui/reader.py")
+    with Project(app_db) as project:
+        transcript_id = int(project.transcripts().iloc[0]["id"])
+        segment = project.segments(transcript_id=transcript_id).iloc[0]
+    segment_id = int(segment["segment_id"])
+    at.button(key=f"reader_select_{segment_id}").click().run()
+    at.multiselect(key=f"reader_codes_{segment_id}").set_value(["inclusion.measures"]).run()
+    at.button(key=f"reader_save_{segment_id}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        codes = (
+            project.segments(transcript_id=transcript_id)
+            .set_index("segment_id")
+            .loc[segment_id, "codes"]
+        )
+    assert "inclusion.measures" in codes.split(";")

@@ -1,0 +1,1 @@
+"""The Streamlit pages of the workbench (one module per page) and their shared widgets."""

@@ -1,0 +1,334 @@
+"""Page "Coderen": work through the suggestion queue (accept J, reject N, or another code), see
+progress, set a threshold per code, and compare two coders. Every decision is appended to the
+store's decision log at once, under the coder's name, so two tabs coding together lose nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import Project
+from analysis.codebook import Codebook
+from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from ui import widgets
+
+QUEUE_PAGE = 10
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def suggestion_queue(location: str, rev: tuple) -> pd.DataFrame:
+    """Every open suggestion (filtered and paged in the page, so filters cost nothing)."""
+    return widgets.open_project(location).suggestion_queue()
+
+
+@st.cache_data(show_spinner="Overeenstemming berekenen…", max_entries=8)
+def reliability(location: str, rev: tuple, coder_a: str, coder_b: str):
+    return widgets.open_project(location).reliability(coder_a, coder_b)
+
+
+def progress(segments: pd.DataFrame, queue: pd.DataFrame) -> None:
+    coded = int((segments["codes"] != "").sum())
+    columns = st.columns(4)
+    columns[0].metric("Gecodeerd", coded)
+    columns[1].metric("Te beoordelen", len(queue))
+    columns[2].metric("Passages", len(segments))
+    columns[3].metric("Nog zonder code", len(segments) - coded)
+    st.progress(coded / len(segments) if len(segments) else 0.0)
+
+
+def run_suggestions(project: Project) -> None:
+    if st.button(
+        "Voorstellen maken of bijwerken",
+        icon=":material/auto_awesome:",
+        key="coding_suggest",
+        help="Trefwoorden, gelijkenis met de voorbeelden in het codeboek en wat het programma "
+        "leerde van je eerdere beslissingen. Een beslissing van een mens wordt nooit overschreven.",
+    ):
+        with st.status("Voorstellen berekenen…", expanded=True) as status:
+            st.write("Trefwoorden, gelijkenis en geleerde modellen per code…")
+            report = project.suggest()
+            widgets.changed(project)
+            status.update(
+                label=f"{report.stored} nieuwe of gewijzigde voorstellen voor {report.segments} "
+                f"passages ({report.seconds:.1f} s)",
+                state="complete",
+                expanded=False,
+            )
+
+
+def queue_filters(queue: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    left, middle, right = st.columns([2, 1, 2])
+    codes = sorted(
+        set(queue["code"]), key=lambda k: widgets.code_options(book).index(k) if k in book else 999
+    )
+    code = left.selectbox(
+        "Code",
+        [None, *codes],
+        format_func=lambda k: "Alle codes" if k is None else widgets.code_label(book)(k),
+        key="coding_code",
+    )
+    minimum = middle.slider("Minimale zekerheid", 0.0, 1.0, 0.0, 0.05, key="coding_min")
+    college = right.selectbox(
+        "Instelling",
+        [None, *widgets.choices(queue, "institution")],
+        format_func=lambda v: "Alle instellingen" if v is None else v,
+        key="coding_college",
+    )
+    keep = queue["confidence"].fillna(0.0) >= minimum
+    if code is not None:
+        keep &= queue["code"] == code
+    if college is not None:
+        keep &= queue["institution"] == college
+    return queue[keep]
+
+
+def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:
+    """Accept / reject / another code for one suggestion; the first card listens to J and N."""
+    coder = widgets.coder()
+    segment_id, code = int(row["segment_id"]), str(row["code"])
+    key = f"{segment_id}_{code}"
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        st.button(
+            "Accepteren",
+            key=f"accept_{key}",
+            type="primary",
+            icon=":material/check:",
+            shortcut="J" if first else None,
+            disabled=not coder,
+            on_click=widgets.callback,
+            args=(project, lambda: project.accept(segment_id, code, coder), "Geaccepteerd"),
+        )
+        st.button(
+            "Afwijzen",
+            key=f"reject_{key}",
+            icon=":material/close:",
+            shortcut="N" if first else None,
+            disabled=not coder,
+            on_click=widgets.callback,
+            args=(project, lambda: project.reject(segment_id, code, coder), "Afgewezen"),
+        )
+        others = [k for k in widgets.code_options(book) if k != code]
+        other = st.selectbox(
+            "Andere code",
+            others,
+            index=None,
+            format_func=widgets.code_label(book),
+            key=f"other_{key}",
+            placeholder="Andere code…",
+            label_visibility="collapsed",
+            width=280,
+        )
+        st.button(
+            "Vervangen",
+            key=f"recode_{key}",
+            icon=":material/swap_horiz:",
+            disabled=not coder or other is None,
+            on_click=widgets.callback,
+            args=(
+                project,
+                lambda: project.recode(segment_id, code, other, coder),
+                "Code vervangen",
+            ),
+        )
+        if pd.notna(row.get("transcript_id")):
+            st.button(
+                "Open in transcript",
+                key=f"open_{key}",
+                type="tertiary",
+                icon=":material/article:",
+                on_click=widgets.open_in_reader,
+                args=(int(row["transcript_id"]), segment_id),
+            )
+
+
+def suggestion_card(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:
+    with st.container(border=True):
+        st.caption(widgets.escape_markdown(f"{row['institution']} · {row['transcript']}"))
+        question = str(row["question"] or "").strip()
+        if question:
+            with st.container(horizontal=True, gap="small"):
+                st.caption("Vraag:")
+                st.text(question)
+        st.text(str(row["text"]))
+        confidence = f" {row['confidence']:.0%}" if pd.notna(row["confidence"]) else ""
+        st.markdown(
+            widgets.code_badges([row["code"]], book, suffixes={row["code"]: confidence})
+            + f" :gray[{widgets.escape_markdown(row['origin'])}]"
+        )
+        if row["rationale"]:
+            st.caption(widgets.escape_markdown(f"Waarom: {row['rationale']}"))
+        decision_buttons(project, book, row, first=first)
+
+
+def review(project: Project, book: Codebook, queue: pd.DataFrame, segments: pd.DataFrame) -> None:
+    coder = widgets.coder()
+    with st.container(horizontal=True, vertical_alignment="center"):
+        if coder:
+            st.caption(
+                f"Je codeert als **{widgets.escape_markdown(coder)}**. Sneltoetsen voor het "
+                "eerste voorstel: J = accepteren, N = afwijzen."
+            )
+        else:
+            st.warning("Vul eerst je naam in (zijbalk); beslissingen worden onder je naam bewaard.")
+        st.button(
+            "Laatste beslissing ongedaan maken",
+            key="coding_undo",
+            icon=":material/undo:",
+            disabled=not coder,
+            on_click=widgets.callback,
+            args=(project, lambda: project.undo(coder), "Ongedaan gemaakt"),
+        )
+    if queue.empty:
+        widgets.empty_state(
+            "Geen open voorstellen. Maak voorstellen met de knop hierboven, of codeer passages "
+            "zelf in Transcript lezen."
+        )
+        return
+    shown = queue_filters(queue, book)
+    if shown.empty:
+        widgets.empty_state("Geen voorstellen bij deze keuze.")
+        return
+    page = shown.iloc[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
+    page = page.merge(segments[["segment_id", "transcript_id"]], on="segment_id", how="left")
+    for number, (_, row) in enumerate(page.iterrows()):
+        suggestion_card(project, book, row, first=number == 0)
+
+
+def thresholds(project: Project, book: Codebook) -> None:
+    st.caption(
+        "Een voorstel telt als code zodra de zekerheid de drempel haalt (tot iemand het afwijst). "
+        "Leeg = de standaarddrempel van het project."
+    )
+    default = float(project.setting(THRESHOLD_SETTING, DEFAULT_THRESHOLD))
+    table = pd.DataFrame(
+        {
+            "code": [c.key for c in book],
+            "label": [widgets.code_label(book)(c.key) for c in book],
+            "threshold": [c.threshold for c in book],
+        }
+    )
+    with st.form("thresholds"):
+        new_default = st.number_input(
+            "Standaarddrempel", 0.0, 1.0, default, 0.05, key="threshold_default"
+        )
+        edited = st.data_editor(
+            table,
+            key="threshold_table",
+            hide_index=True,
+            disabled=["code", "label"],
+            column_order=["label", "threshold"],
+            column_config={
+                "label": "Code",
+                "threshold": st.column_config.NumberColumn(
+                    "Drempel", min_value=0.0, max_value=1.0, step=0.05
+                ),
+            },
+        )
+        if st.form_submit_button("Drempels opslaan", icon=":material/save:"):
+
+            def save() -> None:
+                if new_default != default:
+                    project.set_threshold(None, float(new_default))
+                for old, new in zip(table.itertuples(), edited.itertuples(), strict=True):
+                    before = None if pd.isna(old.threshold) else float(old.threshold)
+                    after = None if pd.isna(new.threshold) else float(new.threshold)
+                    if before != after:
+                        project.set_threshold(old.code, after)
+
+            widgets.run_action(project, save, "Drempels opgeslagen")
+
+
+def agreement(project: Project, book: Codebook) -> None:
+    coders = project.coders()
+    if len(coders) < 2:
+        widgets.empty_state(
+            "Overeenstemming meten kan zodra twee codeurs (of de voorstellen en een codeur) "
+            "dezelfde transcripten hebben gecodeerd."
+        )
+        return
+    left, right = st.columns(2)
+    coder_a = left.selectbox("Codeur A", coders, index=0, key="rel_a")
+    coder_b = right.selectbox("Codeur B", coders, index=1, key="rel_b")
+    if coder_a == coder_b:
+        st.info("Kies twee verschillende codeurs.")
+        return
+    try:
+        result = reliability(widgets.project_location(), widgets.version(project), coder_a, coder_b)
+    except ValueError as error:
+        st.warning(widgets.escape_markdown(f"Niet te berekenen: {error}"))
+        return
+    overall = result.overall.set_index("code")
+    columns = st.columns(4)
+    columns[0].metric("Passages", result.units)
+    for column, (label, name) in zip(
+        columns[1:],
+        (
+            ("Overeenstemming", "agreement"),
+            ("Cohens kappa", "kappa"),
+            ("Krippendorffs alfa", "alpha"),
+        ),
+        strict=True,
+    ):
+        value = overall.iloc[0][name]
+        column.metric(f"{label} (alle codes)", "–" if pd.isna(value) else f"{value:.2f}")
+    per_code = result.per_code.assign(code=result.per_code["code"].map(widgets.code_label(book)))
+    st.dataframe(
+        per_code,
+        hide_index=True,
+        key="rel_per_code",
+        column_config={
+            "code": "Code",
+            "units": None,
+            "coder_a": st.column_config.NumberColumn(f"{coder_a} (aantal)"),
+            "coder_b": st.column_config.NumberColumn(f"{coder_b} (aantal)"),
+            "agreement": st.column_config.NumberColumn("Overeenstemming", format="%.2f"),
+            "kappa": st.column_config.NumberColumn("Kappa", format="%.2f"),
+            "alpha": st.column_config.NumberColumn("Alfa", format="%.2f"),
+        },
+    )
+    st.subheader(f"Verschillen ({len(result.disagreements)})")
+    differences = result.disagreements.assign(
+        code=result.disagreements["code"].map(widgets.code_label(book)),
+        coder_a=result.disagreements["coder_a"].map({1: "ja", 0: "nee"}),
+        coder_b=result.disagreements["coder_b"].map({1: "ja", 0: "nee"}),
+    )
+    st.dataframe(
+        differences,
+        hide_index=True,
+        key="rel_differences",
+        column_config={
+            "segment_id": None,
+            "transcript": "Transcript",
+            "code": "Code",
+            "coder_a": coder_a,
+            "coder_b": coder_b,
+            "text": "Passage",
+        },
+    )
+
+
+def render() -> None:
+    project = widgets.project()
+    widgets.page_header(
+        "Coderen", "Beoordeel de voorstellen; elke beslissing wordt direct bewaard."
+    )
+    segments = widgets.cached(project, widgets.segments)
+    if segments.empty:
+        widgets.empty_state("Nog geen passages om te coderen. Importeer eerst transcripten.")
+        return
+    book = widgets.cached(project, widgets.codebook)
+    run_suggestions(project)
+    queue = suggestion_queue(widgets.project_location(), widgets.version(project))
+    progress(segments, queue)
+    review_tab, threshold_tab, agreement_tab = st.tabs(
+        ["Voorstellen beoordelen", "Drempels per code", "Overeenstemming tussen codeurs"]
+    )
+    with review_tab:
+        review(project, book, queue, segments)
+    with threshold_tab:
+        thresholds(project, book)
+    with agreement_tab:
+        agreement(project, book)
+
+
+render()

@@ -1,0 +1,107 @@
+"""Page "Citaten per thema": every quote that fits a choice of codes (AND / OR), colleges,
+sectors, regions, phases, topics and words, as cards with their college, speaker role and
+question; counts per college; quotes go to the report basket; the selection exports as a table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import Project
+from analysis.codebook import Codebook
+from analysis.quotes import QuoteFilter, export_bytes, per_institution, select_quotes
+from ui import widgets
+
+MATCH_LABELS = {"any": "minstens één code (OF)", "all": "alle codes (EN)"}
+
+
+def filters(frame: pd.DataFrame, book: Codebook) -> QuoteFilter:
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    codes = left.multiselect(
+        "Codes",
+        widgets.code_options(book),
+        format_func=widgets.code_label(book),
+        key="quotes_codes",
+        placeholder="Alle citaten, met of zonder code",
+    )
+    match = right.radio(
+        "Combineren",
+        list(MATCH_LABELS),
+        format_func=MATCH_LABELS.get,
+        key="quotes_match",
+        horizontal=False,
+        label_visibility="collapsed",
+    )
+    picked = widgets.metadata_filters(frame, "quotes")
+    text = st.text_input(
+        "Zoek op woorden",
+        key="quotes_text",
+        placeholder="bijvoorbeeld: ouders stage",
+        help="Alle woorden moeten in het citaat staan; hoofdletters tellen niet.",
+    )
+    return QuoteFilter(
+        codes=tuple(codes),
+        match=match,
+        text=text,
+        institutions=picked["institution"],
+        sectors=picked["sector"],
+        regions=picked["region"],
+    )
+
+
+def card_actions(project: Project, row: pd.Series) -> None:
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            "Open in transcript",
+            key=f"quotes_open_{row['segment_id']}",
+            type="tertiary",
+            icon=":material/article:",
+            on_click=widgets.open_in_reader,
+            args=(int(row["transcript_id"]), int(row["segment_id"])),
+        )
+
+
+def render() -> None:
+    project = widgets.project()
+    widgets.page_header(
+        "Citaten per thema",
+        "Kies codes, instellingen of woorden; de citaten zijn letterlijk wat respondenten zeiden.",
+    )
+    frame = widgets.cached(project, widgets.segments)
+    if frame.empty:
+        widgets.empty_state("Nog geen citaten. Importeer eerst transcripten.")
+        return
+    book = widgets.cached(project, widgets.codebook)
+    selection = select_quotes(frame, filters(frame, book))
+    counts = per_institution(selection)
+    st.markdown(
+        f"**{len(selection)}** citaten van **{len(counts)}** "
+        f"{'instelling' if len(counts) == 1 else 'instellingen'}"
+    )
+    cards, side = st.columns([3, 1])
+    with side:
+        st.caption("Per instelling")
+        st.dataframe(
+            counts,
+            hide_index=True,
+            key="quotes_counts",
+            column_config={"institution": "Instelling", "quotes": "Citaten"},
+        )
+        for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):
+            st.download_button(
+                f"Selectie als {label}",
+                data=lambda f=fmt: export_bytes(selection, f),
+                file_name=f"citaten.{fmt}",
+                key=f"quotes_export_{fmt}",
+                icon=":material/download:",
+                disabled=selection.empty,
+            )
+    with cards:
+        if selection.empty:
+            widgets.empty_state("Geen citaten bij deze keuze.")
+            return
+        for _, row in selection.iloc[widgets.paginate(len(selection), "quotes_page")].iterrows():
+            widgets.quote_card(row, book, actions=lambda r=row: card_actions(project, r))
+
+
+render()

@@ -1,0 +1,222 @@
+"""Page "Transcript lezen": one interview as a conversation. Interviewer questions and answers
+look different, media times show when the source has them, coded passages carry their codes as
+coloured badges, and any passage can be selected and coded here."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from analysis import Project
+from analysis.codebook import Codebook
+from ui import widgets
+
+TURNS_PER_PAGE = 30
+AVATARS = {"interviewer": ":material/record_voice_over:", "respondent": ":material/person:"}
+
+
+def choose_transcript(frame: pd.DataFrame) -> int:
+    ids = [int(i) for i in frame["id"]]
+    if st.session_state.get("reader_transcript_id") not in ids:
+        st.session_state["reader_transcript_id"] = ids[0]
+    names = dict(zip(ids, frame["institution"] + " — " + frame["source"], strict=True))
+    return st.selectbox(
+        "Transcript",
+        ids,
+        format_func=names.get,
+        key="reader_transcript_id",
+        on_change=lambda: st.session_state.update(reader_segment_id=None, reader_page=1),
+    )
+
+
+def metadata_line(row: pd.Series) -> str:
+    parts = [row["institution"], row["date"], row["sector"], row["region"]]
+    if row["interviewer"]:
+        parts.append(f"interviewer {row['interviewer']}")
+    return " · ".join(str(p) for p in parts if p)
+
+
+def turn_page(turns: pd.DataFrame, segments: pd.DataFrame) -> slice:
+    """The page of turns to show; a jump to a segment opens the page that holds it."""
+    pages = max(1, math.ceil(len(turns) / TURNS_PER_PAGE))
+    target = st.session_state.get("reader_segment_id")
+    if target is not None and target in set(segments["segment_id"]):
+        turn_index = int(segments.set_index("segment_id").loc[target, "turn_index"])
+        position = int((turns["index"] < turn_index).sum())
+        if st.session_state.pop("reader_jump", True):
+            st.session_state["reader_page"] = position // TURNS_PER_PAGE + 1
+    if pages == 1:
+        return slice(0, len(turns))
+    st.session_state.setdefault("reader_page", 1)
+    st.session_state["reader_page"] = min(st.session_state["reader_page"], pages)
+    page = st.number_input(
+        f"Deel van het gesprek (van {pages})",
+        min_value=1,
+        max_value=pages,
+        step=1,
+        key="reader_page",
+        width=220,
+    )
+    start = (int(page) - 1) * TURNS_PER_PAGE
+    return slice(start, start + TURNS_PER_PAGE)
+
+
+def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
+    """Code the selected passage: the coder's codes on it, plus part-of-passage coding."""
+    coder = widgets.coder()
+    segment_id = int(segment["segment_id"])
+    applied = widgets.split_codes(segment["codes"])
+    with st.container(border=True):
+        st.caption("Geselecteerde passage coderen")
+        chosen = st.multiselect(
+            "Codes",
+            widgets.code_options(book),
+            default=[k for k in applied if k in book],
+            format_func=widgets.code_label(book),
+            key=f"reader_codes_{segment_id}",
+            placeholder="Kies een of meer codes",
+        )
+        memo = st.text_input(
+            "Notitie bij deze codering (optioneel)", key=f"reader_memo_{segment_id}"
+        )
+        part = st.text_input(
+            "Alleen een deel coderen: plak hier de woorden uit de passage (optioneel)",
+            key=f"reader_part_{segment_id}",
+        )
+        left, right = st.columns([1, 1])
+        if left.button(
+            "Opslaan", type="primary", key=f"reader_save_{segment_id}", icon=":material/save:"
+        ):
+            if not coder:
+                st.warning("Vul eerst je naam in (zijbalk).")
+                return
+            if part.strip():
+                offset = str(segment["text"]).find(part.strip())
+                if offset < 0:
+                    st.warning("Die woorden staan niet letterlijk in deze passage.")
+                    return
+                start = int(segment["start"]) + offset
+                widgets.run_action(
+                    project,
+                    lambda: [
+                        project.code_span(
+                            int(segment["transcript_id"]),
+                            start,
+                            start + len(part.strip()),
+                            key,
+                            coder,
+                            memo=memo or None,
+                        )
+                        for key in chosen
+                    ],
+                    "Deel van de passage gecodeerd",
+                )
+                return
+
+            def save() -> None:
+                for key in chosen:
+                    project.apply_code(segment_id, key, coder, memo=memo or None)
+                for key in set(applied) - set(chosen):
+                    project.remove_code(segment_id, key, coder)
+
+            widgets.run_action(project, save, "Codering opgeslagen")
+        if right.button("Sluiten", key=f"reader_close_{segment_id}"):
+            st.session_state["reader_segment_id"] = None
+            st.rerun()
+
+
+def select_segment(segment_id: int) -> None:
+    st.session_state["reader_segment_id"] = segment_id
+    st.session_state["reader_jump"] = False
+
+
+def respondent_turn(
+    project: Project, book: Codebook, turn: pd.Series, segments: pd.DataFrame
+) -> None:
+    """A respondent turn: its passages one by one, each with its codes and a 'code' button."""
+    selected = st.session_state.get("reader_segment_id")
+    position = int(turn["start"])
+    text = str(turn["text"])
+    for segment in segments.itertuples():
+        gap = text[position - int(turn["start"]) : int(segment.start) - int(turn["start"])].strip()
+        if gap:
+            st.text(gap)
+        left, right = st.columns([5, 2], vertical_alignment="top")
+        left.text(segment.text)
+        with right:
+            codes = widgets.split_codes(segment.codes)
+            if codes:
+                st.markdown(widgets.code_badges(codes, book))
+            if segment.suggestions:
+                suggested = [s.split(":")[0] for s in str(segment.suggestions).split(";")]
+                open_ones = [k for k in suggested if k not in codes]
+                if open_ones:
+                    st.caption(
+                        "Voorstel: "
+                        + ", ".join(
+                            widgets.escape_markdown(book.get(k).label if k in book else k)
+                            for k in open_ones
+                        )
+                    )
+            st.button(
+                "Coderen",
+                key=f"reader_select_{segment.segment_id}",
+                icon=":material/label:",
+                type="tertiary",
+                on_click=select_segment,
+                args=(int(segment.segment_id),),
+            )
+        if selected == segment.segment_id:
+            coding_panel(project, book, pd.Series(segment._asdict()))
+        position = max(position, int(segment.end))
+    rest = text[position - int(turn["start"]) :].strip()
+    if rest:
+        st.text(rest)
+
+
+def conversation(
+    project: Project, book: Codebook, turns: pd.DataFrame, segments: pd.DataFrame
+) -> None:
+    by_turn = {index: group for index, group in segments.groupby("turn_index")}
+    for turn in turns.iloc[turn_page(turns, segments)].itertuples():
+        role = turn.role if turn.role in AVATARS else "other"
+        with st.chat_message(role, avatar=AVATARS.get(role, ":material/person_outline:")):
+            when = widgets.format_media_time(turn.media_start)
+            label = f"{turn.speaker} · {widgets.ROLE_LABELS.get(role, role)}"
+            st.caption(widgets.escape_markdown(f"{label} · {when}" if when else label))
+            turn_segments = by_turn.get(turn.index)
+            if role == "respondent" and turn_segments is not None:
+                respondent_turn(project, book, pd.Series(turn._asdict()), turn_segments)
+            else:
+                st.text(turn.text)
+
+
+def render() -> None:
+    project = widgets.project()
+    widgets.page_header("Transcript lezen")
+    frame = widgets.cached(project, widgets.transcripts)
+    if frame.empty:
+        widgets.empty_state("Nog geen interviews. Importeer ze op de pagina Project en import.")
+        return
+    transcript_id = choose_transcript(frame)
+    row = frame.set_index("id").loc[transcript_id]
+    st.caption(widgets.escape_markdown(metadata_line(row)))
+    if row["warnings"]:
+        st.warning(widgets.escape_markdown(row["warnings"]), icon=":material/warning:")
+    turns = widgets.cached(project, widgets.turns, transcript_id)
+    segments = widgets.cached(project, widgets.transcript_segments, transcript_id)
+    book = widgets.cached(project, widgets.codebook)
+    only_coded = st.toggle("Alleen gecodeerde passages", key="reader_only_coded")
+    if only_coded:
+        coded = segments[segments["codes"] != ""]
+        turns = turns[turns["index"].isin(coded["turn_index"])]
+        segments = coded
+    if turns.empty:
+        widgets.empty_state("Geen passages om te tonen.")
+        return
+    conversation(project, book, turns, segments)
+
+
+render()

@@ -1,0 +1,364 @@
+"""Shared pieces of the app: opening the project, cached queries, safe text, quote cards, paging.
+
+Every page imports from here, so the rules that keep the app safe and fast live in one place:
+
+- Transcript text is personal data typed by others: it is shown with ``st.text`` (no Markdown,
+  no HTML) or, where Streamlit only offers Markdown (labels, captions), through
+  ``escape_markdown``. Never ``unsafe_allow_html``.
+- A ``Project`` is opened once per database URL (``st.cache_resource``); its engine is
+  thread-safe and every call opens its own short session, so browser tabs never share a session.
+- Tables are cached (``st.cache_data``) under the project's *version*: the library's cheap
+  ``Project.revision()`` fingerprint (it sees rows added by other tabs or by the CLI) plus a
+  count of writes made through this app process (it sees in-place edits such as a renamed
+  topic). Mutable state is never kept across sessions; decisions go straight to the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import colorsys
+import getpass
+import math
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from analysis import Project
+from analysis.codebook import Codebook
+from analysis.store import StoreError
+
+PAGE_SIZE = 25
+DEFAULT_LOCATION = "interviews.db"
+ROLE_LABELS = {"interviewer": "interviewer", "respondent": "respondent", "other": "overig"}
+
+# CommonMark lets a backslash escape any ASCII punctuation character; escaping them all is simpler
+# and safer than deciding which ones could start Markdown, a Streamlit directive or LaTeX here.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^@%,;?/])")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` made literal for ``st.markdown`` and Markdown labels: no emphasis, links, HTML,
+    colour directives, emoji short codes or formulas; line breaks are kept."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return escaped.replace("\n", "  \n")
+
+
+# --- the project -----------------------------------------------------------------------------
+
+
+def project_location() -> str:
+    """Which project to open: the one chosen in this session, else ``--project`` after ``--`` on
+    the command line, else ``INTERVIEWS_PROJECT``, else ``./interviews.db``."""
+    chosen = st.session_state.get("project_location")
+    if chosen:
+        return str(chosen)
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--project")
+    known, _rest = parser.parse_known_args(sys.argv[1:])
+    return known.project or os.environ.get("INTERVIEWS_PROJECT") or DEFAULT_LOCATION
+
+
+@st.cache_resource(show_spinner="Project openen…")
+def open_project(location: str) -> Project:
+    return Project(location)
+
+
+def project() -> Project:
+    """The session's project; a database that cannot be opened stops the page with one line."""
+    location = project_location()
+    try:
+        return open_project(location)
+    except StoreError as error:
+        st.error(f"Het project kan niet worden geopend: {error}")
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers so
+
+
+class _WriteCounter:
+    """How many writes this app process made per project; part of the cache key (see module)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+
+    def bump(self, url: str) -> None:
+        with self._lock:
+            self._counts[url] = self._counts.get(url, 0) + 1
+
+    def get(self, url: str) -> int:
+        with self._lock:
+            return self._counts.get(url, 0)
+
+
+@st.cache_resource
+def _write_counter() -> _WriteCounter:
+    return _WriteCounter()
+
+
+def version(proj: Project) -> tuple:
+    """The cache key for ``proj``'s tables right now."""
+    return (proj.revision(), _write_counter().get(proj.url))
+
+
+def changed(proj: Project) -> None:
+    """Call after every write made through the app, so that every page's cached tables renew."""
+    _write_counter().bump(proj.url)
+
+
+def coder() -> str:
+    """The coder name entered in the sidebar ('' when none)."""
+    return str(st.session_state.get("coder") or "").strip()
+
+
+def default_coder() -> str:
+    return os.environ.get("INTERVIEWS_CODER") or getpass.getuser()
+
+
+def run_action(
+    proj: Project, action: Callable[[], object], success: str | None = None, *, rerun: bool = True
+) -> bool:
+    """Run one write through the library, then rerun so every table on the page is fresh. A user
+    mistake shows one line instead of a traceback; ``success`` is shown after the rerun."""
+    try:
+        action()
+    except (ValueError, LookupError) as error:  # ProjectError, CodingError, CodebookError ...
+        st.error(f"Dat lukte niet: {escape_markdown(error)}")
+        return False
+    finally:
+        changed(proj)
+    if success:
+        st.session_state["flash"] = success
+    if rerun:
+        st.rerun()
+    return True
+
+
+def callback(proj: Project, action: Callable[[], object], success: str | None = None) -> None:
+    """A button's ``on_click``: the write happens before the page is drawn, so the page shows
+    its result at once. A user mistake is shown at the top of the page by ``show_flash``."""
+    try:
+        action()
+    except (ValueError, LookupError) as error:
+        st.session_state["flash_error"] = f"Dat lukte niet: {error}"
+    else:
+        if success:
+            st.session_state["flash"] = success
+    finally:
+        changed(proj)
+
+
+def show_flash() -> None:
+    """The message a write left for the run after it (see ``run_action`` and ``callback``)."""
+    error = st.session_state.pop("flash_error", None)
+    if error:
+        st.error(escape_markdown(error), icon=":material/error:")
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+
+
+# --- cached queries -----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def transcripts(location: str, rev: tuple) -> pd.DataFrame:
+    return open_project(location).transcripts()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def segments(location: str, rev: tuple) -> pd.DataFrame:
+    """Every codable respondent segment with its metadata, question, codes and suggestions."""
+    return open_project(location).segments().drop(columns=["lemmas"])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def turns(location: str, rev: tuple, transcript_id: int) -> pd.DataFrame:
+    return open_project(location).turns(transcript_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def transcript_segments(location: str, rev: tuple, transcript_id: int) -> pd.DataFrame:
+    return open_project(location).segments(transcript_id=transcript_id, include_uncodable=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def codebook(location: str, rev: tuple) -> Codebook:
+    return open_project(location).codebook()
+
+
+def cached(proj: Project, query: Callable, *args: object):
+    """``query(location, version, *args)``: one of the cached queries above for ``proj``."""
+    return query(project_location(), version(proj), *args)
+
+
+# --- codes --------------------------------------------------------------------------------------
+
+_BADGE_HUES = (
+    ("red", 0),
+    ("orange", 30),
+    ("yellow", 55),
+    ("green", 120),
+    ("blue", 205),
+    ("violet", 275),
+    ("red", 360),
+)
+
+
+def badge_colour(hex_colour: str) -> str:
+    """The nearest of the colours Streamlit's badges offer, for a code's ``#RRGGBB`` colour."""
+    try:
+        red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    except (TypeError, ValueError):
+        return "gray"
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.15 or lightness > 0.95:
+        return "gray"
+    return min(_BADGE_HUES, key=lambda pair: abs(pair[1] - hue * 360))[0]
+
+
+def code_badges(
+    keys: Sequence[str], book: Codebook, *, suffixes: dict[str, str] | None = None
+) -> str:
+    """Markdown with one coloured badge per code: the code's label, never transcript text."""
+    parts = []
+    for key in keys:
+        if key in book:
+            code = book.get(key)
+            label, colour = code.label, badge_colour(code.colour)
+        else:
+            label, colour = key, "gray"
+        extra = (suffixes or {}).get(key, "")
+        parts.append(f":{colour}-badge[{escape_markdown(label + extra)}]")
+    return " ".join(parts)
+
+
+def code_options(book: Codebook) -> list[str]:
+    return [code.key for code in book]
+
+
+def code_label(book: Codebook) -> Callable[[str], str]:
+    """A ``format_func`` that shows a code as 'Label (key)', sub-codes indented."""
+
+    def label(key: str) -> str:
+        if key not in book:
+            return key
+        code = book.get(key)
+        indent = "  · " if code.parent else ""
+        return f"{indent}{code.label}"
+
+    return label
+
+
+def split_codes(value: object) -> list[str]:
+    """The ``codes`` column of the segment table (``a;b``) as a list."""
+    return [part for part in str(value or "").split(";") if part]
+
+
+# --- layout pieces ------------------------------------------------------------------------------
+
+
+def page_header(title: str, intro: str | None = None) -> None:
+    st.title(title)
+    if intro:
+        st.caption(intro)
+
+
+def empty_state(message: str) -> None:
+    """What an empty project shows instead of an empty table."""
+    st.info(message, icon=":material/info:")
+
+
+def paginate(total: int, key: str, *, per_page: int = PAGE_SIZE) -> slice:
+    """A page picker for ``total`` items; the slice of the items to show."""
+    pages = max(1, math.ceil(total / per_page))
+    if pages == 1:
+        return slice(0, total)
+    if st.session_state.get(key, 1) > pages:  # the filter changed under the reader's page
+        st.session_state[key] = pages
+    page = st.number_input(
+        f"Pagina (van {pages})", min_value=1, max_value=pages, step=1, key=key, width=160
+    )
+    start = (int(page) - 1) * per_page
+    st.caption(f"{start + 1}–{min(total, start + per_page)} van {total}")
+    return slice(start, start + per_page)
+
+
+def institution_label(row: pd.Series | dict) -> str:
+    return str(row.get("institution") or "onbekende instelling")
+
+
+def quote_card(
+    row: pd.Series | dict,
+    book: Codebook,
+    *,
+    actions: Callable[[], None] | None = None,
+    show_question: bool = True,
+) -> None:
+    """One quote: who said it (college, speaker role, file), the question it answered, the text
+    itself as plain text, and its codes as coloured badges. ``actions`` adds buttons below."""
+    with st.container(border=True):
+        role = ROLE_LABELS.get(str(row.get("role") or ""), str(row.get("role") or ""))
+        source = row.get("source") or ""
+        st.caption(escape_markdown(f"{institution_label(row)} · {role} · {source}"))
+        question = str(row.get("question") or "").strip()
+        if show_question and question:
+            with st.container(horizontal=True, gap="small"):
+                st.caption("Vraag:")
+                st.text(question)
+        st.text(str(row.get("text") or ""))
+        keys = split_codes(row.get("codes"))
+        if keys:
+            st.markdown(code_badges(keys, book))
+        if actions:
+            actions()
+
+
+def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
+    """Jump to the transcript reader at a segment (used by quote cards and the chat)."""
+    st.session_state["reader_transcript_id"] = int(transcript_id)
+    st.session_state["reader_segment_id"] = None if segment_id is None else int(segment_id)
+    st.switch_page("ui/reader.py")
+
+
+def format_media_time(seconds: float | None) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def project_title(url: str) -> str:
+    """A project's name for the screen: the file name of a SQLite project, else the database
+    URL without user or password."""
+    if url.startswith("sqlite"):
+        return url.rsplit("/", 1)[-1] or url
+    return re.sub(r"://[^@/]*@", "://", url)
+
+
+def choices(frame: pd.DataFrame, column: str) -> list[str]:
+    """The distinct non-empty values of a column, sorted, for a filter."""
+    if frame.empty or column not in frame:
+        return []
+    return sorted({str(v) for v in frame[column].dropna() if str(v).strip()})
+
+
+def metadata_filters(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]]:
+    """College, sector and region pickers over a segment table; empty means everything."""
+    columns = st.columns(3)
+    picked = {}
+    for column, (field, label) in zip(
+        columns,
+        (("institution", "Instelling"), ("sector", "Sector"), ("region", "Regio")),
+        strict=True,
+    ):
+        picked[field] = tuple(
+            column.multiselect(
+                label, choices(frame, field), key=f"{key}_{field}", placeholder="Alle"
+            )
+        )
+    return picked
