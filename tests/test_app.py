@@ -287,3 +287,28 @@ def test_reader_codes_a_selected_passage(app_db: Path) -> None:
             .loc[segment_id, "codes"]
         )
     assert "inclusion.measures" in codes.split(";")
+
+
+# --- phases -------------------------------------------------------------------------------------
+
+
+def test_phase_judgement_overrides_the_estimate(app_db: Path) -> None:
+    at = open_page("ui/phases.py")
+    with Project(app_db) as project:
+        before = project.phase_assessments().set_index("institution")
+    institution = before.index[0]
+    estimate = int(before.loc[institution, "estimate"])
+    judged = 4 if estimate != 4 else 1
+    key = "".join(c if c.isalnum() else "_" for c in institution.casefold())
+    at.selectbox(key="phase_institution").select(institution).run()
+    at.radio(key=f"judge_phase_{key}").set_value(judged)
+    at.text_area(key=f"judge_note_{key}").set_value("Internationalisering zit in de teamplannen.")
+    at.button(key=f"judge_save_{key}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        after = project.phase_assessments().set_index("institution").loc[institution]
+    assert after["phase"] == judged and after["judged"]
+    assert after["assessor"] == CODER
+    assert int(after["estimate"]) == estimate
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Fase"] == str(judged)

@@ -144,11 +144,7 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
 def suggestion_card(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:
     with st.container(border=True):
         st.caption(widgets.escape_markdown(f"{row['institution']} · {row['transcript']}"))
-        question = str(row["question"] or "").strip()
-        if question:
-            with st.container(horizontal=True, gap="small"):
-                st.caption("Vraag:")
-                st.text(question)
+        widgets.question_line(row["question"])
         st.text(str(row["text"]))
         confidence = f" {row['confidence']:.0%}" if pd.notna(row["confidence"]) else ""
         st.markdown(

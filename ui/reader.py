@@ -147,27 +147,22 @@ def respondent_turn(
         left.text(segment.text)
         with right:
             codes = widgets.split_codes(segment.codes)
-            if codes:
-                st.markdown(widgets.code_badges(codes, book))
-            if segment.suggestions:
-                suggested = [s.split(":")[0] for s in str(segment.suggestions).split(";")]
-                open_ones = [k for k in suggested if k not in codes]
-                if open_ones:
-                    st.caption(
-                        "Voorstel: "
-                        + ", ".join(
-                            widgets.escape_markdown(book.get(k).label if k in book else k)
-                            for k in open_ones
-                        )
-                    )
-            st.button(
-                "Coderen",
-                key=f"reader_select_{segment.segment_id}",
-                icon=":material/label:",
-                type="tertiary",
-                on_click=select_segment,
-                args=(int(segment.segment_id),),
-            )
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                if codes:
+                    st.markdown(widgets.code_badges(codes, book), width="content")
+                st.button(
+                    "Coderen",
+                    key=f"reader_select_{segment.segment_id}",
+                    icon=":material/edit:",
+                    type="tertiary",
+                    on_click=select_segment,
+                    args=(int(segment.segment_id),),
+                )
+            suggested = [s.split(":")[0] for s in str(segment.suggestions or "").split(";") if s]
+            open_ones = [k for k in suggested if k not in codes]
+            if open_ones:
+                labels = (book.get(k).label if k in book else k for k in open_ones)
+                st.caption("Voorstel: " + widgets.escape_markdown(", ".join(labels)))
         if selected == segment.segment_id:
             coding_panel(project, book, pd.Series(segment._asdict()))
         position = max(position, int(segment.end))
@@ -182,7 +177,9 @@ def conversation(
     by_turn = {index: group for index, group in segments.groupby("turn_index")}
     for turn in turns.iloc[turn_page(turns, segments)].itertuples():
         role = turn.role if turn.role in AVATARS else "other"
-        with st.chat_message(role, avatar=AVATARS.get(role, ":material/person_outline:")):
+        # Streamlit tints a "user" message: that sets the interviewer's questions apart.
+        name = "user" if role == "interviewer" else "assistant"
+        with st.chat_message(name, avatar=AVATARS.get(role, ":material/person_outline:")):
             when = widgets.format_media_time(turn.media_start)
             label = f"{turn.speaker} · {widgets.ROLE_LABELS.get(role, role)}"
             st.caption(widgets.escape_markdown(f"{label} · {when}" if when else label))

@@ -305,17 +305,21 @@ def quote_card(
         role = ROLE_LABELS.get(str(row.get("role") or ""), str(row.get("role") or ""))
         source = row.get("source") or ""
         st.caption(escape_markdown(f"{institution_label(row)} · {role} · {source}"))
-        question = str(row.get("question") or "").strip()
-        if show_question and question:
-            with st.container(horizontal=True, gap="small"):
-                st.caption("Vraag:")
-                st.text(question)
+        if show_question:
+            question_line(row.get("question"))
         st.text(str(row.get("text") or ""))
         keys = split_codes(row.get("codes"))
         if keys:
             st.markdown(code_badges(keys, book))
         if actions:
             actions()
+
+
+def question_line(question: object) -> None:
+    """The interviewer's question a quote answers: muted, above the quote, made literal."""
+    text = " ".join(str(question or "").split())
+    if text:
+        st.caption(f"Vraag: {escape_markdown(text)}")
 
 
 def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
@@ -362,3 +366,8 @@ def metadata_filters(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]
             )
         )
     return picked
+
+
+def safe_key(name: str) -> str:
+    """A widget-key fragment for a name (a college, a chapter): lower case, words joined by _."""
+    return re.sub(r"\W+", "_", str(name).casefold()).strip("_")
