@@ -70,6 +70,7 @@ from analysis.exchange.refi import (
     xml_datetime,
     xml_text,
 )
+from analysis.exchange.tables import judged_phases
 from analysis.ingest import ParsedTranscript, assign_roles
 from analysis.ingest.keys import fold
 from analysis.ingest.speakers import parse_turns
@@ -220,7 +221,7 @@ def export_project(
         )
     )
 
-    phases = _phases(session)
+    phases = judged_phases(session)
     cases = _cases(transcripts, phases)
     variables = _variables(transcripts, cases)
     variables_element = etree.SubElement(root, _q("Variables"))
@@ -355,13 +356,6 @@ def _excerpt(text: str) -> str:
 def _source_guid(transcript: Transcript, ids: _Ids) -> str:
     kept = normalise_guid((transcript.extra or {}).get("refi_guid"))
     return kept or ids.of("source", transcript.sha256, transcript.source_name)
-
-
-def _phases(session: Session) -> dict[str, int]:
-    """The phase judgement in force per college (the newest row)."""
-    newest = select(func.max(PhaseJudgement.id)).group_by(PhaseJudgement.institution)
-    rows = session.scalars(select(PhaseJudgement).where(PhaseJudgement.id.in_(newest)))
-    return {row.institution: row.phase for row in rows}
 
 
 def _cases(
@@ -708,7 +702,7 @@ def _new_transcript(
         )
     session.flush()
     build_segments(session, transcript)
-    if phase is not None and _phases(session).get(institution) != phase:
+    if phase is not None and judged_phases(session).get(institution) != phase:
         session.add(PhaseJudgement(
             institution=institution, phase=phase, assessor="import",
             note=f"fase uit {context.path.name}",
