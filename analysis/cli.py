@@ -69,9 +69,7 @@ def cmd_transcripts(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_export(args: argparse.Namespace, project: Project) -> int:
-    rows = project.export_segments(args.output, args.format)
-    print(f"wrote {rows} segments to {args.output}")
-    return 0
+    return export_any(args, project)  # see the exchange section below
 
 
 def _add_ingest(sub: _WithProject) -> None:
@@ -87,10 +85,22 @@ def _add_ingest(sub: _WithProject) -> None:
 
 
 def _add_export(sub: _WithProject) -> None:
-    p = sub.add_parser("export", help="export tables from the project")
-    p.add_argument("what", choices=["segments"], help="what to export")
-    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p = sub.add_parser(
+        "export", help="export tables, the codebook (.qdc) or the project (.qdpx)"
+    )
+    p.add_argument("what", choices=sorted(EXPORT_FORMATS), help="what to export")
+    p.add_argument(
+        "--format", choices=sorted({f for fs in EXPORT_FORMATS.values() for f in fs}),
+        help="file format (default: from the file name, else the first one for WHAT)",
+    )
     p.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    p.add_argument(
+        "--anonymise", "--anonymize", action="store_true",
+        help="replace college, respondent and interviewer names by pseudonyms",
+    )
+    p.add_argument(
+        "--binary", action="store_true", help="matrix: 0/1 presence instead of counts (CSV)"
+    )
     p.set_defaults(func=cmd_export)
 
 
@@ -190,7 +200,10 @@ def _add_coding(sub: _WithProject) -> None:
     )
     p.set_defaults(func=cmd_code)
 
-    p = sub.add_parser("import", help="import into the project (codings: gold JSON Lines)")
+    p = sub.add_parser(
+        "import",
+        help="import into the project (codings: gold JSON Lines; codebook: .qdc; project: .qdpx)",
+    )
     p.add_argument("what", choices=sorted(IMPORTERS), help="what to import")
     p.add_argument("file", type=Path, help="the file to import")
     p.add_argument("--coder", help="codings: the coder whose decisions these are")
@@ -213,6 +226,60 @@ def _add_coding(sub: _WithProject) -> None:
 # --- phases and report (issue 5) -----------------------------------------------------------
 
 # --- ask (issue 6) -------------------------------------------------------------------------
+
+# --- exchange and pseudonymisation (issue 7) -----------------------------------------------
+
+# What `interviews export` writes, and in which formats (the first is the default).
+EXPORT_FORMATS = {
+    "segments": ("csv", "jsonl", "xlsx"),
+    "quotes": ("csv", "jsonl", "xlsx"),
+    "matrix": ("csv", "jsonl", "xlsx"),
+    "cooccurrence": ("csv", "jsonl", "xlsx"),
+    "tables": ("xlsx",),
+    "codebook": ("qdc",),
+    "project": ("qdpx",),
+    "pseudonyms": ("csv", "jsonl", "xlsx"),
+}
+
+
+def export_any(args: argparse.Namespace, project: Project) -> int:
+    allowed = EXPORT_FORMATS[args.what]
+    suffix = args.output.suffix.lower().lstrip(".")
+    known = {f for formats in EXPORT_FORMATS.values() for f in formats}
+    fmt = args.format or (suffix if suffix in known else allowed[0])
+    if fmt not in allowed:
+        raise ProjectError(f"export {args.what} can be written as {', '.join(allowed)}, not {fmt}")
+    if args.what == "pseudonyms":
+        if args.anonymise:
+            raise ProjectError("the pseudonym mapping cannot be anonymised; leave out --anonymise")
+        rows = project.export_pseudonyms(args.output, fmt)
+        print(f"wrote {rows} pseudonyms to {args.output} (keep this file private)")
+        return 0
+    if args.what in ("codebook", "project"):
+        export = project.export_codebook if args.what == "codebook" else project.export_project
+        for line in export(args.output, anonymise=args.anonymise).lines():
+            print(line)
+        return 0
+    rows = project.export_table(
+        args.what, args.output, fmt, anonymise=args.anonymise, binary=args.binary
+    )
+    print(f"wrote {rows} rows of {args.what} to {args.output}")
+    return 0
+
+
+def _import_codebook(args: argparse.Namespace, project: Project) -> int:
+    report = project.import_codebook(args.file)
+    print("\n".join(report.lines()))
+    return 1 if report.skipped else 0
+
+
+def _import_project(args: argparse.Namespace, project: Project) -> int:
+    report = project.import_project(args.file)
+    print("\n".join(report.lines()))
+    return 0
+
+
+IMPORTERS.update({"codebook": _import_codebook, "project": _import_project})
 
 # --- entry point ---------------------------------------------------------------------------
 

@@ -24,8 +24,10 @@ from analysis.coding import suggest as suggestions
 from analysis.coding.state import THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
-from analysis.exchange.tables import write_table
+from analysis.exchange import qdc, qdpx
+from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
+from analysis.pseudonymise import Pseudonymiser
 from analysis.store import Base, Coding, Meta, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
@@ -342,3 +344,50 @@ class Project:
     # --- ask (issue 6) --------------------------------------------------------------------
 
     # --- exchange and pseudonymisation (issue 7) -------------------------------------------
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        """The project's stable pseudonyms (colleges, respondents, interviewers), extended with
+        names seen since last time; use ``.text()``, ``.institution()``, ``.file_name()``."""
+        with self.store.session() as session:
+            return Pseudonymiser.from_session(session)
+
+    def export_pseudonyms(self, path: Path | str, fmt: str = "csv") -> int:
+        """Write the pseudonym mapping (only ever on explicit request); returns its rows."""
+        frame = self.pseudonymiser().mapping_frame()
+        write_table(frame, Path(path), fmt, sheet="Pseudoniemen")
+        return len(frame)
+
+    def export_table(
+        self, what: str, path: Path | str, fmt: str = "csv", *, anonymise: bool = False,
+        binary: bool = False,
+    ) -> int:
+        """Write segments, quotes, matrix, cooccurrence (CSV, JSON Lines, XLSX) or all tables
+        (XLSX, one sheet each); returns the number of rows written."""
+        with self.store.session() as session:
+            return export_tables(
+                session, what, Path(path), fmt, anonymise=anonymise, binary=binary
+            )
+
+    def export_codebook(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
+        """Write the codebook as a REFI-QDA .qdc file (validated against the schema)."""
+        with self.store.session() as session:
+            text = Pseudonymiser.from_session(session).text if anonymise else str
+            return qdc.export_codebook(session, Path(path), text=text)
+
+    def import_codebook(self, path: Path | str) -> qdc.CodebookImportReport:
+        """Merge a REFI-QDA .qdc codebook into the project's; a bad file changes nothing."""
+        codes = qdc.read_qdc(Path(path))
+        with self.store.session() as session:
+            return qdc.merge_codes(session, codes, Path(path).name)
+
+    def export_project(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
+        """Write the project as a REFI-QDA .qdpx archive (validated against the schema)."""
+        name = Path(self.url.rsplit("/", 1)[-1]).stem or "interviews"
+        with self.store.session() as session:
+            anon = Pseudonymiser.from_session(session) if anonymise else None
+            return qdpx.export_project(session, Path(path), name=name, pseudonymiser=anon)
+
+    def import_project(self, path: Path | str) -> qdpx.ProjectImportReport:
+        """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing."""
+        with self.store.session() as session:
+            return qdpx.import_project(session, Path(path))
