@@ -189,3 +189,21 @@ def test_docx_without_text_is_an_error(tmp_path: Path) -> None:
     docx.Document().save(str(path))
     with pytest.raises(IngestError, match=r"^leeg\.docx: contains no text$"):
         read_transcript(path, folder_metadata={})
+
+
+def test_bold_through_the_strong_character_style(tmp_path: Path) -> None:
+    document = docx.Document()
+    for label, speech in [
+        ("Lotte Brouwer", "Welkom. Wat doet Maasdelta aan internationalisering?"),
+        ("Rachid Bouzid", "Onze koks lopen stage in Lyon en Bologna."),
+    ]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}:", style="Strong")
+        paragraph.add_run(f" {speech}")
+    path = tmp_path / "maasdelta.docx"
+    document.save(str(path))
+    parsed = read_transcript(path, folder_metadata={})
+    labelled_layout(parsed)
+    # Each name occurs once: only the bold style makes them trusted speaker labels.
+    assert [t.speaker for t in parsed.turns] == ["Lotte Brouwer", "Rachid Bouzid"]
+    assert check_turns(parsed)[1] == "Onze koks lopen stage in Lyon en Bologna."

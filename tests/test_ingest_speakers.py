@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,25 @@ def test_dialogue_opening_with_interviewer_and_respondent_is_not_a_header(tmp_pa
     text = "Interviewer: Sanne de Wit\nRespondent: Ja, dat ben ik niet.\n"
     parsed = read_txt(tmp_path, text)
     assert check_turns(parsed) == ["Sanne de Wit", "Ja, dat ben ik niet."]
+    greeting = "Interviewer: Goedemorgen\nRespondent: Goedemorgen\n\nInterviewer: Zullen we?\n"
+    parsed = read_txt(tmp_path, greeting)
+    assert check_turns(parsed) == ["Goedemorgen", "Goedemorgen", "Zullen we?"]
+    assert "interviewer" not in parsed.metadata
+
+
+def test_header_of_names_only_is_metadata(tmp_path: Path) -> None:
+    text = (
+        "Interviewer: Sanne de Wit\n"
+        "Respondenten: Marieke Jansen (voorzitter CvB); Pieter Bos\n"
+        "\n"
+        "Interviewer: Goedemorgen, zullen we beginnen?\n"
+        "Marieke Jansen: Graag.\n"
+    )
+    parsed = read_txt(tmp_path, text)
+    assert check_turns(parsed) == ["Goedemorgen, zullen we beginnen?", "Graag."]
+    assert parsed.metadata["interviewer"] == "Sanne de Wit"
+    assert parsed.metadata["respondents"] == ["Marieke Jansen", "Pieter Bos"]
+    assert parsed.metadata["roles"] == ["voorzitter CvB", ""]
 
 
 def test_text_without_labels_is_one_respondent_turn_with_a_warning(tmp_path: Path) -> None:
@@ -276,3 +296,62 @@ def test_empty_label_turn_is_dropped() -> None:
     text = "Interviewer:\nRespondent: Ja.\n"
     parse = parse_turns(text)
     assert [(t.speaker, text[t.start : t.end]) for t in parse.turns] == [("Respondent", "Ja.")]
+
+
+TRUSTED_LABELS = [
+    "Interviewer:",
+    "I:",
+    "R1:",
+    "Respondent 2:",
+    "INTERVIEWER:",
+    "Henk van Rooij (bestuurder):",
+    "[00:01:02] Sanne de Wit:",
+    "Sanne de Wit [00:01:02]:",
+    "**Interviewer:**",
+    "R: (00:03:04)",
+]
+SENTENCES = [
+    "Dat is bij ons echt gegroeid vanuit de teams.",
+    "Hoe kijkt u daar nu op terug?",
+    "Eén ding weet ik zeker: het werkt.",
+    "We hebben 40 studenten naar Finland gestuurd, 12 naar Spanje.",
+    "Ja.",
+    "De coördinator – zij heet Ingrid – regelt dat.",
+]
+NOISE = [
+    "Nou: dat vond ik lastig.",
+    "Wat ik bedoel is dit: zo gaat het.",
+    "## Deel 2: inclusie",
+    "",
+    "   ",
+    "Dus: ja.",
+    "Om 10:30 begonnen we.",
+    "\x0c",
+    "Marieke Jansen: eenmalig genoemd.",
+]
+
+
+def test_random_transcripts_keep_the_turn_invariants(tmp_path: Path) -> None:
+    rng = random.Random(20261115)
+    for number in range(120):
+        lines = []
+        for _ in range(rng.randint(1, 25)):
+            draw = rng.random()
+            if draw < 0.4:
+                lines.append(f"{rng.choice(TRUSTED_LABELS)} {rng.choice(SENTENCES)}")
+            elif draw < 0.75:
+                lines.append(rng.choice(SENTENCES))
+            else:
+                lines.append(rng.choice(NOISE))
+        text = rng.choice(["\n", "\r\n"]).join(lines)
+        if not text.strip():
+            continue
+        path = tmp_path / f"fuzz_{number}.txt"
+        path.write_bytes(text.encode(rng.choice(["utf-8", "cp1252", "utf-8-sig"])))
+        parsed = read_transcript(path, folder_metadata={})
+        for speech in check_turns(parsed):
+            for line in speech.split("\n"):
+                assert not line.startswith(tuple(TRUSTED_LABELS)), (text, line)
+        if any(line.startswith(tuple(TRUSTED_LABELS)) for line in lines):
+            assert not any("no speaker labels" in warning for warning in parsed.warnings)
+            assert parsed.turns[0].speaker != UNKNOWN_SPEAKER

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # The metadata fields every reader fills, in the order the user sees them.
 FIELDS = ("institution", "date", "respondents", "roles", "interviewer", "sector", "region")
@@ -140,6 +141,7 @@ PARTICLES = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)  # labels repeat on every turn; folding is the parser's hot spot
 def fold(value: str) -> str:
     """Case-fold, drop accents and collapse white space: the form names and keys are compared in."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())

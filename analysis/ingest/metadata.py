@@ -32,6 +32,7 @@ from dateutil import parser as date_parser
 
 from .base import IngestError
 from .keys import FIELDS, LIST_FIELDS, is_metadata_key, normalise_key
+from .speakers import label_shape_ok
 from .text import NotTextError, decode_bytes
 
 METADATA_CSV = "metadata.csv"
@@ -136,8 +137,9 @@ def normalise_metadata(raw: Mapping[object, object]) -> tuple[dict[str, object],
             continue
         name = normalise_key(str(key))
         if name in LIST_FIELDS:
-            items = _as_list(value)
-            if items:
+            # roles[i] is the function of respondents[i]: an empty role keeps its place.
+            items = _as_list(value, keep_empty=name == "roles")
+            if any(items):
                 result[name] = items
         elif name == "date":
             iso = parse_date(value)
@@ -172,14 +174,16 @@ def _json_safe(value: object) -> object:
     return str(value)
 
 
-def _as_list(value: object) -> list[str]:
+def _as_list(value: object, *, keep_empty: bool = False) -> list[str]:
+    """Items of a YAML list or of text separated by ";" or new lines (else "," / " en " / "&")."""
     if isinstance(value, (list, tuple)):
-        return [" ".join(str(v).split()) for v in value if str(v).strip()]
-    text = str(value)
-    parts = re.split(r"[;\n]", text)
-    if len(parts) == 1:
-        parts = re.split(r",| en | & ", text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
+        parts = ["" if v is None else str(v) for v in value]
+    else:
+        parts = re.split(r"[;\n]", str(value))
+        if len(parts) == 1:
+            parts = re.split(r",| en | & ", str(value))
+    items = [" ".join(part.split()) for part in parts]
+    return items if keep_empty else [item for item in items if item]
 
 
 def _split_functions(respondents: list[str]) -> tuple[list[str], list[str]]:
@@ -242,10 +246,11 @@ def split_front_matter(text: str) -> tuple[dict[object, object], int]:
 def split_header_block(text: str, start: int = 0) -> tuple[dict[str, str], int]:
     """A "Key: value" header at the top (after up to three title lines): (its fields, its end).
 
-    A header needs at least two known keys, one of them not a person key (so that a dialogue
-    opening "Interviewer: ...", "Respondent: ..." is not mistaken for one); it stops at a blank
-    line or at the first line that is not a known key, repeats a key, or gives a person key a
-    sentence as value.
+    A header needs at least two known keys. When they are all person keys ("Interviewer: Sanne
+    de Wit", "Respondent: Marieke Jansen"), every value must be full names and a blank line must
+    follow, so that a dialogue opening "Interviewer: Goedemorgen" is not mistaken for a header.
+    It stops at a blank line or at the first line that is not a known key, repeats a key, or
+    gives a person key a sentence as value.
     """
     fields: dict[str, str] = {}
     end = pos = start
@@ -268,9 +273,19 @@ def split_header_block(text: str, start: int = 0) -> tuple[dict[str, str], int]:
             break
         else:
             title_lines += 1
-    if len(fields) < 2 or not set(fields) - _PERSON_FIELDS:
+    if len(fields) < 2:
         return {}, start
+    if not set(fields) - _PERSON_FIELDS:
+        blank_follows = not text[end:].partition("\n")[2].partition("\n")[0].strip()
+        if not (blank_follows and all(_full_names(value) for value in fields.values())):
+            return {}, start
     return fields, end
+
+
+def _full_names(value: str) -> bool:
+    """Whether ``value`` lists only full names ("Marieke Jansen (voorzitter), Pieter Bos")."""
+    names, _ = _split_functions(_as_list(value))
+    return bool(names) and all(len(name.split()) >= 2 and label_shape_ok(name) for name in names)
 
 
 def _plausible_value(key: str, value: str) -> bool:

@@ -55,6 +55,7 @@ _TS_ONLY = re.compile(rf"^\s*[\[(]?\s*(?P<ts>{_TS})\s*[\])]?\s*$")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]")
 _NAME_TOKEN = re.compile(r"^['’]?[^\W\d_][^\W\d_'’.\-]*(?:['’.\-][^\W\d_]*)*\.?$")
 _MAX_LABEL_WORDS = 5
+_LABEL_REACH = 200  # longest possible label prefix: stamp, markup, 60-char name, function, stamp
 
 # Capitalised words that open Dutch (and English) sentences before a colon, never a speaker.
 # fmt: off
@@ -110,7 +111,8 @@ def parse_timestamp(value: str) -> float:
 
 def match_label(line: str) -> LabelMatch | None:
     """The speaker label a line starts with, if it has the shape of one (trust is decided later)."""
-    m = _COLON_LABEL.match(line)
+    # Cheap pre-checks: a label's colon is near the line start, and a bare label line is short.
+    m = _COLON_LABEL.match(line) if ":" in line[:_LABEL_REACH] else None
     if m:
         label, paren = _clean_label(m["label"]), m["paren"]
         stamp = m["ts1"] or m["ts2"] or m["ts3"]
@@ -124,7 +126,7 @@ def match_label(line: str) -> LabelMatch | None:
                 function=paren.strip() if paren else None,
                 marked=bool(stamp or paren or m["e1"] or m["e2"]),
             )
-    m = _BARE_LABEL.match(line)
+    m = _BARE_LABEL.match(line) if len(line) <= _LABEL_REACH else None
     if m:
         label = _clean_label(m["label1"] or m["label2"])
         if label and label_shape_ok(label):

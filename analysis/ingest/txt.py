@@ -42,10 +42,10 @@ def read_text(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript
 def people(metadata: dict[str, object]) -> list[str]:
     """The person names in normalised metadata: trusted as speaker labels when parsing."""
     names = list(metadata.get("respondents") or [])
-    interviewer = metadata.get("interviewer")
+    interviewer = metadata.get("interviewer") or []
     if isinstance(interviewer, str):
-        names += [part.strip() for part in interviewer.split(";") if part.strip()]
-    return names
+        interviewer = interviewer.split(";")
+    return names + [str(part).strip() for part in interviewer if str(part).strip()]
 
 
 def with_functions(metadata: dict[str, object], parse: TurnParse) -> dict[str, object]:
