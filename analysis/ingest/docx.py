@@ -22,12 +22,11 @@ from docx.text.run import Run
 from lxml import etree
 
 from .base import IngestError, ParsedTranscript
-from .layout import blocks_from_parse, lay_out
-from .metadata import normalise_metadata, split_header_block
+from .metadata import split_header_block
 from .roles import vocabulary_role
-from .speakers import label_shape_ok, match_label, parse_timestamp, parse_turns
+from .speakers import label_shape_ok, match_label, parse_timestamp
 from .text import normalise
-from .txt import NO_LABELS_WARNING, people, with_functions
+from .txt import transcript_from_text
 
 # python-docx reports a damaged package through whichever layer fails first.
 _UNREADABLE = (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError)
@@ -60,17 +59,7 @@ def read_docx(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript
     text = normalise("\n".join(lines))
     if not text.strip():
         raise IngestError(path, "contains no text")
-    header, header_end = split_header_block(text)
-    metadata, warnings = normalise_metadata({**header, **table_metadata})
-    parse = parse_turns(text, known=[*known, *bold_labels, *people(metadata)], start=header_end)
-    laid_out, turns = lay_out(blocks_from_parse(text, parse))
-    return ParsedTranscript(
-        text=laid_out,
-        turns=turns,
-        format="docx",
-        metadata=with_functions(metadata, parse),
-        warnings=warnings + ([] if parse.labelled else [NO_LABELS_WARNING]),
-    )
+    return transcript_from_text(text, "docx", [*known, *bold_labels], table_metadata, laid_out=True)
 
 
 def _is_bold(run: Run) -> bool:

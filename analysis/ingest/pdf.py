@@ -18,11 +18,8 @@ import pypdf
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from .base import IngestError, ParsedTranscript
-from .layout import blocks_from_parse, lay_out
-from .metadata import normalise_metadata, split_header_block
-from .speakers import parse_turns
 from .text import normalise
-from .txt import NO_LABELS_WARNING, people, with_functions
+from .txt import transcript_from_text
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–]\s*)?(?:pagina|page|p\.)?\s*\d+\s*(?:(?:/|van|of)\s*\d+)?\s*(?:[-–])?\s*$",
@@ -36,17 +33,7 @@ def read_pdf(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     text = normalise("\n".join(_without_furniture(pages)))
     if not text.strip():
         raise IngestError(path, "has no text layer (scanned PDF?); OCR is not supported")
-    header, header_end = split_header_block(text)
-    metadata, warnings = normalise_metadata(header)
-    parse = parse_turns(text, known=[*known, *people(metadata)], start=header_end)
-    laid_out, turns = lay_out(blocks_from_parse(text, parse, join_lines=True))
-    return ParsedTranscript(
-        text=laid_out,
-        turns=turns,
-        format="pdf",
-        metadata=with_functions(metadata, parse),
-        warnings=warnings + ([] if parse.labelled else [NO_LABELS_WARNING]),
-    )
+    return transcript_from_text(text, "pdf", known, {}, laid_out=True, join_lines=True)
 
 
 def _page_texts(path: Path, data: bytes) -> list[str]:

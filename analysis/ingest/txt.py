@@ -6,12 +6,13 @@ removed), so turn offsets point into what the user sees in their own editor.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .base import IngestError, ParsedTranscript
+from .layout import blocks_from_parse, lay_out
 from .metadata import MetadataError, normalise_metadata, split_front_matter, split_header_block
-from .speakers import TurnParse, parse_turns
+from .speakers import parse_turns
 from .text import decode_transcript
 
 NO_LABELS_WARNING = "no speaker labels found; the whole text is one respondent turn"
@@ -27,16 +28,35 @@ def read_text(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript
     text = text[body_start:]
     if not text.strip():
         raise IngestError(path, "is empty" if not front else "has metadata but no transcript text")
+    return transcript_from_text(text, path.suffix.lower().lstrip("."), known, front)
+
+
+def transcript_from_text(
+    text: str,
+    fmt: str,
+    known: Iterable[str],
+    file_metadata: Mapping[object, object],
+    *,
+    laid_out: bool = False,
+    join_lines: bool = False,
+) -> ParsedTranscript:
+    """Header block, speaker turns and in-file metadata of a plain text (shared by txt/docx/pdf).
+
+    ``file_metadata`` (front matter, a Word metadata table) wins over a header block. With
+    ``laid_out`` the text is rewritten one paragraph per turn (``layout.py``); ``join_lines``
+    unwraps hard line breaks inside a turn (PDF).
+    """
     header, header_end = split_header_block(text)
-    metadata, warnings = normalise_metadata({**header, **front})
+    metadata, warnings = normalise_metadata({**header, **file_metadata})
     parse = parse_turns(text, known=[*known, *people(metadata)], start=header_end)
-    return ParsedTranscript(
-        text=text,
-        turns=parse.turns,
-        format=path.suffix.lower().lstrip("."),
-        metadata=with_functions(metadata, parse),
-        warnings=warnings + ([] if parse.labelled else [NO_LABELS_WARNING]),
-    )
+    if parse.functions:
+        metadata["speaker_functions"] = dict(parse.functions)
+    if not parse.labelled:
+        warnings.append(NO_LABELS_WARNING)
+    turns = parse.turns
+    if laid_out:
+        text, turns = lay_out(blocks_from_parse(text, parse, join_lines=join_lines))
+    return ParsedTranscript(text, turns, fmt, metadata, warnings)
 
 
 def people(metadata: dict[str, object]) -> list[str]:
@@ -46,10 +66,3 @@ def people(metadata: dict[str, object]) -> list[str]:
     if isinstance(interviewer, str):
         interviewer = interviewer.split(";")
     return names + [str(part).strip() for part in interviewer if str(part).strip()]
-
-
-def with_functions(metadata: dict[str, object], parse: TurnParse) -> dict[str, object]:
-    """``metadata`` plus the functions written after speaker names ("Naam (functie):"), if any."""
-    if parse.functions:
-        return {**metadata, "speaker_functions": dict(parse.functions)}
-    return metadata
