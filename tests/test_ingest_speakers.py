@@ -127,6 +127,22 @@ def test_a_name_seen_twice_is_trusted_and_a_name_seen_once_is_not(tmp_path: Path
     assert "Regio: daar zit het hem in" in parsed.text[parsed.turns[1].start : parsed.turns[1].end]
 
 
+def test_case_variants_of_a_label_are_one_speaker(tmp_path: Path) -> None:
+    text = (
+        "Marieke Jansen: Wij zijn trots op de zorgopleidingen.\n"
+        "Respondent B: En de techniek haalt in.\n"
+        "MARIEKE JANSEN: Dat klopt.\n"
+        "marieke jansen: Zeker.\n"
+    )
+    parsed = read_txt(tmp_path, text)
+    check_turns(parsed)
+    assert [t.speaker for t in parsed.turns] == ["Marieke Jansen", "Respondent B", "Marieke Jansen"]
+    assert parsed.text[parsed.turns[2].start : parsed.turns[2].end] == (
+        "Dat klopt.\nmarieke jansen: Zeker."
+    )
+    assert parsed.turns[1].role == "respondent"
+
+
 def test_a_name_known_from_metadata_is_trusted_when_seen_once(tmp_path: Path) -> None:
     text = (
         "Interviewer: Wie wil beginnen?\n"

@@ -112,3 +112,10 @@ def test_binary_file_with_txt_name_is_an_ingest_error(tmp_path: Path) -> None:
     message = str(info.value)
     assert message.startswith("foto.txt: ") and "not a text file" in message
     assert "\n" not in message
+
+
+def test_control_characters_survive_into_the_turn_speech(tmp_path: Path) -> None:
+    # Later stages (the store, the Word export) must cope with XML-forbidden characters.
+    text = "Interviewer: Vraag\x01een?\nRespondent: Antwoord\x0bmet\x0cvormdoorvoer\x1f.\n"
+    parsed = read_transcript(write(tmp_path, "stuur.txt", text.encode()), folder_metadata={})
+    assert check_turns(parsed) == ["Vraag\x01een?", "Antwoord\x0bmet\x0cvormdoorvoer\x1f."]

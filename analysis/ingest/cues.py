@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .base import ParsedTranscript
+from .keys import fold
 from .layout import Block, lay_out
 from .speakers import UNKNOWN_SPEAKER, SpeakerVocabulary, match_label
 from .txt import NO_LABELS_WARNING
@@ -36,11 +37,14 @@ def cues_to_transcript(cues: list[Cue], fmt: str, known: Iterable[str]) -> Parse
     vocabulary = SpeakerVocabulary([m for m in prefixes if m], known, trust_full_names=True)
     blocks: list[Block] = []
     speaker: str | None = None
+    spelling: dict[str, str] = {}  # one speaker, however the case of the name varies
     for cue, text, prefix in zip(cues, texts, prefixes, strict=True):
         if cue.voice:
-            speaker = " ".join(cue.voice.split())
+            voice = " ".join(cue.voice.split())
+            speaker = spelling.setdefault(fold(voice), voice)
         elif prefix is not None and not prefix.bare and vocabulary.trusts(prefix):
-            speaker, text = prefix.label, text[prefix.speech_offset :].strip()
+            speaker = spelling.setdefault(fold(prefix.label), prefix.label)
+            text = text[prefix.speech_offset :].strip()
         if not text:
             continue
         name = speaker or UNKNOWN_SPEAKER

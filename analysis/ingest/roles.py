@@ -32,8 +32,9 @@ _OTHER_WORDS = (
 )
 _GENERIC_WORDS = r"spreker|speaker|deelnemer|persoon"
 
-_INTERVIEWER = re.compile(rf"^(?:{_INTERVIEWER_WORDS})\.?\s*\d{{0,2}}$")
-_RESPONDENT = re.compile(rf"^(?:{_RESPONDENT_WORDS})\.?\s*\d{{0,2}}$")
+_NUMBER = r"\.?(?:\s*\d{1,2}|\s+[a-z])?$"  # "R1", "Respondent 2", "Respondent B"
+_INTERVIEWER = re.compile(rf"^(?:{_INTERVIEWER_WORDS}){_NUMBER}")
+_RESPONDENT = re.compile(rf"^(?:{_RESPONDENT_WORDS}){_NUMBER}")
 _OTHER = re.compile(rf"^(?:{_OTHER_WORDS})\s*\d{{0,2}}$")
 _GENERIC = re.compile(rf"^(?:{_GENERIC_WORDS})\s*(?:\d{{1,2}}|[a-z])$")
 

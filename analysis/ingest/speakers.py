@@ -214,6 +214,7 @@ def parse_turns(text: str, *, known: Iterable[str] = (), start: int = 0) -> Turn
 
     current: ParsedTurn | None = None
     last: ParsedTurn | None = None
+    spelling: dict[str, str] = {}  # "MARIEKE JANSEN" and "Marieke Jansen" are one speaker
 
     def close() -> None:
         nonlocal current
@@ -228,9 +229,10 @@ def parse_turns(text: str, *, known: Iterable[str] = (), start: int = 0) -> Turn
         if i in accepted:
             close()
             m = accepted[i]
-            current = last = ParsedTurn(m.label, s + m.speech_offset, e, media_start=m.media_start)
+            speaker = spelling.setdefault(fold(m.label), m.label)
+            current = last = ParsedTurn(speaker, s + m.speech_offset, e, media_start=m.media_start)
             if m.function:
-                result.functions.setdefault(m.label, m.function)
+                result.functions.setdefault(speaker, m.function)
         elif not text[s:e].strip():
             continue
         elif _HEADING.match(text[s:e]):
