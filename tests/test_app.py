@@ -312,3 +312,45 @@ def test_phase_judgement_overrides_the_estimate(app_db: Path) -> None:
     assert int(after["estimate"]) == estimate
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Fase"] == str(judged)
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def test_report_quotes_are_chosen_ordered_and_the_draft_is_built(app_db: Path) -> None:
+    at = open_page("ui/report.py")
+    at.selectbox(key="report_chapter").select("inclusion").run()
+    with Project(app_db) as project:
+        on_theme = select_quotes(project.segments(), QuoteFilter(codes=("inclusion",)))
+        subthemes = [c.key for c in project.codebook().children("inclusion")]
+    # The picker files a quote under its first sub-theme; take two that land under the same one.
+    heading = on_theme["codes"].map(
+        lambda codes: next((k for k in subthemes if k in codes.split(";")), "inclusion")
+    )
+    target = heading.iloc[0]
+    first, second = (int(i) for i in on_theme[heading == target]["segment_id"].iloc[:2])
+    at.button(key=f"report_pick_inclusion_{first}").click().run()
+    at.button(key=f"report_pick_inclusion_{second}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        chosen = project.report_items()
+    assert list(chosen["segment_id"]) == [first, second]
+    assert set(chosen["chapter"]) == {target}
+    later = int(chosen[chosen["segment_id"] == second]["id"].iloc[0])
+    at.button(key=f"report_up_{later}").click().run()
+    with Project(app_db) as project:
+        assert list(project.report_items()["segment_id"]) == [second, first]
+    at.text_area(key="report_intro_inclusion").set_value("Inclusie vraagt om maatwerk.")
+    at.button(key="report_intro_save_inclusion").click().run()
+    at.radio(key="report_attribution").set_value("role")
+    at.checkbox(key="report_anonymise").check()
+    at.button(key="report_build").click().run()
+    assert not at.exception, at.exception
+    assert at.get("download_button")[0].proto.label == "Concept downloaden (.docx)"
+    with Project(app_db) as project:
+        intro = project.report_items("inclusion")
+        assert "Inclusie vraagt om maatwerk." in set(intro["text"])
+        built = project.build_draft(anonymise=True, attribution="role")
+    chapter = next(t for t in built.themes if t.key == "inclusion")
+    assert chapter.intro == "Inclusie vraagt om maatwerk."
+    assert {first, second} <= {q.segment_id for q in built.quotes()}
