@@ -1,0 +1,90 @@
+"""Choosing quotes for a chapter when the evaluator has not chosen any.
+
+A good pull quote is well supported (a person accepted the code, rather than a suggestion
+applying it), reads on its own (20–70 words: shorter is a fragment, longer is a passage) and
+comes from a college the chapter has not quoted yet. So candidates are ranked by
+(accepted, length in range, confidence, closeness to 45 words, segment id) and picked in rounds
+over the sub-themes, each round preferring a college not yet quoted in the chapter (among
+equally supported candidates of the right length), never taking
+a third quote from one college, and never a segment already quoted elsewhere in the draft.
+Every step is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+MIN_WORDS = 20
+MAX_WORDS = 70
+IDEAL_WORDS = 45
+MAX_PER_COLLEGE = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A respondent segment with what is known about its codes."""
+
+    segment_id: int
+    transcript_id: int
+    institution: str
+    speaker: str
+    text: str
+    applied: frozenset[str]
+    accepted: frozenset[str]
+    confidence: Mapping[str, float]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def rank(self, keys: Iterable[str]) -> tuple:
+        """Sort key for a quote on any of ``keys`` (lower is better)."""
+        wanted = set(keys)
+        accepted = bool(self.accepted & wanted)
+        confidence = 1.0 if accepted else max(
+            (self.confidence.get(key, 0.0) for key in wanted & self.applied), default=0.0
+        )
+        in_range = MIN_WORDS <= self.words <= MAX_WORDS
+        return (not accepted, not in_range, -confidence, abs(self.words - IDEAL_WORDS),
+                self.segment_id)
+
+
+def pick(
+    groups: Sequence[tuple[str, Sequence[str]]],
+    candidates: Sequence[Candidate],
+    *,
+    per_group: int,
+    used: set[int],
+) -> dict[str, list[Candidate]]:
+    """Up to ``per_group`` quotes per group (a sub-theme key and the codes that count for it).
+
+    ``used`` holds segment ids quoted elsewhere; picked ids are added to it.
+    """
+    ranked = {
+        name: sorted(
+            (c for c in candidates if c.applied & set(keys)), key=lambda c: c.rank(keys)
+        )
+        for name, keys in groups
+    }
+    chosen: dict[str, list[Candidate]] = {name: [] for name, _ in groups}
+    per_college: Counter[str] = Counter()
+    for _round in range(per_group):
+        for name, keys in groups:
+            options = [
+                c for c in ranked[name]
+                if c.segment_id not in used and per_college[c.institution] < MAX_PER_COLLEGE
+            ]
+            if not options:
+                continue
+            tier = options[0].rank(keys)[:2]
+            fresh = [
+                c for c in options
+                if per_college[c.institution] == 0 and c.rank(keys)[:2] == tier
+            ]
+            choice = (fresh or options)[0]
+            chosen[name].append(choice)
+            used.add(choice.segment_id)
+            per_college[choice.institution] += 1
+    return chosen
