@@ -8,6 +8,7 @@ clear line on stderr and a non-zero exit code, never in a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -225,6 +226,66 @@ def _add_coding(sub: _WithProject) -> None:
 
 # --- phases and report (issue 5) -----------------------------------------------------------
 
+
+def cmd_phases(args: argparse.Namespace, project: Project) -> int:
+    frame = project.phase_assessments()
+    if args.format == "json":
+        keys = ["institution", "sources", "phase", "label", "confidence", "judged", "assessor",
+                "note", "estimate", "estimate_label", "estimate_confidence", "evidence"]
+        print(json.dumps([{k: row[k] for k in keys} for row in frame.to_dict("records")],
+                         ensure_ascii=False, indent=2))
+        return 0
+    if frame.empty:
+        print("(no transcripts)")
+        return 0
+    frame = frame.assign(
+        basis=[f"judged by {a}" if judged else "estimate" for a, judged
+               in zip(frame["assessor"], frame["judged"], strict=True)],
+        evidence=[len(ids) for ids in frame["evidence"]],
+        sources=["; ".join(names) for names in frame["sources"]],
+    )
+    _print_table(frame, ["institution", "label", "confidence", "basis", "evidence", "sources"])
+    return 0
+
+
+def cmd_judge(args: argparse.Namespace, project: Project) -> int:
+    project.judge_phase(args.institution, args.phase, args.note, args.assessor)
+    print(f"{args.institution}: phase {args.phase} (judged by {args.assessor})")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, project: Project) -> int:
+    path = project.write_report(
+        args.output, template=args.template, anonymise=args.anonymise,
+        attribution=args.attribution,
+    )
+    print(f"wrote the draft to {path}" + (" (names pseudonymised)" if args.anonymise else ""))
+    return 0
+
+
+def _add_phases_report(sub: _WithProject) -> None:
+    p = sub.add_parser("phases", help="each college's development phase with its evidence")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_phases)
+
+    p = sub.add_parser("judge", help="record the evaluator's judgement of a college's phase")
+    p.add_argument("institution", help="the college, as in the metadata")
+    p.add_argument("phase", type=int, help="the phase (1-4)")
+    p.add_argument("--note", required=True, help="why: the judgement's justification")
+    p.add_argument("--assessor", required=True, help="who judges")
+    p.set_defaults(func=cmd_judge)
+
+    p = sub.add_parser("report", help="write the publication draft as a Word document")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the .docx to write")
+    p.add_argument("--template", type=Path, help="a .docx or .dotx whose styles are used")
+    p.add_argument("--anonymise", action="store_true", help="pseudonymise colleges and people")
+    p.add_argument(
+        "--attribution", choices=["institution", "role"],
+        help='quote attribution: "bestuurder, ROC X" (institution) or "een bestuurder" (role)',
+    )
+    p.set_defaults(func=cmd_report)
+
+
 # --- ask (issue 6) -------------------------------------------------------------------------
 
 # --- exchange and pseudonymisation (issue 7) -----------------------------------------------
@@ -290,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse evaluation interviews: import, code, explore and report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_ingest, _add_export, _add_coding):
+    for add in (_add_ingest, _add_export, _add_coding, _add_phases_report):
         add(_WithProject(sub))
     return parser
 

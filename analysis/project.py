@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import corpus, views
+from analysis import corpus, phases, views
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
@@ -28,6 +28,10 @@ from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
 from analysis.pseudonymise import Pseudonymiser
+from analysis.report import build_draft, write_docx
+from analysis.report import items as report_items
+from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
+from analysis.report.model import Draft
 from analysis.store import Base, Coding, Meta, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
@@ -340,6 +344,76 @@ class Project:
     # --- topics (issue 4) -----------------------------------------------------------------
 
     # --- phases and report (issue 5) -------------------------------------------------------
+
+    def phase_assessments(self) -> pd.DataFrame:
+        """One row per college: the phase in force (the evaluator's judgement, else the estimate),
+        its label ("tussen 2 en 3" for mixed signals), confidence, the estimate beside it, and
+        the ids of the segments that carry it (see ``phases.ASSESSMENT_COLUMNS``)."""
+        with self.store.session() as session:
+            return phases.assessments_frame(phases.assess(session))
+
+    def phase_evidence(self, institution: str) -> pd.DataFrame:
+        """Every piece of evidence for one college's phase, strongest first, with reasons."""
+        with self.store.session() as session:
+            found = [a for a in phases.assess(session) if a.institution == institution]
+        if not found:
+            raise ProjectError(f"no transcripts of a college named {institution!r}")
+        return phases.evidence_frame(found[0])
+
+    def judge_phase(self, institution: str, phase: int, note: str, assessor: str) -> int:
+        """Record the evaluator's judgement of a college's phase (it wins over the estimate)."""
+        with self.store.session() as session:
+            return phases.judge(session, institution, phase, note, assessor).id
+
+    def report_items(self, chapter: str | None = None) -> pd.DataFrame:
+        """The evaluator's choices for the report (quotes, example boxes, chapter openings)."""
+        with self.store.session() as session:
+            return report_items.items_frame(session, chapter)
+
+    def select_quote(
+        self, segment_id: int, chapter: str | None = None, position: int | None = None
+    ) -> int:
+        """Choose a segment as a quote for a chapter (a code key; default: its one theme)."""
+        with self.store.session() as session:
+            return report_items.select_quote(session, segment_id, chapter, position).id
+
+    def remove_item(self, item_id: int) -> None:
+        with self.store.session() as session:
+            report_items.remove_item(session, item_id)
+
+    def move_item(self, item_id: int, step: int) -> None:
+        """Move a report item ``step`` places among its chapter's items of its kind (negative:
+        earlier)."""
+        with self.store.session() as session:
+            report_items.move_item(session, item_id, step)
+
+    def add_box(
+        self, chapter: str, institution: str, title: str, text: str,
+        segment_id: int | None = None,
+    ) -> int:
+        """An example box about one college's practice in a chapter, with an optional quote."""
+        with self.store.session() as session:
+            return report_items.add_box(session, chapter, institution, title, text, segment_id).id
+
+    def set_chapter_intro(self, chapter: str, text: str) -> None:
+        """The evaluator's opening text for a chapter; empty text restores the default."""
+        with self.store.session() as session:
+            report_items.set_chapter_intro(session, chapter, text)
+
+    def build_draft(self, *, anonymise: bool = False, attribution: str | None = None) -> Draft:
+        """The publication draft as data. ``attribution``: "institution" ("bestuurder, ROC X")
+        or "role" ("een bestuurder"); default: the setting ``report_attribution``."""
+        style = attribution or str(self.setting("report_attribution", DEFAULT_ATTRIBUTION))
+        with self.store.session() as session:
+            return build_draft(session, anonymise=anonymise, attribution=style)
+
+    def write_report(
+        self, path: Path | str, template: Path | str | None = None, anonymise: bool = False,
+        *, attribution: str | None = None,
+    ) -> Path:
+        """Write the draft as a Word document (in the template's house style, if given)."""
+        draft = self.build_draft(anonymise=anonymise, attribution=attribution)
+        return write_docx(draft, path, template=template)
 
     # --- ask (issue 6) --------------------------------------------------------------------
 
