@@ -1,11 +1,14 @@
 """One confidence per (segment, code) from the three suggesters.
 
-- Zero-shot (no decisions yet): the stronger of rules and similarity, with a small bonus when
-  both point the same way. The maximum rather than a sum, because a keyword also lifts the
-  TF-IDF similarity: adding the two would count one word twice.
-- Once a code has a learned model, its probability weighs ``LEARNED_WEIGHT`` against the
-  zero-shot score: the evaluators' own decisions say more about what they mean by a code than
-  the codebook's words, while rules and similarity keep covering what the few examples miss.
+- Zero-shot (no decisions yet): rules and similarity combined as independent evidence
+  (noisy-OR, ``1 - (1 - r)(1 - s)``). They are independent by construction: similarity ignores
+  the code's own keywords (``similarity._without_keywords``), so one word is never counted
+  twice, and a keyword in passing (rules just under threshold, no similar context) stays below
+  the threshold while a keyword in a sentence that sounds like the code passes it.
+- Once a code has a learned model, its probability is the confidence. The model has the rule
+  and similarity scores among its features (``learned``), so it has learned from the
+  evaluators' decisions how far to trust each of them for this code; blending them in again
+  would overrule what it learned.
 - A sub-code implies its parent: the parent's confidence is at least its best child's.
 
 The origin of a suggestion is the suggester that contributed most; the rationale keeps every
@@ -21,8 +24,6 @@ import numpy as np
 
 from analysis.coding.items import CodeItem, Scores
 
-LEARNED_WEIGHT = 0.75
-AGREEMENT_BONUS = 0.5  # share of the weaker zero-shot score added on top of the stronger one
 ORIGINS = ("rule", "similarity", "learned")
 
 
@@ -64,21 +65,15 @@ def combine(
 ) -> Combined:
     r = rules.confidence.astype(np.float32)
     s = similarity.confidence.astype(np.float32)
-    strong, weak = np.maximum(r, s), np.minimum(r, s)
-    zero_shot = strong + AGREEMENT_BONUS * weak * (1.0 - strong)
+    zero_shot = 1.0 - (1.0 - r) * (1.0 - s)
     leader = np.where(r >= s, 0, 1)
     confidence = zero_shot
     parts = {"rule": rules, "similarity": similarity}
     if learned is not None:
         l_ = learned.confidence
         has_model = ~np.isnan(l_)
-        blended = (1 - LEARNED_WEIGHT) * zero_shot + LEARNED_WEIGHT * np.nan_to_num(l_)
-        confidence = np.where(has_model, blended, zero_shot)
-        leader = np.where(
-            has_model & (LEARNED_WEIGHT * np.nan_to_num(l_) >= (1 - LEARNED_WEIGHT) * zero_shot),
-            2,
-            leader,
-        )
+        confidence = np.where(has_model, np.nan_to_num(l_), zero_shot)
+        leader = np.where(has_model, 2, leader)
         parts["learned"] = learned
     confidence = confidence.astype(np.float32)
     via = np.full(confidence.shape, -1, dtype=np.int64)

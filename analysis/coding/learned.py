@@ -1,10 +1,16 @@
 """Learned suggestions: per code, a classifier trained on the evaluators' own decisions.
 
 Once a code has at least ``MIN_POSITIVE`` segments that people accepted and ``MIN_NEGATIVE``
-that they rejected or removed, a logistic regression on the TF-IDF match keys learns what the
-evaluators mean by that code. A person's decision on a sub-code counts for its parent too (an
-accepted ``impact.student`` is an ``impact`` segment), and a rejected parent counts against its
-sub-codes. Where coders disagree on a segment, the newest decision wins.
+that they rejected or removed, a logistic regression learns what the evaluators mean by it.
+A person's decision on a sub-code counts for its parent too (an accepted ``impact.student`` is
+an ``impact`` segment), and a rejected parent counts against its sub-codes. Where coders
+disagree on a segment, the newest decision wins.
+
+Features (``StackedFeatures``): the segment's TF-IDF match keys, the TF-IDF keys of the question
+it answers (interviews are organised by theme, and a coder reads the answer with its question),
+and the rule and similarity scores of every code. With the zero-shot scores among its inputs
+the model learns, per code, how far the keywords and the codebook examples can be trusted, and
+it still has them for words the few examples never contained.
 
 Probabilities: with enough examples of both classes (``CALIBRATE_MIN`` each) the model is
 wrapped in ``CalibratedClassifierCV`` (sigmoid, 3 folds), which fits the probability map on
@@ -13,9 +19,9 @@ would be noisier than the regularised regression's own probabilities, so those a
 they are. The regression uses balanced class weights: accepted segments are rare, and without
 them a handful of positives would barely move the probabilities.
 
-Models are trained on demand when suggestions are computed and kept in a process cache keyed
-by the decisions they were trained on, so a new accept or reject retrains only that code.
-The rationale lists the words that pushed a segment's score up most.
+Models are trained when suggestions are computed and kept in a process cache keyed by the
+training data itself (a hash of the feature rows and labels), so an accept or reject retrains
+only the codes it touches. The rationale lists the features that pushed a score up most.
 """
 
 from __future__ import annotations
@@ -28,20 +34,17 @@ import numpy as np
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.coding.features import LemmaSpace
+from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.state import AUTO_CODER, NEGATIVE, POSITIVE, current_codings
-from analysis.coding.text import keys
-from analysis.store import Segment
 
 MIN_POSITIVE = 5
 MIN_NEGATIVE = 5
 CALIBRATE_MIN = 15
 CALIBRATION_FOLDS = 3
-REGULARISATION = 4.0  # LogisticRegression's C: the key space is wide and the examples few
+REGULARISATION = 1.0  # LogisticRegression's C
 TOP_FEATURES = 5
 _CACHE_SIZE = 256
 
@@ -61,7 +64,7 @@ class CodeModel:
         return self.classifier.predict_proba(matrix)[:, 1]  # type: ignore[attr-defined]
 
 
-_cache: dict[tuple[str, str], CodeModel] = {}
+_cache: dict[str, CodeModel] = {}
 
 
 def training_labels(session: Session, codes: Sequence[CodeItem]) -> dict[str, dict[int, bool]]:
@@ -99,18 +102,48 @@ def training_labels(session: Session, codes: Sequence[CodeItem]) -> dict[str, di
     return labels
 
 
-def _fingerprint(space: LemmaSpace, code: str, examples: dict[int, bool]) -> tuple[str, str]:
-    digest = hashlib.sha256()
-    digest.update("\x00".join(map(str, space.names)).encode())
-    for segment_id, value in sorted(examples.items()):
-        digest.update(f"{segment_id}:{int(value)};".encode())
-    return code, digest.hexdigest()
+def trainable(labels: dict[str, dict[int, bool]]) -> dict[str, dict[int, bool]]:
+    """The codes with enough accepted and rejected segments to learn from."""
+    return {
+        key: examples
+        for key, examples in labels.items()
+        if sum(examples.values()) >= MIN_POSITIVE
+        and len(examples) - sum(examples.values()) >= MIN_NEGATIVE
+    }
+
+
+class StackedFeatures:
+    """Segment words | question words | rule score per code | similarity score per code."""
+
+    def __init__(self, space: LemmaSpace, codes: Sequence[CodeItem]) -> None:
+        self.space = space
+        self.codes = list(codes)
+
+    def matrix(
+        self, items: Sequence[SegmentItem], rules: np.ndarray, similarity: np.ndarray
+    ) -> sparse.csr_matrix:
+        words = self.space.transform([item.key_text for item in items])
+        questions = self.space.transform(key_texts([item.question for item in items]))
+        scores = sparse.csr_matrix(np.hstack([rules, similarity]).astype(np.float32))
+        return sparse.hstack([words, questions, scores], format="csr", dtype=np.float32)
+
+    def name(self, column: int) -> str:
+        """A readable (Dutch) name for a feature, for rationales."""
+        width = len(self.space.names)
+        if column < width:
+            return self.space.word(column)
+        if column < 2 * width:
+            return f"vraag: {self.space.word(column - width)}"
+        column -= 2 * width
+        n = len(self.codes)
+        kind = "trefwoorden" if column < n else "gelijkenis"
+        return f"{kind} {self.codes[column % n].key}"
 
 
 def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
     """Fit one code's classifier (calibrated when both classes are large enough)."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
-    base = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000)
+    base = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
     if min(positives, negatives) >= CALIBRATE_MIN:
         classifier = CalibratedClassifierCV(base, method="sigmoid", cv=CALIBRATION_FOLDS)
         classifier.fit(matrix, y)
@@ -125,57 +158,52 @@ def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
     return CodeModel(code, classifier, coefficients, positives, negatives, calibrated)
 
 
-def models_for(
-    session: Session, codes: Sequence[CodeItem], space: LemmaSpace
+def _fingerprint(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> str:
+    digest = hashlib.sha256(code.encode())
+    for part in (matrix.data, matrix.indices, matrix.indptr, y):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    digest.update(str(matrix.shape).encode())
+    return digest.hexdigest()
+
+
+def train_models(
+    labels: dict[str, dict[int, bool]], matrix: sparse.csr_matrix, row_of: dict[int, int]
 ) -> dict[str, CodeModel]:
-    """A model for every code with enough decisions (trained now or taken from the cache)."""
-    labels = training_labels(session, codes)
-    needed = {
-        key: examples
-        for key, examples in labels.items()
-        if sum(examples.values()) >= MIN_POSITIVE
-        and len(examples) - sum(examples.values()) >= MIN_NEGATIVE
-    }
-    ids = sorted({segment_id for examples in needed.values() for segment_id in examples})
-    lemma_of: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        lemma_of.update(
-            session.execute(select(Segment.id, Segment.lemmas).where(Segment.id.in_(chunk)))
-            .tuples()
-            .all()
-        )
+    """A model per code in ``labels`` (from the cache when trained on the same data before)."""
     models = {}
-    for key, examples in needed.items():
-        cache_key = _fingerprint(space, key, examples)
+    for key, examples in labels.items():
+        ids = sorted(s for s in examples if s in row_of)
+        rows = matrix[[row_of[s] for s in ids]]
+        y = np.array([examples[s] for s in ids], dtype=int)
+        if y.sum() < MIN_POSITIVE or len(y) - y.sum() < MIN_NEGATIVE:
+            continue
+        cache_key = _fingerprint(key, rows, y)
         if cache_key not in _cache:
-            segment_ids = sorted(s for s in examples if s in lemma_of)
-            matrix = space.transform([" ".join(keys(lemma_of[s].split())) for s in segment_ids])
-            y = np.array([examples[s] for s in segment_ids], dtype=int)
             if len(_cache) >= _CACHE_SIZE:
                 _cache.pop(next(iter(_cache)))
-            _cache[cache_key] = train(key, matrix, y)
+            _cache[cache_key] = train(key, rows, y)
         models[key] = _cache[cache_key]
     return models
 
 
 class LearnedSuggester:
-    """Applies the trained models to segments."""
+    """Applies the trained models to the first ``count`` rows of a feature matrix."""
 
     origin = "learned"
 
-    def __init__(self, codes: Sequence[CodeItem], models: dict[str, CodeModel], space: LemmaSpace):
+    def __init__(
+        self, codes: Sequence[CodeItem], models: dict[str, CodeModel], features: StackedFeatures
+    ) -> None:
         self.codes = list(codes)
         self.models = models
-        self.space = space
+        self.features = features
 
-    def scores(self, segments: Sequence[SegmentItem]) -> Scores:
+    def scores(self, matrix: sparse.csr_matrix) -> Scores:
         """Probabilities for codes with a model; NaN marks codes without one."""
-        confidence = np.full((len(segments), len(self.codes)), np.nan, dtype=np.float32)
-        matrix = self.space.transform([s.key_text for s in segments])
+        confidence = np.full((matrix.shape[0], len(self.codes)), np.nan, dtype=np.float32)
         for j, code in enumerate(self.codes):
             model = self.models.get(code.key)
-            if model is not None and len(segments):
+            if model is not None and matrix.shape[0]:
                 confidence[:, j] = model.probabilities(matrix)
 
         def explain(i: int, j: int) -> dict:
@@ -185,12 +213,13 @@ class LearnedSuggester:
             row = matrix.getrow(i)
             contributions = row.data * model.coefficients[row.indices]
             order = np.argsort(-contributions)
-            words = [
-                self.space.word(int(row.indices[k])) for k in order[:TOP_FEATURES]
+            names = [
+                self.features.name(int(row.indices[k]))
+                for k in order[:TOP_FEATURES]
                 if contributions[k] > 0
             ]
             return {
-                "features": words,
+                "features": names,
                 "trained_on": {"accepted": model.positives, "rejected": model.negatives},
                 "calibrated": model.calibrated,
             }

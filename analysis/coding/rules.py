@@ -43,14 +43,15 @@ CLAUSE_PUNCT = frozenset(",;:.!?()–—-\"“”")
 NEGATION_WINDOW = 6  # tokens before the match
 ECHO_LENGTH = 3  # words in a row shared with the question
 
-KEYWORD_WEIGHT = 0.55
-PHRASE_WEIGHT = 1.1
+KEYWORD_WEIGHT = 0.63
+PHRASE_WEIGHT = 1.26
 # Components the matcher does not need (sentence boundaries); tokenizer and lemmatizer remain.
 _SKIP_PIPES = ("sentencizer", "interviews_paragraph_breaks", "interviews_opening_punct")
 
 
 def confidence_of(keywords: int, phrases: int) -> float:
-    """1 - exp(-evidence): one keyword ≈ 0.42, two keywords or one phrase ≈ 0.67."""
+    """1 - exp(-evidence): one keyword ≈ 0.47 (just under the default threshold: a word alone
+    may be used in passing), two keywords or one phrase ≈ 0.72."""
     return 1.0 - math.exp(-(KEYWORD_WEIGHT * keywords + PHRASE_WEIGHT * phrases))
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 
 # TF-IDF cosine at which similarity alone gives confidence 0.5, and the width of the curve.
-TFIDF_CENTRE = 0.24
+TFIDF_CENTRE = 0.15
 TFIDF_WIDTH = 0.05
 # For an embedder: centre at this quantile of all segment-code cosines, width from the spread.
 EMBEDDING_QUANTILE = 0.97
@@ -35,6 +36,26 @@ def profile_texts(code: CodeItem) -> list[str]:
     """The texts that represent a code: its description first, then its examples."""
     description = " ".join([code.label, code.definition, *code.keywords, *code.phrases])
     return [description, *code.examples]
+
+
+def _without_keywords(
+    space: LemmaSpace, profiles: sparse.csr_matrix, owner: list[int], codes: Sequence[CodeItem]
+) -> sparse.csr_matrix:
+    """Profiles with each code's own keyword and phrase keys removed.
+
+    The keywords are the rules' evidence; similarity should bring independent evidence: do the
+    *other* words of the segment sound like the code? Then a keyword used in passing in an
+    unrelated sentence gets no help from similarity, and adding the two does not count one word
+    twice.
+    """
+    column = {name: k for k, name in enumerate(space.names)}
+    profiles = profiles.tolil()
+    for row, j in enumerate(owner):
+        words = key_texts([*codes[j].keywords, *codes[j].phrases])
+        for key in {w for text in words for w in text.split()}:
+            if key in column:
+                profiles[row, column[key]] = 0.0
+    return profiles.tocsr()
 
 
 def _logistic(x: np.ndarray, centre: float, width: float) -> np.ndarray:
@@ -66,7 +87,9 @@ class SimilaritySuggester:
                 self.owner.append(j)
         self.owner_array = np.array(self.owner, dtype=np.int64)
         if space is not None:
-            self.profiles = space.transform(key_texts(self.texts))
+            self.profiles = _without_keywords(
+                space, space.transform(key_texts(self.texts)), self.owner, self.codes
+            )
         else:
             self.profiles = np.asarray(embedder.encode(self.texts), dtype=np.float32)  # type: ignore[union-attr]
 

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session, aliased
 from analysis.coding.combine import Combined, combine
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, SegmentItem
-from analysis.coding.learned import LearnedSuggester, models_for
+from analysis.coding.learned import (
+    LearnedSuggester,
+    StackedFeatures,
+    train_models,
+    trainable,
+    training_labels,
+)
 from analysis.coding.rules import RuleSuggester
 from analysis.coding.similarity import SimilaritySuggester, profile_texts
 from analysis.coding.state import (
@@ -71,9 +77,16 @@ def load_codes(session: Session) -> list[CodeItem]:
 
 
 def load_segments(
-    session: Session, transcript_ids: Iterable[int] | None = None
+    session: Session,
+    transcript_ids: Iterable[int] | None = None,
+    *,
+    ids: Iterable[int] | None = None,
 ) -> list[SegmentItem]:
-    """The automatic, codable respondent segments, each with the question it answers."""
+    """Respondent segments with the question each answers.
+
+    By default the automatic, codable ones (of some transcripts); with ``ids`` exactly those
+    segments, hand-cut spans included (the examples a person coded).
+    """
     question = aliased(Turn)
     query = (
         select(
@@ -82,12 +95,21 @@ def load_segments(
         )
         .join(Turn, Segment.turn_id == Turn.id)
         .outerjoin(question, Segment.question_turn_id == question.id)
-        .where(Segment.kind == "auto", Segment.codable.is_(True), Turn.role == "respondent")
-        .order_by(Segment.transcript_id, Segment.start)
+        .order_by(Segment.transcript_id, Segment.start, Segment.id)
     )
-    if transcript_ids is not None:
-        query = query.where(Segment.transcript_id.in_(list(transcript_ids)))
-    rows = session.execute(query).all()
+    if ids is None:
+        query = query.where(
+            Segment.kind == "auto", Segment.codable.is_(True), Turn.role == "respondent"
+        )
+        if transcript_ids is not None:
+            query = query.where(Segment.transcript_id.in_(list(transcript_ids)))
+        rows = session.execute(query).all()
+    else:
+        wanted = sorted(set(ids))
+        rows = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows += session.execute(query.where(Segment.id.in_(chunk))).all()
     texts = dict(
         session.execute(
             select(Transcript.id, Transcript.text).where(
@@ -123,17 +145,33 @@ def compute(
     embedder: object | None = None,
     learn: bool = True,
 ) -> tuple[Combined, dict[str, dict[str, object]]]:
-    """Confidences for every segment and code, and a summary of the learned models."""
-    rules = RuleSuggester(codes).scores(segments)
+    """Confidences for every segment and code, and a summary of the learned models.
+
+    The segments people decided on (the training examples) are scored along with ``segments``,
+    since the learned models take the rule and similarity scores as features.
+    """
+    labels = trainable(training_labels(session, codes)) if learn else {}
+    known = {s.id for s in segments}
+    wanted = {sid for examples in labels.values() for sid in examples} - known
+    items = list(segments) + (load_segments(session, ids=wanted) if wanted else [])
+    rules = RuleSuggester(codes).scores(items)
     if embedder is None:
-        similarity = SimilaritySuggester(codes, space=space).scores(segments)
+        similarity = SimilaritySuggester(codes, space=space).scores(items)
     else:
         from analysis.embeddings import segment_vectors
 
-        vectors = segment_vectors(session, [s.id for s in segments], embedder)  # type: ignore[arg-type]
-        similarity = SimilaritySuggester(codes, embedder=embedder).scores(segments, vectors)
-    models = models_for(session, codes, space) if learn else {}
-    learned = LearnedSuggester(codes, models, space).scores(segments) if models else None
+        vectors = segment_vectors(session, [s.id for s in items], embedder)  # type: ignore[arg-type]
+        similarity = SimilaritySuggester(codes, embedder=embedder).scores(items, vectors)
+    learned, models = None, {}
+    if labels:
+        features = StackedFeatures(space, codes)
+        matrix = features.matrix(items, rules.confidence, similarity.confidence)
+        models = train_models(labels, matrix, {item.id: k for k, item in enumerate(items)})
+        if models:
+            learned = LearnedSuggester(codes, models, features).scores(matrix[: len(segments)])
+    count = len(segments)
+    rules.confidence = rules.confidence[:count]
+    similarity.confidence = similarity.confidence[:count]
     summary = {
         key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated}
         for key, m in sorted(models.items())

@@ -1,0 +1,170 @@
+"""Coding benchmark: dev-set quality (zero-shot and after learning) and speed of `code` at scale.
+
+Usage: python benchmarks/coding.py [--quality-only] [N ...]   (default N: 23 230 1000)
+
+Quality uses the hand-coded gold set tests/data/gold_dev.jsonl (five sample interviews):
+
+- zero-shot: rules + similarity only, on a fresh project of the sample corpus, evaluated on all
+  five gold interviews and on the three held-out ones;
+- after learning: the gold of two interviews (``TRAIN_FILES``) is imported as the decisions of
+  one evaluator, suggestions are recomputed (now with learned models), and the three other
+  interviews are evaluated. The training interviews are never evaluated.
+
+Speed: for each N a synthetic corpus of N interviews (recombined sample turns, see
+benchmarks/synthetic.py) is imported, and `code` (Project.suggest) is timed in a fresh subprocess
+so that peak memory (max RSS) belongs to that run alone; tracemalloc's peak of Python
+allocations during `code` is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import Project  # noqa: E402
+from benchmarks.synthetic import build_corpus  # noqa: E402
+
+GOLD = ROOT / "tests" / "data" / "gold_dev.jsonl"
+TRAIN_FILES = ("amstelduin_2026-09-15.txt", "ijsselvallei_gesprek.txt")
+TOP_LEVEL = ("impact", "inclusion", "professionalisation", "regional_cooperation", "phases")
+
+
+def split_gold(folder: Path) -> tuple[Path, Path]:
+    """Write the gold lines of the training interviews and of the others to two files."""
+    train, test = folder / "gold_train.jsonl", folder / "gold_test.jsonl"
+    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    train.write_text(
+        "".join(f"{x}\n" for x in lines if json.loads(x)["file"] in TRAIN_FILES), encoding="utf-8"
+    )
+    test.write_text(
+        "".join(f"{x}\n" for x in lines if json.loads(x)["file"] not in TRAIN_FILES),
+        encoding="utf-8",
+    )
+    return train, test
+
+
+def _table(evaluation) -> dict:  # noqa: ANN001 (analysis.coding.gold.Evaluation)
+    per_code = evaluation.per_code.set_index("code")
+    averages = evaluation.averages.set_index(["level", "average"])
+    return {
+        "units": evaluation.units,
+        "per_code": {
+            key: {"gold": int(row.gold), "predicted": int(row.predicted), "f1": row.f1,
+                  "alpha": row.alpha, "precision": row.precision, "recall": row.recall}
+            for key, row in per_code.iterrows()
+        },
+        "macro_f1_top": float(averages.loc[("top", "macro"), "f1"]),
+        "micro_f1_top": float(averages.loc[("top", "micro"), "f1"]),
+        "macro_f1_sub": float(averages.loc[("sub", "macro"), "f1"]),
+        "micro_f1_sub": float(averages.loc[("sub", "micro"), "f1"]),
+    }
+
+
+def quality(folder: Path) -> dict:
+    """Dev-set figures: zero-shot (all gold, held-out gold) and after learning (held-out)."""
+    train, test = split_gold(folder)
+    with Project(folder / "quality.db") as project:
+        failed = [r.line() for r in project.ingest([ROOT / "transcripts"]) if r.failed]
+        if failed:
+            raise SystemExit(f"sample corpus did not import: {failed}")
+        project.suggest()
+        zero_all = _table(project.evaluate(GOLD, coder="auto"))
+        zero_test = _table(project.evaluate(test, coder="auto"))
+        imported = project.import_codings(train, "ontwikkelset")
+        report = project.suggest()
+        learned_test = _table(project.evaluate(test, coder="auto"))
+    return {
+        "zero_shot_all": zero_all,
+        "zero_shot_heldout": zero_test,
+        "learned_heldout": learned_test,
+        "training": {"accepted": imported.accepted, "rejected": imported.rejected,
+                     "models": report.learned},
+    }
+
+
+def print_quality(result: dict) -> None:
+    columns = ("zero_shot_all", "zero_shot_heldout", "learned_heldout")
+    print("dev-set quality (F1 / Krippendorff's alpha per code; auto suggestions at threshold)")
+    print(f"{'code':<36}" + "".join(f"{name:>22}" for name in columns))
+    for key in result["zero_shot_all"]["per_code"]:
+        cells = []
+        for name in columns:
+            row = result[name]["per_code"][key]
+            cells.append(f"{_fmt(row['f1'])} / {_fmt(row['alpha'])} ({row['gold']:>3})")
+        print(f"{key:<36}" + "".join(f"{c:>22}" for c in cells))
+    for average in ("macro_f1_top", "micro_f1_top", "macro_f1_sub", "micro_f1_sub"):
+        print(f"{average:<36}" + "".join(f"{_fmt(result[n][average]):>22}" for n in columns))
+    models = result["training"]["models"]
+    print(f"learned models: {len(models)} codes, trained on {result['training']['accepted']} "
+          f"accepted / {result['training']['rejected']} rejected codings")
+
+
+def _fmt(value: float) -> str:
+    return "  -  " if value != value else f"{value:.2f}"  # NaN: undefined
+
+
+def measure(n: int) -> dict:
+    """Import N synthetic interviews, then time `code` with peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        build_corpus(n, folder)
+        with Project(Path(tmp) / "bench.db") as project:
+            project.ingest([folder])
+            segments = len(project.segments())
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            tracemalloc.start()
+            started = time.perf_counter()
+            report = project.suggest()
+            seconds = time.perf_counter() - started
+            _, traced_peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    return {
+        "n": n,
+        "segments": segments,
+        "seconds": round(seconds, 2),
+        "segments_per_second": round(report.segments / seconds, 1),
+        "stored": report.stored,
+        "traced_peak_mb": round(traced_peak / 1e6, 1),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "max_rss_before_code_mb": round(rss_before / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[23, 230, 1000])
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size, JSON out
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(measure(args.one)))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        print_quality(quality(Path(tmp)))
+    if args.quality_only:
+        return 0
+    print(f"{'N':>6} {'segments':>9} {'seconds':>8} {'seg/s':>8} {'stored':>8} "
+          f"{'traced MB':>10} {'max RSS MB':>11}")
+    for n in args.sizes:
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        ).stdout
+        row = json.loads(output.strip().splitlines()[-1])
+        print(f"{row['n']:>6} {row['segments']:>9} {row['seconds']:>8} "
+              f"{row['segments_per_second']:>8} {row['stored']:>8} {row['traced_peak_mb']:>10} "
+              f"{row['max_rss_mb']:>11}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Manual coding: every decision is a new row with coder and time; undo walks back; spans."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from coding_support import add_interview
+
+from analysis import Project
+from analysis.coding import CodingError
+
+EXCHANGES = [
+    (
+        "Wat houdt docenten tegen om naar het buitenland te gaan?",
+        [
+            "Vervanging, dat is het eerste. Als een docent een week weg is, moet iemand anders "
+            "voor de klas staan.",
+            "En de werkdruk is hoog, dus het blijft iets extra's.",
+        ],
+    ),
+    (
+        "Hoe zit het met de studenten op niveau 2?",
+        ["Die gaan bijna niet. Thuis is er geen geld en ze hebben vaak een bijbaantje."],
+    ),
+]
+
+
+@pytest.fixture
+def project_with_segments(empty_project: Project) -> tuple[Project, list[int]]:
+    return empty_project, add_interview(empty_project, "gesprek.txt", EXCHANGES)
+
+
+def test_each_decision_is_a_new_row_with_coder_and_replaces(project_with_segments) -> None:
+    project, ids = project_with_segments
+    first = project.apply_code(ids[0], "professionalisation.barriers", "Marieke")
+    second = project.remove_code(ids[0], "professionalisation.barriers", "Marieke")
+    history = project.coding_history(segment_id=ids[0])
+    assert list(history["id"]) == [first, second]
+    assert list(history["status"]) == ["accepted", "removed"]
+    assert list(history["coder"]) == ["Marieke", "Marieke"]
+    assert history["replaces_id"].iloc[1] == first
+    assert history["created_at"].notna().all()
+    # Applying what is already in force adds nothing to the log.
+    project.apply_code(ids[1], "professionalisation.barriers", "Marieke")
+    project.apply_code(ids[1], "professionalisation.barriers", "Marieke")
+    assert len(project.coding_history(segment_id=ids[1])) == 1
+
+
+def test_undo_walks_back_one_decision_at_a_time(project_with_segments) -> None:
+    project, ids = project_with_segments
+    code = "inclusion.barriers"
+    project.apply_code(ids[2], code, "Marieke")
+    project.add_memo(ids[2], code, "Marieke", "geld en bijbaan: typisch niveau 2")
+    project.apply_code(ids[2], "inclusion", "Pieter")  # another coder's decision stays put
+
+    assert project.undo("Marieke") == 1  # the memo goes, the coding stays
+    history = project.coding_history(segment_id=ids[2], coder="Marieke")
+    assert history["status"].iloc[-1] == "accepted" and pd.isna(history["memo"].iloc[-1])
+    assert project.segments().set_index("segment_id").loc[ids[2], "codes"] == (
+        "inclusion;inclusion.barriers"
+    )
+
+    assert project.undo("Marieke") == 1  # now the coding itself
+    history = project.coding_history(segment_id=ids[2], coder="Marieke")
+    assert history["status"].iloc[-1] == "undone"
+    assert history["undone"].sum() == 2 and history["replaces_id"].notna().iloc[-1]
+    assert project.segments().set_index("segment_id").loc[ids[2], "codes"] == "inclusion"
+    with pytest.raises(CodingError, match="no decision to undo"):
+        project.undo("Marieke")
+    assert project.coding_history(coder="Pieter")["status"].tolist() == ["accepted"]
+
+
+def test_recode_is_one_decision_and_one_undo(project_with_segments) -> None:
+    project, ids = project_with_segments
+    project.apply_code(ids[1], "professionalisation.hr_policy", "Marieke")
+    project.recode(ids[1], "professionalisation.hr_policy", "professionalisation.barriers", "Marieke")
+    codes = project.segments().set_index("segment_id").loc[ids[1], "codes"]
+    assert codes == "professionalisation;professionalisation.barriers"
+    assert project.undo("Marieke") == 2
+    codes = project.segments().set_index("segment_id").loc[ids[1], "codes"]
+    assert codes == "professionalisation;professionalisation.hr_policy"
+
+
+def test_span_becomes_its_own_segment_with_exact_offsets(project_with_segments) -> None:
+    project, ids = project_with_segments
+    segments = project.segments().set_index("segment_id")
+    transcript_id = int(segments.loc[ids[0], "transcript_id"])
+    text = project.transcript_text(transcript_id)
+    phrase = "Als een docent een week weg is"
+    start = text.index(phrase)
+    # Chosen with the space before it: the span is trimmed to the words.
+    span_id = project.code_span(
+        transcript_id, start - 1, start + len(phrase), "professionalisation.barriers",
+        "Marieke", memo="vervanging",
+    )
+    row = project.segments().set_index("segment_id").loc[span_id]
+    assert row["text"] == phrase == text[row["start"] : row["end"]]
+    assert (row["start"], row["end"]) == (start, start + len(phrase))
+    assert row["question"] == EXCHANGES[0][0]
+    assert "professionalisation.barriers" in row["codes"]
+    # The same span again reuses its segment.
+    again = project.code_span(
+        transcript_id, start, start + len(phrase), "professionalisation", "Pieter"
+    )
+    assert again == span_id
+
+
+def test_span_must_lie_inside_one_respondent_turn(project_with_segments) -> None:
+    project, ids = project_with_segments
+    transcript_id = int(project.segments()["transcript_id"].iloc[0])
+    text = project.transcript_text(transcript_id)
+    question = text.index("Wat houdt")
+    with pytest.raises(CodingError, match="interviewer speech"):
+        project.code_span(transcript_id, question, question + 10, "impact", "Marieke")
+    across = text.index("extra's.")
+    with pytest.raises(CodingError, match="not inside one speaker turn"):
+        project.code_span(transcript_id, across, across + 40, "impact", "Marieke")
+    with pytest.raises(CodingError, match="outside"):
+        project.code_span(transcript_id, 0, len(text) + 5, "impact", "Marieke")
+
+
+def test_user_mistakes_are_one_clear_line(project_with_segments) -> None:
+    project, ids = project_with_segments
+    with pytest.raises(CodingError, match="no code 'impact.onbekend'"):
+        project.apply_code(ids[0], "impact.onbekend", "Marieke")
+    with pytest.raises(CodingError, match="reserved"):
+        project.apply_code(ids[0], "impact", "auto")
+    with pytest.raises(CodingError, match="coder name"):
+        project.apply_code(ids[0], "impact", "  ")
+    with pytest.raises(CodingError, match="no segment with id"):
+        project.apply_code(10_000, "impact", "Marieke")
+    with pytest.raises(CodingError, match="nothing to remove"):
+        project.remove_code(ids[0], "impact", "Marieke")
+    with pytest.raises(CodingError, match="no coding"):
+        project.add_memo(ids[0], "impact", "Marieke", "notitie")
