@@ -354,3 +354,27 @@ def test_report_quotes_are_chosen_ordered_and_the_draft_is_built(app_db: Path) -
     chapter = next(t for t in built.themes if t.key == "inclusion")
     assert chapter.intro == "Inclusie vraagt om maatwerk."
     assert {first, second} <= {q.segment_id for q in built.quotes()}
+
+
+def test_quotes_by_phase_and_into_the_report(app_db: Path) -> None:
+    at = open_page("ui/quotes.py")
+    with Project(app_db) as project:
+        frame = project.segments()
+        phases = project.phase_assessments()
+    phase = int(phases["phase"].mode().iloc[0])
+    colleges = set(phases[phases["phase"] == phase]["institution"])
+    at.multiselect(key="quotes_phases").select(phase).run()
+    expected = int(frame["institution"].isin(colleges).sum())
+    assert f"**{expected}** citaten van **{len(colleges)}** " in markdown(at)
+    at.multiselect(key="quotes_codes").select("impact.student").run()
+    on_code = select_quotes(
+        frame, QuoteFilter(codes=("impact.student",), institutions=tuple(colleges))
+    )
+    first = int(on_code["segment_id"].iloc[0])
+    at.button(key=f"quotes_report_{first}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        items = project.report_items()
+    assert list(zip(items["chapter"], items["segment_id"], strict=True)) == [
+        ("impact.student", first)
+    ]

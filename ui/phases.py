@@ -14,11 +14,6 @@ from ui import widgets
 EVIDENCE_PER_PHASE = 10
 
 
-@st.cache_data(show_spinner="Bewijs voor de fasen verzamelen…", max_entries=8)
-def assessments(location: str, rev: tuple) -> pd.DataFrame:
-    return widgets.open_project(location).phase_assessments()
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def evidence(location: str, rev: tuple, institution: str) -> pd.DataFrame:
     return widgets.open_project(location).phase_evidence(institution)
@@ -157,7 +152,7 @@ def render() -> None:
         "Waar staat elke instelling in de vier fasen van internationalisering (KIS 2020)? "
         "De schatting rust op coderingen en kenmerken in de tekst; jouw oordeel gaat altijd voor.",
     )
-    table = assessments(widgets.project_location(), widgets.version(project))
+    table = widgets.cached(project, widgets.phase_assessments)
     if table.empty:
         widgets.empty_state("Nog geen interviews om fasen uit af te leiden.")
         return

@@ -15,7 +15,10 @@ from ui import widgets
 MATCH_LABELS = {"any": "minstens één code (OF)", "all": "alle codes (EN)"}
 
 
-def filters(frame: pd.DataFrame, book: Codebook) -> QuoteFilter:
+PHASES = {1: "Fase 1", 2: "Fase 2", 3: "Fase 3", 4: "Fase 4"}
+
+
+def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilter:
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     codes = left.multiselect(
         "Codes",
@@ -29,35 +32,64 @@ def filters(frame: pd.DataFrame, book: Codebook) -> QuoteFilter:
         list(MATCH_LABELS),
         format_func=MATCH_LABELS.get,
         key="quotes_match",
-        horizontal=False,
         label_visibility="collapsed",
     )
     picked = widgets.metadata_filters(frame, "quotes")
-    text = st.text_input(
+    left, right = st.columns([1, 3])
+    phases = left.multiselect(
+        "Fase van de instelling",
+        list(PHASES),
+        format_func=PHASES.get,
+        key="quotes_phases",
+        placeholder="Alle fasen",
+        help="De fase die je zelf hebt vastgesteld, anders de schatting (pagina Fasen).",
+    )
+    text = right.text_input(
         "Zoek op woorden",
         key="quotes_text",
         placeholder="bijvoorbeeld: ouders stage",
         help="Alle woorden moeten in het citaat staan; hoofdletters tellen niet.",
     )
+    institutions = picked["institution"]
+    if phases:
+        table = widgets.cached(project, widgets.phase_assessments)
+        in_phase = tuple(table[table["phase"].isin(phases)]["institution"])
+        institutions = tuple(i for i in institutions if i in in_phase) if institutions else in_phase
+        institutions = institutions or ("",)  # no college in those phases: show nothing
     return QuoteFilter(
         codes=tuple(codes),
         match=match,
         text=text,
-        institutions=picked["institution"],
+        institutions=institutions,
         sectors=picked["sector"],
         regions=picked["region"],
     )
 
 
-def card_actions(project: Project, row: pd.Series) -> None:
+def card_actions(project: Project, row: pd.Series, chapter: str | None) -> None:
+    segment_id = int(row["segment_id"])
     with st.container(horizontal=True, gap="small"):
         st.button(
+            "Naar het rapport",
+            key=f"quotes_report_{segment_id}",
+            type="tertiary",
+            icon=":material/playlist_add:",
+            help="Kies dit citaat voor het hoofdstuk van de gekozen code (zonder codekeuze: "
+            "het thema van het citaat).",
+            on_click=widgets.callback,
+            args=(
+                project,
+                lambda: project.select_quote(segment_id, chapter),
+                "Citaat staat klaar in het rapport",
+            ),
+        )
+        st.button(
             "Open in transcript",
-            key=f"quotes_open_{row['segment_id']}",
+            key=f"quotes_open_{segment_id}",
             type="tertiary",
             icon=":material/article:",
             on_click=widgets.open_in_reader,
-            args=(int(row["transcript_id"]), int(row["segment_id"])),
+            args=(int(row["transcript_id"]), segment_id),
         )
 
 
@@ -72,7 +104,9 @@ def render() -> None:
         widgets.empty_state("Nog geen citaten. Importeer eerst transcripten.")
         return
     book = widgets.cached(project, widgets.codebook)
-    selection = select_quotes(frame, filters(frame, book))
+    chosen = filters(project, frame, book)
+    selection = select_quotes(frame, chosen)
+    chapter = chosen.codes[0] if chosen.codes else None
     counts = per_institution(selection)
     st.markdown(
         f"**{len(selection)}** citaten van **{len(counts)}** "
@@ -101,7 +135,7 @@ def render() -> None:
             widgets.empty_state("Geen citaten bij deze keuze.")
             return
         for _, row in selection.iloc[widgets.paginate(len(selection), "quotes_page")].iterrows():
-            widgets.quote_card(row, book, actions=lambda r=row: card_actions(project, r))
+            widgets.quote_card(row, book, actions=lambda r=row: card_actions(project, r, chapter))
 
 
 render()

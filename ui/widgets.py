@@ -191,6 +191,12 @@ def codebook(location: str, rev: tuple) -> Codebook:
     return open_project(location).codebook()
 
 
+@st.cache_data(show_spinner="Bewijs voor de fasen verzamelen…", max_entries=8)
+def phase_assessments(location: str, rev: tuple) -> pd.DataFrame:
+    """Each college's phase in force (judgement, else estimate): ``Project.phase_assessments``."""
+    return open_project(location).phase_assessments()
+
+
 def cached(proj: Project, query: Callable, *args: object):
     """``query(location, version, *args)``: one of the cached queries above for ``proj``."""
     return query(project_location(), version(proj), *args)
