@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from analysis.ingest import (
@@ -273,12 +273,11 @@ def apply_roles(session: Session, transcript: Transcript, roles: dict[str, str])
         return
     old_segments = [s for s in transcript.segments if s.kind == "auto"]
     snapshot = [(s.id, s.text, s.start) for s in old_segments]
+    build_segments(session, transcript)
+    fresh = [s for s in transcript.segments if s.kind == "auto" and s not in old_segments]
+    _move_by_text(session, snapshot, fresh)  # before the old rows go: their codings cascade
     for segment in old_segments:
         transcript.segments.remove(segment)
-    session.flush()
-    build_segments(session, transcript)
-    _move_by_text(session, snapshot, transcript)
-    session.execute(delete(Segment).where(Segment.id.in_([sid for sid, _, _ in snapshot])))
     session.flush()
 
 
@@ -307,7 +306,7 @@ def _carry_over(session: Session, old: Transcript, new: Transcript) -> tuple[int
             )
     session.flush()
     snapshot = [(s.id, s.text, s.start) for s in old.segments]
-    return _move_by_text(session, snapshot, new)
+    return _move_by_text(session, snapshot, new.segments)
 
 
 def _turn_at(transcript: Transcript, position: int) -> Turn | None:
@@ -324,11 +323,11 @@ def span_question(transcript: Transcript, turn: Turn) -> int | None:
 
 
 def _move_by_text(
-    session: Session, snapshot: list[tuple[int, str, int]], transcript: Transcript
+    session: Session, snapshot: list[tuple[int, str, int]], candidates: list[Segment]
 ) -> tuple[int, int]:
     """Re-point dependants of old segments to new segments with the same text."""
     new_by_text: dict[tuple[str, str], list[Segment]] = {}
-    for segment in transcript.segments:
+    for segment in candidates:
         new_by_text.setdefault((segment.kind, segment.text), []).append(segment)
     kinds = {
         sid: kind

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import Project  # noqa: E402
 from analysis.ingest import load_folder_metadata, read_transcript  # noqa: E402
+from analysis.nlp import get_nlp  # noqa: E402
 from analysis.segment import segment_turns  # noqa: E402
 from benchmarks.synthetic import build_corpus  # noqa: E402
 
@@ -31,13 +32,16 @@ def measure(n: int) -> dict[str, float]:
         folder = Path(tmp) / "corpus"
         files = build_corpus(n, folder)
         metadata = load_folder_metadata(folder)
+        get_nlp()  # load the pipeline once, outside the timed part (as a long-running app does)
         started = time.perf_counter()
+        cpu_started = time.process_time()
         words = 0
         for path in files:
             parsed = read_transcript(path, folder_metadata=metadata)
             segment_turns(parsed.text, [_Ref(i, t) for i, t in enumerate(parsed.turns)])
             words += len(parsed.text.split())
         parse_seconds = time.perf_counter() - started
+        parse_cpu = time.process_time() - cpu_started
         started = time.perf_counter()
         with Project(Path(tmp) / "bench.db") as project:
             results = project.ingest([folder])
@@ -48,6 +52,7 @@ def measure(n: int) -> dict[str, float]:
         "n": n,
         "words": words,
         "parse_segment_words_per_s": words / parse_seconds,
+        "parse_segment_words_per_cpu_s": words / parse_cpu,
         "import_words_per_s": words / import_seconds,
         "import_seconds": import_seconds,
         "peak_rss_mb": peak_mb,
@@ -66,13 +71,15 @@ def main(argv: list[str]) -> None:
         print(json.dumps(measure(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or [23, 230, 1000]
-    print(f"{'N':>6} {'words':>10} {'parse+segment w/s':>18} {'import w/s':>11} {'import s':>9} {'peak MB':>8}")
+    print(f"{'N':>6} {'words':>10} {'parse+segment w/s':>18} {'(per CPU s)':>12} "
+          f"{'import w/s':>11} {'import s':>9} {'peak MB':>8}")
     for n in sizes:
         output = subprocess.run(
             [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
         ).stdout
         r = json.loads(output.strip().splitlines()[-1])
         print(f"{r['n']:>6} {r['words']:>10} {r['parse_segment_words_per_s']:>18,.0f} "
+              f"{r['parse_segment_words_per_cpu_s']:>12,.0f} "
               f"{r['import_words_per_s']:>11,.0f} {r['import_seconds']:>9.1f} {r['peak_rss_mb']:>8.0f}")
 
 
