@@ -100,7 +100,7 @@ def codings_in_force(project: Project) -> list[tuple]:
                 (segment.transcript.source_name, segment.start, segment.end, row.code_key,
                  row.coder, row.memo)
             )
-        return sorted(rows, key=lambda r: tuple(str(x) for x in r))
+        return sorted(rows, key=lambda r: (*r[:5], r[5] or ""))
 
 
 def write(path: Path, text: str) -> Path:

@@ -152,3 +152,21 @@ def test_an_empty_project_has_an_empty_mapping(tmp_path: Path) -> None:
     assert p.text("Marieke zegt iets.") == "Marieke zegt iets."
     assert p.file_name("a.txt") == "a.txt"
     assert p.mapping_frame().empty
+
+
+def test_offsets_follow_the_replacements() -> None:
+    p = Pseudonymiser([PseudonymEntry("respondent", "Marieke Jansen", "Respondent 1")])
+    value = "Ja, Marieke Jansen zei het al. Marieke's idee 🎉 werkte."
+    new, offsets = p.text_with_offsets(value)
+    assert new == "Ja, Respondent 1 zei het al. Respondent 1's idee 🎉 werkte."
+    for passage in ("zei het al.", "idee 🎉 werkte.", "Ja, "):
+        start = value.index(passage)
+        assert new[offsets.start(start) : offsets.end(start + len(passage))] == passage
+    # A passage that starts or ends inside a name takes the whole pseudonym.
+    inside = value.index("Jansen zei")
+    assert new[offsets.start(inside) : offsets.end(inside + len("Jansen zei"))] == (
+        "Respondent 1 zei"
+    )
+    cut = value.index("Marieke's") + 3
+    assert new[offsets.start(0) : offsets.end(cut)].endswith("Respondent 1's")
+    assert offsets.end(len(value)) == len(new)
