@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import Project  # noqa: E402
+from analysis.coding.gold import Evaluation  # noqa: E402
 from benchmarks.synthetic import build_corpus  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_dev.jsonl"
@@ -53,7 +54,7 @@ def split_gold(folder: Path) -> tuple[Path, Path]:
     return train, test
 
 
-def _table(evaluation) -> dict:  # noqa: ANN001 (analysis.coding.gold.Evaluation)
+def _table(evaluation: Evaluation) -> dict:
     per_code = evaluation.per_code.set_index("code")
     averages = evaluation.averages.set_index(["level", "average"])
     return {

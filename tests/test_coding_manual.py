@@ -73,7 +73,9 @@ def test_undo_walks_back_one_decision_at_a_time(project_with_segments) -> None:
 def test_recode_is_one_decision_and_one_undo(project_with_segments) -> None:
     project, ids = project_with_segments
     project.apply_code(ids[1], "professionalisation.hr_policy", "Marieke")
-    project.recode(ids[1], "professionalisation.hr_policy", "professionalisation.barriers", "Marieke")
+    project.recode(
+        ids[1], "professionalisation.hr_policy", "professionalisation.barriers", "Marieke"
+    )
     codes = project.segments().set_index("segment_id").loc[ids[1], "codes"]
     assert codes == "professionalisation;professionalisation.barriers"
     assert project.undo("Marieke") == 2
@@ -106,7 +108,7 @@ def test_span_becomes_its_own_segment_with_exact_offsets(project_with_segments) 
 
 
 def test_span_must_lie_inside_one_respondent_turn(project_with_segments) -> None:
-    project, ids = project_with_segments
+    project, _ = project_with_segments
     transcript_id = int(project.segments()["transcript_id"].iloc[0])
     text = project.transcript_text(transcript_id)
     question = text.index("Wat houdt")
@@ -121,7 +123,7 @@ def test_span_must_lie_inside_one_respondent_turn(project_with_segments) -> None
 
 def test_user_mistakes_are_one_clear_line(project_with_segments) -> None:
     project, ids = project_with_segments
-    with pytest.raises(CodingError, match="no code 'impact.onbekend'"):
+    with pytest.raises(CodingError, match=r"no code 'impact\.onbekend'"):
         project.apply_code(ids[0], "impact.onbekend", "Marieke")
     with pytest.raises(CodingError, match="reserved"):
         project.apply_code(ids[0], "impact", "auto")

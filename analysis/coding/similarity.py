@@ -27,6 +27,9 @@ from analysis.coding.items import CodeItem, Scores, SegmentItem
 # TF-IDF cosine at which similarity alone gives confidence 0.5, and the width of the curve.
 TFIDF_CENTRE = 0.15
 TFIDF_WIDTH = 0.05
+# A TF-IDF cosine of a two-word answer ("Prima, de trein was op tijd.") is high as soon as one
+# word is shared; cosines are shrunk by n / (n + SHORT_TEXT_WORDS) for n content words.
+SHORT_TEXT_WORDS = 4
 # For an embedder: centre at this quantile of all segment-code cosines, width from the spread.
 EMBEDDING_QUANTILE = 0.97
 DESCRIPTION = "definitie"
@@ -98,8 +101,11 @@ class SimilaritySuggester:
     ) -> Scores:
         """``vectors``: the segments' embeddings when an embedder is used (row per segment)."""
         if self.space is not None:
-            matrix = self.space.transform([s.key_text for s in segments])
-            cosines = (matrix @ self.profiles.T).toarray()
+            texts = [s.key_text for s in segments]
+            matrix = self.space.transform(texts)
+            words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+            shrink = words / (words + SHORT_TEXT_WORDS)
+            cosines = (matrix @ self.profiles.T).toarray() * shrink[:, None]
         else:
             if vectors is None:
                 raise ValueError("segment vectors are needed with an embedder")

@@ -1,0 +1,188 @@
+"""The suggesters on crafted Dutch segments: what they must find and what they must leave alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from coding_support import add_interview
+
+from analysis import Project
+from analysis.cli import main
+from analysis.codebook import load_codebook
+from analysis.coding.combine import combine
+from analysis.coding.items import CodeItem, SegmentItem
+from analysis.coding.rules import RuleSuggester
+from analysis.coding.similarity import SimilaritySuggester
+from analysis.coding.suggest import build_space
+from analysis.nlp import lemmatise
+
+THRESHOLD = 0.5
+
+
+@pytest.fixture(scope="module")
+def codes() -> list[CodeItem]:
+    return [
+        CodeItem(
+            key=c.key, label=c.label, definition=c.definition, when_to_use=c.when_to_use,
+            examples=tuple(c.examples), keywords=tuple(c.keywords), phrases=tuple(c.phrases),
+            parent=c.parent,
+        )
+        for c in load_codebook().codes
+    ]
+
+
+@pytest.fixture(scope="module")
+def rules(codes: list[CodeItem]) -> RuleSuggester:
+    return RuleSuggester(codes)
+
+
+def items(*texts: str, question: str = "") -> list[SegmentItem]:
+    return [
+        SegmentItem(id=k, text=t, lemmas=" ".join(lemmas), question=question)
+        for k, (t, lemmas) in enumerate(zip(texts, lemmatise(texts), strict=True))
+    ]
+
+
+def score(suggester: RuleSuggester, codes: list[CodeItem], segment: SegmentItem, key: str):
+    scores = suggester.scores([segment])
+    j = [c.key for c in codes].index(key)
+    return float(scores.confidence[0, j]), scores.explain(0, j)
+
+
+def test_rules_match_inflected_keywords_and_phrases(rules, codes) -> None:
+    (segment,) = items(
+        "Veel entreestudenten hebben thuis geen geld, en de ouders zijn bang dat hun dochter "
+        "drie maanden weg is."
+    )
+    confidence, why = score(rules, codes, segment, "inclusion.barriers")
+    assert confidence >= 0.8
+    assert {"ouders", "bang"} <= set(why["matches"])
+
+
+def test_negated_keywords_are_not_counted(rules, codes) -> None:
+    negated, plain = items(
+        "We hebben geen partnerschool, en we hebben ook nooit een netwerk gehad.",
+        "We hebben een vaste partnerschool en een netwerk van scholen in de regio.",
+    )
+    assert score(rules, codes, negated, "regional_cooperation.partnerships")[0] == 0.0
+    confidence, why = score(rules, codes, plain, "regional_cooperation.partnerships")
+    assert confidence >= THRESHOLD and "partnerschool" in why["matches"]
+    # "niet alleen ... maar ook" is no negation.
+    (both,) = items("Het gaat niet alleen om partnerscholen maar ook om een breed netwerk.")
+    assert score(rules, codes, both, "regional_cooperation.partnerships")[0] >= THRESHOLD
+
+
+def test_words_echoing_the_interviewers_question_are_not_coded(rules, codes) -> None:
+    question = "Hoe kijkt u naar de samenwerking met de regio?"
+    answer = "De samenwerking met de regio? Tja, daar weet ik weinig van, ik ben net begonnen."
+    (echo,) = items(answer, question=question)
+    assert score(rules, codes, echo, "regional_cooperation")[0] == 0.0
+    (alone,) = items(answer)  # the same words without that question are a match
+    assert score(rules, codes, alone, "regional_cooperation")[0] > 0.0
+
+
+def test_keyword_in_passing_stays_below_threshold_and_substance_passes(rules, codes) -> None:
+    passing, substance = items(
+        "Mijn zoon heeft zijn rooster van de voetbalclub nog steeds niet, dus we weten niet "
+        "wanneer hij moet keepen.",
+        "Als een docent een week weg is, wie staat er dan voor de klas? Dat krijg je in het "
+        "rooster gewoon niet rond, en de werkdruk is al zo hoog.",
+    )
+    corpus = [passing, substance, *items("We praten over het weer.", "Thee is ook prima.")]
+    space = build_space(codes, corpus)
+    combined = combine(
+        codes, rules.scores(corpus), SimilaritySuggester(codes, space=space).scores(corpus), None
+    )
+    j = [c.key for c in codes].index("professionalisation.barriers")
+    assert 0.0 < rules.scores([passing]).confidence[0, j] < THRESHOLD
+    assert combined.confidence[0, j] < THRESHOLD
+    assert combined.confidence[1, j] >= THRESHOLD
+
+
+def test_similarity_finds_a_paraphrase_without_keywords(rules, codes) -> None:
+    paraphrase, other = items(
+        "Ze vertrekken als verlegen meiden en na een paar weken Spanje staan ze voor de klas "
+        "te vertellen hoe het daar ging.",
+        "De nieuwbouw loopt uit en de begroting moet sluitend, dat is mijn week.",
+    )
+    corpus = [paraphrase, other]
+    j = [c.key for c in codes].index("impact.student")
+    assert rules.scores([paraphrase]).confidence[0, j] < THRESHOLD  # no keyword carries it
+    similarity = SimilaritySuggester(codes, space=build_space(codes, corpus)).scores(corpus)
+    assert similarity.confidence[0, j] >= THRESHOLD > similarity.confidence[1, j]
+    assert similarity.explain(0, j)["nearest"].startswith("Je ziet ze vertrekken")
+
+
+def test_parent_confidence_is_at_least_its_best_child(rules, codes) -> None:
+    corpus = items(
+        "De ouders zijn vaak het probleem, en thuis is er geen geld voor.",
+        "Elk domein heeft een contactpersoon internationalisering.",
+        "Met de Berufsschule over de grens maken we samen examens.",
+    )
+    space = build_space(codes, corpus)
+    combined = combine(
+        codes, rules.scores(corpus), SimilaritySuggester(codes, space=space).scores(corpus), None
+    )
+    column = {c.key: j for j, c in enumerate(codes)}
+    for code in codes:
+        if code.parent:
+            assert (
+                combined.confidence[:, column[code.parent]]
+                >= combined.confidence[:, column[code.key]]
+            ).all()
+    row, parent = 0, column["inclusion"]
+    assert combined.rationale(row, parent)["via"] == "inclusion.barriers"
+
+
+EXCHANGES = [
+    (
+        "Wat houdt studenten tegen?",
+        [
+            "Bij de entree hebben ze thuis geen geld, en de ouders zijn bang om hun dochter te "
+            "laten gaan.",
+            "We hebben een potje gemaakt, een fonds, zodat niemand thuis blijft omdat er geen "
+            "geld is.",
+        ],
+    ),
+    ("Hoe was de reis hierheen?", ["Prima, de trein was op tijd."]),
+]
+
+
+def test_suggestions_never_overwrite_a_human_decision(empty_project: Project) -> None:
+    ids = add_interview(empty_project, "drempels.txt", EXCHANGES)
+    report = empty_project.suggest()
+    assert report.segments == 3 and report.stored > 0
+    queue = empty_project.suggestion_queue(min_confidence=THRESHOLD)
+    top = queue[queue["code"] == "inclusion.barriers"].iloc[0]
+    assert top["segment_id"] == ids[0] and "ouders" in top["rationale"]
+    assert top["question"] == "Wat houdt studenten tegen?"
+
+    empty_project.reject(ids[0], "inclusion.barriers", "Marieke")
+    second = empty_project.suggest()
+    assert second.stored == 0  # nothing new: unchanged suggestions are not written again
+    queue = empty_project.suggestion_queue()
+    assert not ((queue["segment_id"] == ids[0]) & (queue["code"] == "inclusion.barriers")).any()
+    codes = empty_project.segments().set_index("segment_id")["codes"]
+    assert "inclusion.barriers" not in codes[ids[0]].split(";")
+    auto_rows = empty_project.coding_history(
+        segment_id=ids[0], code="inclusion.barriers", coder="auto"
+    )
+    assert len(auto_rows) == 1  # not re-suggested, not withdrawn: the person's word stands
+    assert not any(codes[ids[2]].split(";"))  # small talk gets no code
+
+
+def test_code_command_and_export_on_the_sample_corpus(sample_project: Project, tmp_path) -> None:
+    location = sample_project.url.removeprefix("sqlite:///")
+    assert main(["code", "--project", location, "--threshold", "0.5"]) == 0
+    out = tmp_path / "segmenten.csv"
+    assert main(["export", "segments", "--project", location, "-o", str(out)]) == 0
+    frame = pd.read_csv(out, keep_default_na=False)
+    coded = frame[frame["codes"] != ""]
+    assert len(coded) > 50 and (frame["suggestions"] != "").sum() >= len(coded)
+    assert set(coded["role"]) == {"respondent"}  # interviewer speech is never coded
+    # Every applied sub-code brings its parent along.
+    for codes in coded["codes"]:
+        keys = set(codes.split(";"))
+        assert {k.split(".")[0] for k in keys} <= keys
+    assert np.isclose(sample_project.setting("coding_threshold"), 0.5)
