@@ -224,6 +224,46 @@ def _add_coding(sub: _WithProject) -> None:
 
 # --- topics (issue 4) ----------------------------------------------------------------------
 
+
+def cmd_topics(args: argparse.Namespace, project: Project) -> int:
+    if args.runs:
+        _print_table(project.topic_runs(), ["id", "created_at", "unit", "embedding_model",
+                                            "method", "topics", "documents", "min_topic_size"])
+        return 0
+    run_id = args.run
+    if run_id is None:
+        say = None if args.quiet else (lambda step: print(f"{step} ...", file=sys.stderr))
+        run_id = project.run_topics(
+            unit=args.unit, embedding_model=args.embedding_model,
+            min_topic_size=args.min_topic_size, seed=args.seed, progress=say,
+        )
+    frame = project.topics(run_id)
+    _print_table(frame, ["id", "size", "label", "keywords", "colleges"])
+    run = project.topic_runs().set_index("id").loc[run_id]
+    print(f"run {run_id}: {run['topics']} topics over {run['documents']} {run['unit']}s "
+          f"({run['method']}, embeddings: {run['embedding_model']})")
+    if args.uncovered:
+        print("\nnot covered by the codebook (mostly uncoded topics):")
+        _print_table(project.uncovered_topics(run_id), ["id", "size", "uncoded", "label"])
+    return 0
+
+
+def _add_topics(sub: _WithProject) -> None:
+    p = sub.add_parser("topics", help="find themes with a topic model and print the topic table")
+    p.add_argument("--embedding-model", help="sentence-transformers or model2vec folder, or a "
+                   "cached model name ('' = built-in TF-IDF; default: the project setting)")
+    p.add_argument("--min-topic-size", type=int, help="smallest topic in segments "
+                   "(default: grows with the corpus)")
+    p.add_argument("--unit", choices=["segment", "turn"], default="segment",
+                   help="model segments (default) or whole respondent turns")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--run", type=int, help="show a stored run instead of fitting a new one")
+    p.add_argument("--runs", action="store_true", help="list the stored runs")
+    p.add_argument("--uncovered", action="store_true",
+                   help="also list the topics the codebook does not cover")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=cmd_topics)
+
 # --- phases and report (issue 5) -----------------------------------------------------------
 
 
@@ -351,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse evaluation interviews: import, code, explore and report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_ingest, _add_export, _add_coding, _add_phases_report):
+    for add in (_add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report):
         add(_WithProject(sub))
     return parser
 

@@ -342,6 +342,119 @@ class Project:
 
 
     # --- topics (issue 4) -----------------------------------------------------------------
+    # analysis.topics is imported inside the methods: fitting pulls in BERTopic, and the
+    # figures plotly and matplotlib, which commands that never touch topics need not load.
+
+    def run_topics(
+        self,
+        *,
+        unit: str = "segment",
+        embedding_model: str | None = None,
+        min_topic_size: int | None = None,
+        seed: int = 0,
+        progress: Callable[[str], None] | None = None,
+    ) -> int:
+        """Fit a topic model over the respondent segments (or turns) and store it; returns its id.
+
+        ``embedding_model`` None uses the setting ``embedding_model``; "" (or no setting) the
+        offline TF-IDF + SVD back-end. ``min_topic_size`` None scales with the corpus.
+        ``progress`` receives a Dutch description of each step.
+        """
+        from analysis.topics import runs
+
+        spec = self.setting("embedding_model") if embedding_model is None else embedding_model
+        embedder = load_embedder(spec)
+        with self.store.session() as session:
+            return runs.run_topics(
+                session, unit=unit, embedder=embedder, embedding_model=spec or None,
+                min_topic_size=min_topic_size, seed=seed, progress=progress,
+            )
+
+    def topic_runs(self) -> pd.DataFrame:
+        """Every topic run, newest first (id, created_at, unit, embedding_model, method, ...)."""
+        from analysis.topics import runs
+
+        with self.store.session() as session:
+            return runs.runs_frame(session)
+
+    def topics(self, run_id: int | None = None) -> pd.DataFrame:
+        """The topics of a run (default: the newest): id, topic, size, label, keywords, colleges,
+        examples, segment_ids, representative_ids, code (see ``runs.TOPIC_COLUMNS``)."""
+        from analysis.topics import runs
+
+        with self.store.session() as session:
+            return runs.topics_frame(session, run_id)
+
+    def rename_topic(self, topic_id: int, label: str) -> None:
+        from analysis.topics import runs
+
+        with self.store.session() as session:
+            runs.rename_topic(session, topic_id, label)
+
+    def merge_topics(self, topic_ids: Iterable[int], label: str | None = None) -> int:
+        """Merge topics of one run into the first one given; returns the surviving topic's id."""
+        from analysis.topics import runs
+
+        with self.store.session() as session:
+            return runs.merge_topics(session, list(topic_ids), label)
+
+    def topic_to_code(
+        self, topic_id: int, key: str, *, label: str | None = None, definition: str | None = None
+    ) -> int:
+        """Add a code for a topic to the codebook and suggest it on the topic's representative
+        segments (origin "topic"); returns the number of suggestions."""
+        from analysis.topics import runs
+
+        with self.store.session() as session:
+            return runs.topic_to_code(session, topic_id, key, label=label, definition=definition)
+
+    def topic_code_crosstab(
+        self, run_id: int | None = None, *, level: str = "top", share: bool = False
+    ) -> pd.DataFrame:
+        from analysis.topics import crosstabs
+
+        with self.store.session() as session:
+            return crosstabs.topic_code_crosstab(session, run_id, level=level, share=share)
+
+    def topic_college_crosstab(
+        self, run_id: int | None = None, *, share: bool = False
+    ) -> pd.DataFrame:
+        from analysis.topics import crosstabs
+
+        with self.store.session() as session:
+            return crosstabs.topic_college_crosstab(session, run_id, share=share)
+
+    def uncovered_topics(
+        self, run_id: int | None = None, *, min_uncoded_share: float = 0.5
+    ) -> pd.DataFrame:
+        """What the codebook misses: topics whose segments are mostly uncoded, biggest first."""
+        from analysis.topics import crosstabs
+
+        with self.store.session() as session:
+            return crosstabs.uncovered_topics(session, run_id, min_uncoded_share=min_uncoded_share)
+
+    def topic_figures(self, run_id: int | None = None, *, fmt: str = "plotly") -> dict[str, object]:
+        """The run's figures "sizes", "map" and "colleges": plotly ``go.Figure`` objects for the
+        app (``fmt="plotly"``) or PNG bytes for the report (``fmt="png"``)."""
+        from analysis.topics import crosstabs, figures, runs
+
+        if fmt not in ("plotly", "png"):
+            raise ProjectError("figure format must be 'plotly' or 'png'")
+        with self.store.session() as session:
+            topics = runs.topics_frame(session, run_id)
+            points = runs.map_frame(session, run_id)
+            colleges = crosstabs.topic_college_crosstab(session, run_id, share=True)
+        if fmt == "png":
+            return {
+                "sizes": figures.sizes_png(topics),
+                "map": figures.map_png(points),
+                "colleges": figures.college_heatmap_png(colleges),
+            }
+        return {
+            "sizes": figures.sizes_figure(topics),
+            "map": figures.map_figure(points),
+            "colleges": figures.college_heatmap(colleges),
+        }
 
     # --- phases and report (issue 5) -------------------------------------------------------
 

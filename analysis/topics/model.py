@@ -1,0 +1,351 @@
+"""Fitting a topic model: BERTopic over lemma documents and their embeddings, pure (no store).
+
+The pipeline is BERTopic's own: UMAP to 5 dimensions, HDBSCAN, c-TF-IDF over a
+``CountVectorizer`` with uni- and bigrams, and a readable representation on top. Choices made
+for interviews of 200 to 20,000 segments:
+
+* **Cluster sizes grow with the corpus** (``cluster_sizes``): HDBSCAN's ``min_cluster_size``
+  is about half the square root of the number of documents (at least 5), so 600 segments give
+  themes of a dozen quotes and 20,000 segments do not splinter into hundreds of topics.
+  ``min_samples`` is a third of it, which keeps HDBSCAN from declaring a third of an interview
+  noise.
+* **Outlier reduction**: an outlier joins the nearest topic (cosine to the topic's mean
+  embedding, BERTopic's "embeddings" strategy) when it is at least as close as the least typical
+  tenth of the topics' own members; the rest stays in the outlier topic (-1). The threshold is
+  relative, so it means the same for every embedding back-end.
+* **Tiny corpora**: when HDBSCAN finds fewer than two topics (or there are too few documents
+  for UMAP), k-means on the embeddings takes over, with k chosen by the silhouette score.
+* **Vocabulary**: n-grams that occur in at least two documents (one-off word pairs make poor
+  labels); c-TF-IDF damps words frequent in every topic (``reduce_frequent_words``).
+* **Representation**: with the default TF-IDF/SVD back-end, Maximal Marginal Relevance over
+  the c-TF-IDF words (word vectors of an SVD say little, so KeyBERTInspired picks odd words);
+  with a configured sentence-transformers or model2vec model, KeyBERTInspired first, then MMR.
+* **Seeded**: UMAP ``random_state`` (which also makes it single-threaded), k-means, and the
+  sampling inside BERTopic, so the same documents and seed give the same topics.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from bertopic import BERTopic
+from bertopic.backend import BaseEmbedder
+from bertopic.cluster import BaseCluster
+from bertopic.dimensionality import BaseDimensionalityReduction
+from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+from bertopic.vectorizers import ClassTfidfTransformer
+from hdbscan import HDBSCAN
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.metrics import silhouette_score
+from umap import UMAP
+
+from analysis.embeddings import Embedder, normalise_rows
+from analysis.topics import TOP_WORDS, TopicError
+
+REPRESENTATIVES = 10
+MIN_DOCUMENTS = 2
+_UMAP_MIN_DOCUMENTS = 30  # below this, k-means on the embeddings is the better tool
+_TOKEN_PATTERN = r"(?u)\b\w[\w-]+\b"
+
+
+@contextmanager
+def _quiet_bertopic() -> Iterator[None]:
+    """BERTopic logs a warning whenever topics are assigned by hand (our k-means fallback and
+    outlier reduction do exactly that, on purpose); keep it off the evaluator's console and
+    restore BERTopic's own level afterwards (see ``_bertopic``)."""
+    logger = logging.getLogger("BERTopic")
+    level = logger.level
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@dataclass
+class FitResult:
+    """Topics of one fit. Topic numbers run 0, 1, ... by size; -1 holds the outliers."""
+
+    assignments: np.ndarray
+    probabilities: np.ndarray | None
+    keywords: dict[int, list[tuple[str, float]]]
+    representatives: dict[int, list[int]]
+    coordinates: dict[int, tuple[float, float]]
+    method: str
+    details: dict = field(default_factory=dict)
+
+    @property
+    def topic_numbers(self) -> list[int]:
+        return sorted(set(self.assignments.tolist()))
+
+
+class _Backend(BaseEmbedder):
+    """Lets BERTopic embed words and documents with our embedder (for the representation)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        super().__init__()
+        self.embedder = embedder
+
+    def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
+        return self.embedder.encode(list(documents))
+
+
+def cluster_sizes(n_documents: int, min_topic_size: int | None = None) -> tuple[int, int]:
+    """HDBSCAN's (min_cluster_size, min_samples) for a corpus of ``n_documents``."""
+    size = min_topic_size or max(5, round(math.sqrt(n_documents) / 2))
+    return size, max(2, size // 3)
+
+
+def _vectorizer(lemma_documents: Sequence[str]) -> CountVectorizer:
+    """A CountVectorizer restricted to words and word pairs found in at least two documents."""
+    for min_df in (2, 1):
+        try:
+            vocabulary = (
+                CountVectorizer(ngram_range=(1, 2), min_df=min_df, token_pattern=_TOKEN_PATTERN)
+                .fit(lemma_documents)
+                .vocabulary_
+            )
+        except ValueError:  # no term left at this min_df
+            continue
+        if len(vocabulary) >= TOP_WORDS or min_df == 1:
+            return CountVectorizer(
+                ngram_range=(1, 2), token_pattern=_TOKEN_PATTERN, vocabulary=sorted(vocabulary)
+            )
+    raise TopicError("the segments have no content words to build topics from")
+
+
+def _representation(default_backend: bool, seed: int) -> list:
+    mmr = MaximalMarginalRelevance(diversity=0.3, top_n_words=TOP_WORDS)
+    if default_backend:
+        return [mmr]
+    return [KeyBERTInspired(top_n_words=TOP_WORDS, random_state=seed), mmr]
+
+
+def _bertopic(
+    embedder: Embedder,
+    default_backend: bool,
+    vectorizer: CountVectorizer,
+    seed: int,
+    **models: object,
+) -> BERTopic:
+    model = BERTopic(
+        embedding_model=_Backend(embedder),
+        vectorizer_model=vectorizer,
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=_representation(default_backend, seed),
+        top_n_words=TOP_WORDS,
+        **models,
+    )
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)  # BERTopic() resets it to WARNING
+    return model
+
+
+def _kmeans_labels(embeddings: np.ndarray, seed: int) -> tuple[np.ndarray, dict]:
+    """k-means with the k (2 .. 10) of the best silhouette; one topic for 2-3 documents."""
+    n = len(embeddings)
+    if n < 4:
+        return np.zeros(n, dtype=int), {"k": 1}
+    best: tuple[float, int, np.ndarray] | None = None
+    for k in range(2, min(10, n - 1) + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(embeddings)
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = float(silhouette_score(embeddings, labels, metric="cosine"))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, k, labels)
+    if best is None:
+        return np.zeros(n, dtype=int), {"k": 1}
+    return best[2], {"k": best[1], "silhouette": round(best[0], 4)}
+
+
+def _centroids(embeddings: np.ndarray, assignments: np.ndarray) -> dict[int, np.ndarray]:
+    return {
+        int(t): normalise_rows(embeddings[assignments == t].mean(axis=0))[0]
+        for t in sorted(set(assignments.tolist()))
+    }
+
+
+def _reduce_outliers(
+    model: BERTopic, documents: list[str], topics: list[int], embeddings: np.ndarray
+) -> tuple[list[int], float]:
+    """BERTopic's "embeddings" outlier reduction with a threshold relative to the topics' spread."""
+    labels = np.array(topics)
+    members = labels >= 0
+    centroids = _centroids(embeddings[members], labels[members])
+    own = np.array(
+        [float(embeddings[i] @ centroids[int(labels[i])]) for i in np.flatnonzero(members)]
+    )
+    threshold = float(np.quantile(own, 0.1))
+    reduced = model.reduce_outliers(
+        documents, topics, strategy="embeddings", embeddings=embeddings, threshold=threshold
+    )
+    return [int(t) for t in reduced], threshold
+
+
+def fit_topics(
+    lemma_documents: Sequence[str],
+    embeddings: np.ndarray,
+    embedder: Embedder,
+    *,
+    default_backend: bool,
+    min_topic_size: int | None = None,
+    seed: int = 0,
+) -> FitResult:
+    """Topics of ``lemma_documents`` (space-joined lemmas) given their unit-length embeddings.
+
+    ``embedder`` embeds words for the representation (it must be the one that made
+    ``embeddings``); ``default_backend`` says it is the TF-IDF/SVD default.
+    """
+    with _quiet_bertopic():
+        return _fit(
+            [str(d) for d in lemma_documents],
+            embeddings,
+            embedder,
+            default_backend=default_backend,
+            min_topic_size=min_topic_size,
+            seed=seed,
+        )
+
+
+def _fit(
+    documents: list[str],
+    embeddings: np.ndarray,
+    embedder: Embedder,
+    *,
+    default_backend: bool,
+    min_topic_size: int | None,
+    seed: int,
+) -> FitResult:
+    n = len(documents)
+    if n < MIN_DOCUMENTS:
+        raise TopicError(
+            f"too few segments with content words for topics ({n}); import more interviews"
+        )
+    embeddings = normalise_rows(embeddings)
+    vectorizer = _vectorizer(documents)
+    size, samples = cluster_sizes(n, min_topic_size)
+    details: dict = {"documents": n, "min_cluster_size": size, "min_samples": samples}
+    topics: list[int] | None = None
+    probabilities: np.ndarray | None = None
+    model: BERTopic | None = None
+
+    if n >= max(_UMAP_MIN_DOCUMENTS, 2 * size):
+        model = _bertopic(
+            embedder,
+            default_backend,
+            vectorizer,
+            seed,
+            umap_model=UMAP(
+                n_neighbors=min(15, n - 1),
+                n_components=5,
+                min_dist=0.0,
+                metric="cosine",
+                random_state=seed,
+            ),
+            hdbscan_model=HDBSCAN(
+                min_cluster_size=size,
+                min_samples=samples,
+                metric="euclidean",
+                cluster_selection_method="eom",
+                prediction_data=True,
+            ),
+            calculate_probabilities=True,
+        )
+        fitted, distribution = model.fit_transform(documents, embeddings=embeddings)
+        topics = [int(t) for t in fitted]
+        if len(set(topics) - {-1}) < 2:
+            topics = None  # HDBSCAN saw no structure: fall back below
+        else:
+            details["method"] = "umap-hdbscan"
+            details["outliers"] = topics.count(-1)
+            if -1 in topics:
+                topics, details["outlier_threshold"] = _reduce_outliers(
+                    model, documents, topics, embeddings
+                )
+                model.update_topics(
+                    documents,
+                    topics=topics,
+                    top_n_words=TOP_WORDS,
+                    vectorizer_model=vectorizer,
+                    ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                    representation_model=_representation(default_backend, seed),
+                )
+            details["outliers_after_reduction"] = topics.count(-1)
+            distribution = np.asarray(distribution, dtype=float)
+            probabilities = np.array(
+                [distribution[i, t] if t >= 0 else np.nan for i, t in enumerate(topics)]
+            )
+
+    if topics is None:
+        labels, kmeans = _kmeans_labels(embeddings, seed)
+        details.update({"method": "kmeans", **kmeans})
+        model = _bertopic(
+            embedder,
+            default_backend,
+            vectorizer,
+            seed,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
+        )
+        model.fit_transform(documents, embeddings=embeddings, y=labels)
+        topics = [int(t) for t in labels]
+
+    return _result(model, np.array(topics), probabilities, embeddings, details)
+
+
+def _result(
+    model: BERTopic,
+    topics: np.ndarray,
+    probabilities: np.ndarray | None,
+    embeddings: np.ndarray,
+    details: dict,
+) -> FitResult:
+    """Renumber topics by size (ties: BERTopic's number) and gather what is stored."""
+    present = [int(t) for t in sorted(set(topics.tolist())) if t >= 0]
+    order = sorted(present, key=lambda t: (-int((topics == t).sum()), t))
+    mapping = {old: new for new, old in enumerate(order)}
+    mapping[-1] = -1
+    assignments = np.array([mapping[int(t)] for t in topics], dtype=int)
+    keywords = {
+        mapping[old]: [(word, float(score)) for word, score in (model.get_topic(old) or []) if word]
+        for old in [*order, *([-1] if -1 in topics else [])]
+    }
+    centroids = _centroids(embeddings, assignments)
+    representatives = {}
+    for topic, centroid in centroids.items():
+        members = np.flatnonzero(assignments == topic)
+        closeness = embeddings[members] @ centroid
+        ranked = members[np.lexsort((members, -closeness))]
+        representatives[topic] = [int(i) for i in ranked[:REPRESENTATIVES]]
+    return FitResult(
+        assignments=assignments,
+        probabilities=probabilities,
+        keywords=keywords,
+        representatives=representatives,
+        coordinates=topic_coordinates(centroids),
+        method=details["method"],
+        details=details,
+    )
+
+
+def topic_coordinates(centroids: dict[int, np.ndarray]) -> dict[int, tuple[float, float]]:
+    """2-D positions of the topics (outliers left out) for the intertopic map: a PCA of their
+    mean embeddings, deterministic and faithful to distances for a few dozen points."""
+    topics = [t for t in centroids if t >= 0]
+    if len(topics) < 3:
+        return {t: (float(i), 0.0) for i, t in enumerate(topics)}
+    points = PCA(n_components=2, svd_solver="full").fit_transform(
+        np.vstack([centroids[t] for t in topics])
+    )
+    # PCA's signs are arbitrary up to the solver; fix them so the map never flips between runs.
+    points *= np.where(points[np.abs(points).argmax(axis=0), [0, 1]] < 0, -1.0, 1.0)
+    return {
+        t: (round(float(x), 6), round(float(y), 6))
+        for t, (x, y) in zip(topics, points, strict=True)
+    }
