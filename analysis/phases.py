@@ -57,9 +57,15 @@ from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError
 from analysis.codebook_store import read_codebook
-from analysis.coding.state import AUTO_CODER, NEGATIVE, current_codings, segment_codes
+from analysis.coding.state import (
+    AUTO_CODER,
+    NEGATIVE,
+    SegmentCodes,
+    current_codings,
+    segment_codes,
+)
 from analysis.nlp import PIPE_BATCH_SIZE, get_nlp
-from analysis.store import PhaseJudgement, Segment, Transcript, Turn
+from analysis.store import Coding, PhaseJudgement, Segment, Transcript, Turn
 
 PHASES_ROOT = "phases"
 HUMAN_WEIGHT = 3.0
@@ -177,6 +183,32 @@ class PhaseAssessment:
         return [item for item in self.evidence if item.phase in wanted]
 
 
+@dataclass
+class Codings:
+    """The codings in force, read once (the decision log is the largest table) and shared by
+    the estimator and the report: applied codes per segment as :mod:`analysis.coding.state`
+    defines them, and the newest decision per (segment, code, coder)."""
+
+    applied: dict[int, SegmentCodes]
+    rows: list[Coding]
+
+    @classmethod
+    def read(cls, session: Session) -> Codings:
+        return cls(segment_codes(session), current_codings(session))
+
+    @functools.cached_property
+    def people(self) -> list[Coding]:
+        return [row for row in self.rows if row.coder != AUTO_CODER]
+
+    @functools.cached_property
+    def accepted(self) -> set[tuple[int, str]]:
+        return {(r.segment_id, r.code_key) for r in self.people if r.status == "accepted"}
+
+    @functools.cached_property
+    def rejected(self) -> set[tuple[int, str]]:
+        return {(r.segment_id, r.code_key) for r in self.people if r.status in NEGATIVE}
+
+
 # --- the model from the codebook ---------------------------------------------------------------
 
 
@@ -289,19 +321,15 @@ def _idf(
 
 
 def collect_evidence(
-    session: Session, codebook: Codebook | None = None
+    session: Session, codebook: Codebook | None = None, codings: Codings | None = None
 ) -> tuple[list[PhaseDefinition], dict[str, list[PhaseEvidence]]]:
     """The phase definitions and, per college, every piece of evidence (strongest first)."""
     codebook = codebook or read_codebook(session)
     definitions = phase_definitions(codebook)
     by_key = {d.key: d for d in definitions}
     segments = _respondent_segments(session)
-    ids = [s.id for s in segments]
-    applied = segment_codes(session, ids) if ids else {}
-    rows = current_codings(session, ids) if ids else []
-    people = [r for r in rows if r.coder != AUTO_CODER]
-    accepted = {(r.segment_id, r.code_key) for r in people if r.status == "accepted"}
-    rejected = {(r.segment_id, r.code_key) for r in people if r.status in NEGATIVE}
+    codings = codings or Codings.read(session)
+    applied, accepted, rejected = codings.applied, codings.accepted, codings.rejected
     code_indicators = [
         (d.number, term) for d in definitions for term in d.indicators if "." in term
     ]
@@ -418,9 +446,11 @@ def judgements(session: Session) -> dict[str, Judgement]:
     }
 
 
-def assess(session: Session, codebook: Codebook | None = None) -> list[PhaseAssessment]:
+def assess(
+    session: Session, codebook: Codebook | None = None, codings: Codings | None = None
+) -> list[PhaseAssessment]:
     """One assessment per college in the project, in alphabetical order."""
-    _, evidence = collect_evidence(session, codebook)
+    _, evidence = collect_evidence(session, codebook, codings)
     decided = judgements(session)
     sources: dict[str, list[str]] = defaultdict(list)
     for institution, source in session.execute(

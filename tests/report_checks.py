@@ -95,27 +95,31 @@ def docx_parts(path: Path) -> dict[str, str]:
 
 def all_paragraphs(document: DocumentObject) -> Iterator[Paragraph]:
     """Body paragraphs and those inside tables (example boxes), in document order."""
-    body = document.element.body
-    for block in body.iterchildren():
+    for paragraph, _in_table in _paragraphs(document):
+        yield paragraph
+
+
+def _paragraphs(document: DocumentObject) -> Iterator[tuple[Paragraph, bool]]:
+    for block in document.element.body.iterchildren():
         if block.tag.endswith("}p"):
-            yield Paragraph(block, document)
+            yield Paragraph(block, document), False
         elif block.tag.endswith("}tbl"):
             for element in block.iter():
                 if element.tag.endswith("}p"):
-                    yield Paragraph(element, document)
+                    yield Paragraph(element, document), True
 
 
-def quotes_in(document: DocumentObject) -> list[tuple[str, str, str]]:
-    """(quote text, attribution, chapter heading) for every quote paragraph."""
+def quotes_in(document: DocumentObject) -> list[tuple[str, str, str, bool]]:
+    """(quote text, attribution, chapter heading, inside a box) for every quote paragraph."""
     found = []
     chapter = ""
-    for paragraph in all_paragraphs(document):
+    for paragraph, in_table in _paragraphs(document):
         if paragraph.style.name == "Heading 1":
             chapter = paragraph.text
         if paragraph.style.name in QUOTE_STYLES:
             match = _QUOTE.fullmatch(paragraph.text)
             assert match, paragraph.text
-            found.append((match.group("text"), match.group("attribution"), chapter))
+            found.append((match.group("text"), match.group("attribution"), chapter, in_table))
     return found
 
 

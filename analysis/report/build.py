@@ -26,14 +26,8 @@ from analysis.codebook import Code, Codebook
 from analysis.codebook_store import read_codebook
 from analysis.coding import CodingError
 from analysis.coding.reliability import reliability
-from analysis.coding.state import (
-    AUTO_CODER,
-    current_codings,
-    parent_map,
-    segment_codes,
-    with_ancestors,
-)
-from analysis.phases import PHASES_ROOT, PhaseAssessment, assess, phase_definitions
+from analysis.coding.state import AUTO_CODER, parent_map, with_ancestors
+from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import attribution as attr
 from analysis.report.chart import phase_bar_chart
@@ -126,12 +120,13 @@ class _Context:
                                             Transcript.source_name)
             )
         }
+        self.codings = Codings.read(session)
         self.candidates = self._candidates()
         self.by_segment = {c.segment_id: c for c in self.candidates}
         self.items = list(session.scalars(
             select(ReportItem).order_by(ReportItem.chapter, ReportItem.position, ReportItem.id)
         ))
-        self.assessments = assess(session, self.codebook)
+        self.assessments = assess(session, self.codebook, self.codings)
         self.used: set[int] = set()
         self.colleges = sorted(
             {self.college(t.institution) for t in self.transcripts.values()}, key=_natural
@@ -144,12 +139,10 @@ class _Context:
             .where(Segment.codable.is_(True), Turn.role == "respondent")
             .order_by(Segment.transcript_id, Segment.start, Segment.id)
         ).all()
-        ids = [row[0] for row in rows]
-        states = segment_codes(self.session, ids) if ids else {}
+        states = self.codings.applied
         accepted: dict[int, set[str]] = defaultdict(set)
-        for row in current_codings(self.session, ids) if ids else []:
-            if row.coder != AUTO_CODER and row.status == "accepted":
-                accepted[row.segment_id].add(row.code_key)
+        for segment_id, key in self.codings.accepted:
+            accepted[segment_id].add(key)
         result = []
         for segment_id, transcript_id, speaker, text in rows:
             state = states.get(segment_id)
@@ -277,8 +270,8 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
         + f": {len(themes)} thema's met samen {subthemes} subthema's, plus de vier "
         "ontwikkelingsfasen (bijlage A).",
     ]
-    rows = current_codings(context.session)
-    coders = sorted({r.coder for r in rows if r.coder != AUTO_CODER}, key=str.casefold)
+    rows = context.codings.rows
+    coders = sorted({r.coder for r in context.codings.people}, key=str.casefold)
     suggested = [r for r in rows if r.coder == AUTO_CODER and r.status == "suggested"]
     if coders:
         names = (
@@ -286,7 +279,7 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
             if context.pseudonymiser
             else dutch_list(coders)
         )
-        decided = sum(r.coder != AUTO_CODER and r.status == "accepted" for r in rows)
+        decided = len(context.codings.accepted)
         paragraphs.append(f"Gecodeerd door {names}, met {decided} toegekende codes.")
     else:
         paragraphs.append("[Nog niet gecodeerd: vermeld hier wie de fragmenten codeerde.]")
@@ -318,10 +311,7 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
 
 def _agreement(context: _Context) -> Table | None:
     """Agreement per pair of human coders over the transcripts they both coded."""
-    coders = sorted(
-        {r.coder for r in current_codings(context.session) if r.coder != AUTO_CODER},
-        key=str.casefold,
-    )
+    coders = sorted({r.coder for r in context.codings.people}, key=str.casefold)
     rows = []
     for i, first in enumerate(coders):
         for second in coders[i + 1:]:

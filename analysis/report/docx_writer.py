@@ -329,7 +329,9 @@ class _Writer:
         grid = self.document.add_table(rows=1, cols=1)
         if "Table Grid" in {style.name for style in self.document.styles}:
             grid.style = self.document.styles["Table Grid"]
+        grid.autofit = False
         cell = grid.rows[0].cells[0]
+        cell.width = self._text_width()
         _shade(cell, BOX_FILL)
         title = cell.paragraphs[0]
         run = title.add_run(xml_safe(box.title))
