@@ -101,6 +101,11 @@ def test_project_export_is_valid_and_round_trips(sample_project: Project, tmp_pa
     twice = tmp_path / "twice.qdpx"
     sample_project.export_project(twice)
     assert twice.read_bytes() == out.read_bytes()
+    # Back into the project it came from (whose texts were ingested from the original files).
+    before = snapshot(sample_project)
+    home = sample_project.import_project(out)
+    assert home.transcripts == [] and len(home.merged) == 9 and home.codings == 0
+    assert snapshot(sample_project) == before
 
 
 def sample_project_transcripts(project: Project) -> list[Transcript]:

@@ -15,8 +15,9 @@ GUIDs are stable: derived from a per-project namespace, or kept from the file a 
 code came from, so exporting twice gives the same identities.
 
 **What does not go in** (REFI has no place for it), and the export says so when it applies:
-open automatic suggestions, the history of decisions (only those in force), speaker turns and
-roles (they are re-read from the labels in the text on import), topic runs and report choices.
+open automatic suggestions, the history of decisions (only those in force), speaker turns,
+roles and media times (turns are re-read from the speaker labels in the text on import), topic
+runs and report choices.
 
 **Import** takes plain-text sources, codes, coded selections, notes, cases and variables, all in
 one transaction: a file that is not a REFI-QDA project changes nothing. A source whose text is
@@ -74,6 +75,7 @@ from analysis.exchange.tables import judged_phases
 from analysis.ingest import ParsedTranscript, assign_roles
 from analysis.ingest.keys import fold
 from analysis.ingest.speakers import parse_turns
+from analysis.ingest.txt import NO_LABELS_WARNING
 from analysis.nlp import lemmatise
 from analysis.pseudonymise import OffsetMap, Pseudonymiser
 from analysis.store import (
@@ -651,10 +653,8 @@ def _import_source(
         return
     guid = normalise_guid(source.get("guid"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    transcript = session.scalars(
-        select(Transcript).where(Transcript.sha256 == digest)
-    ).first()
-    if transcript is not None and transcript.text == text:
+    transcript = _same_text(session, text, digest)
+    if transcript is not None:
         context.report.merged.append(f"{name} (as {transcript.source_name})")
     else:
         values = {**(case or {}), **_variable_values(source, context)}
@@ -669,6 +669,17 @@ def _import_source(
         )
     for ref in children(source, "NoteRef"):
         _memo(session, ref, context, transcript_id=transcript.id)
+
+
+def _same_text(session: Session, text: str, digest: str) -> Transcript | None:
+    """A transcript with exactly this text: imported from this kind of file before (same
+    digest), or ingested from the original file (same length, then compared)."""
+    candidates = session.scalars(
+        select(Transcript).where(
+            (Transcript.sha256 == digest) | (func.length(Transcript.text) == len(text))
+        )
+    )
+    return next((t for t in candidates if t.text == text), None)
 
 
 def _new_transcript(
@@ -692,7 +703,7 @@ def _new_transcript(
         date=fields.get("date"), interviewer=fields.get("interviewer"),
         sector=fields.get("sector"), region=fields.get("region"),
         respondents=fields.get("respondents", []), roles=fields.get("roles", []),
-        extra=extra, warnings=[f"geïmporteerd uit {context.path.name}"],
+        extra=extra, warnings=[] if parse.labelled else [NO_LABELS_WARNING],
     )
     session.add(transcript)
     for index, turn in enumerate(parsed.turns):
@@ -827,7 +838,13 @@ def _memo(session: Session, ref: etree._Element, context: _Context, **target: ob
     if note is None:
         return
     text, author, when = note
-    memo = Memo(author=author or "import", text=text, **target)
+    author = author or "import"
+    same = select(Memo.id).where(Memo.author == author, Memo.text == text)
+    for column, value in target.items():
+        same = same.where(getattr(Memo, column) == value)
+    if session.scalar(same.limit(1)) is not None:
+        return  # imported before: the same note on the same thing
+    memo = Memo(author=author, text=text, **target)
     if when is not None:
         memo.created_at = when
     session.add(memo)
