@@ -132,6 +132,7 @@ def test_codebook_from_another_tool_is_merged_with_a_report(
         (b"<html><body>codeboek</body></html>", "not a REFI-QDA codebook"),
         (b"<Project xmlns='urn:QDA-XML:project:1.0' name='x'/>", "not a REFI-QDA codebook"),
         (b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'/>", "has no <Codes>"),
+        (b"PK\x03\x04\x14\x00 a .qdpx given as codebook", "use: import project"),
         (
             b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>"
             b"<CodeBook xmlns='urn:QDA-XML:codebook:1.0'><Codes>"

@@ -289,6 +289,10 @@ def read_qdc(path: Path) -> list[ImportedCode]:
         data = Path(path).read_bytes()
     except OSError as error:
         raise ExchangeError(path, f"cannot read the file ({error.strerror or error})") from error
+    if data.startswith(b"PK\x03\x04"):
+        raise ExchangeError(
+            path, "a ZIP archive, not a .qdc codebook (a .qdpx project? use: import project)"
+        )
     root = parse_xml(data, path)
     if local(root) != "CodeBook" or not (etree.QName(root).namespace or "").startswith(
         "urn:QDA-XML:codebook"

@@ -170,7 +170,8 @@ def export_project(
     users = sorted({r.coder for r in codings} | {m.author for m in memos})
     user_guid = {user: stable_guid(_SHARED_NS, "user", person_text(user)) for user in users}
     root = etree.Element(
-        _q("Project"), nsmap={None: PROJECT_NS}, name=xml_text(person_text(name)), origin=ORIGIN
+        _q("Project"), nsmap={None: PROJECT_NS}, origin=ORIGIN,
+        name=xml_text(anon.file_name(name) if anon else name),
     )
     if transcripts:
         root.set("creationDateTime", xml_datetime(min(t.imported_at for t in transcripts)))
