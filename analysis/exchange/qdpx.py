@@ -94,10 +94,7 @@ _NAMESPACE_KEY = "exchange:namespace"
 _MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a transcript is kilobytes; this stops a zip bomb
 _EXCERPT = 60
 
-# Variables: (our field, name in the file, level). Names are Dutch: evaluators read them.
-_CASE_VARIABLES = (
-    ("institution", "Instelling"), ("sector", "Sector"), ("region", "Regio"), ("phase", "Fase"),
-)
+# Per-interview variables: (our field, name in the file). Names are Dutch: evaluators read them.
 _SOURCE_VARIABLES = (
     ("date", "Datum"), ("interviewer", "Interviewer"), ("respondents", "Respondenten"),
     ("roles", "Functies"), ("sector", "Sector"), ("region", "Regio"),
@@ -113,7 +110,6 @@ _FIELD_NAMES = {
     "role": "roles",
 }
 _LIST_FIELDS = ("respondents", "roles")
-_TEXT_FIELDS = ("institution", "sector", "region", "date", "interviewer")
 
 
 # --- export -------------------------------------------------------------------------------------
