@@ -247,6 +247,7 @@ def _fit(
                 min_dist=0.0,
                 metric="cosine",
                 random_state=seed,
+                n_jobs=1,  # a seed makes UMAP single-threaded anyway; say so, and no warning
             ),
             hdbscan_model=HDBSCAN(
                 min_cluster_size=size,
