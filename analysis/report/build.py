@@ -360,6 +360,7 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
         count_colleges, count_segments = context.coverage(keys)
         subs[child.key] = SubTheme(child.key, child.label, child.definition,
                                    count_colleges, count_segments)
+    chapter.boxes = context.boxes(subtree)  # first: a box's quote is not picked again
     chosen = context.items_for(subtree, "quote")
     if chosen:
         for item in chosen:
@@ -377,7 +378,6 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
             quotes = [context.quote(c.segment_id, selected=False) for c in candidates]
             (subs[key].quotes if key in subs else chapter.quotes).extend(q for q in quotes if q)
     chapter.subthemes = list(subs.values())
-    chapter.boxes = context.boxes(subtree)
     return chapter
 
 
@@ -392,6 +392,7 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
     definitions = phase_definitions(context.codebook)
     root = context.codebook.get(PHASES_ROOT)
     assessments = sorted(context.assessments, key=_phase_order)
+    boxes = context.boxes({"phases"} | _descendants(context.codebook, PHASES_ROOT))
     sections = []
     for definition in definitions:
         carriers = sorted(
@@ -423,7 +424,7 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
         counts=counts,
         chart_png=phase_bar_chart(counts),
         chart_alt=f"Staafdiagram van het aantal instellingen per ontwikkelingsfase ({summary}).",
-        boxes=context.boxes({"phases"} | _descendants(context.codebook, PHASES_ROOT)),
+        boxes=boxes,
     )
 
 
