@@ -18,8 +18,16 @@ from analysis.store import Code as CodeRow
 from analysis.store import Coding, Meta
 
 _COLUMNS = (
-    "label", "definition", "when_to_use", "when_not_to_use", "description", "examples",
-    "keywords", "phrases", "colour", "threshold",
+    "label",
+    "definition",
+    "when_to_use",
+    "when_not_to_use",
+    "description",
+    "examples",
+    "keywords",
+    "phrases",
+    "colour",
+    "threshold",
 )
 
 
@@ -56,7 +64,8 @@ def write_codebook(session: Session, codebook: Codebook) -> None:
         ).all()
         if used:
             raise CodebookError(
-                "project codebook", [f"{key}: code has codings and cannot be removed" for key in used]
+                "project codebook",
+                [f"{key}: code has codings and cannot be removed" for key in used],
             )
         for key in gone:
             session.delete(existing[key])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.ingest import (
@@ -93,7 +93,9 @@ def ingest_files(
             if folder not in folder_metadata:
                 folder_metadata[folder] = load_folder_metadata(folder)
             results.append(
-                _ingest_one(store, path, folder_metadata[folder], replace=replace, max_bytes=max_bytes)
+                _ingest_one(
+                    store, path, folder_metadata[folder], replace=replace, max_bytes=max_bytes
+                )
             )
         except IngestError as error:
             results.append(IngestResult(path, "failed", error.reason))
@@ -126,7 +128,9 @@ def _ingest_one(
             twin = session.scalars(select(Transcript).where(Transcript.sha256 == digest)).first()
             if twin is not None:
                 return IngestResult(
-                    path, "unchanged", f"same content as {twin.source_name}, not imported again",
+                    path,
+                    "unchanged",
+                    f"same content as {twin.source_name}, not imported again",
                     twin.id,
                 )
         if existing is not None and not replace:
@@ -141,15 +145,14 @@ def _ingest_one(
             old = session.get(Transcript, existing.id)
             old.source_name = f"{old.source_name} (replaced #{old.id})"  # frees the unique name
             session.flush()
-        transcript = _add_transcript(session, path, digest, parsed)
+        transcript, segments = _add_transcript(session, path, digest, parsed)
         carried, dropped = (0, 0)
         if old is not None:
             _copy_role_corrections(session, old, transcript)
             carried, dropped = _carry_over(session, old, transcript)
             session.delete(old)
         words = len(parsed.text.split())
-        segments = len(transcript.segments)
-        message = f"{len(transcript.turns)} turns, {segments} segments, {words} words"
+        message = f"{len(parsed.turns)} turns, {segments} segments, {words} words"
         if old is not None:
             message += f"; replaced the old version ({carried} codings carried over"
             message += f", {dropped} dropped because their passage changed)" if dropped else ")"
@@ -166,7 +169,10 @@ def _ingest_one(
         )
 
 
-def _add_transcript(session: Session, path: Path, digest: str, parsed: ParsedTranscript) -> Transcript:
+def _add_transcript(
+    session: Session, path: Path, digest: str, parsed: ParsedTranscript
+) -> tuple[Transcript, int]:
+    """Store the transcript, its turns and its segments; returns it with its segment count."""
     meta = dict(parsed.metadata)
     known = {"institution", "date", "interviewer", "sector", "region", "respondents", "roles"}
     transcript = Transcript(
@@ -186,21 +192,43 @@ def _add_transcript(session: Session, path: Path, digest: str, parsed: ParsedTra
         warnings=list(parsed.warnings),
     )
     session.add(transcript)
-    for index, turn in enumerate(parsed.turns):
-        transcript.turns.append(
-            Turn(
-                index=index,
-                speaker=turn.speaker,
-                role=turn.role or "respondent",
-                start=turn.start,
-                end=turn.end,
-                media_start=turn.media_start,
-                media_end=turn.media_end,
-            )
-        )
     session.flush()
-    build_segments(session, transcript)
-    return transcript
+    rows = [
+        {
+            "transcript_id": transcript.id,
+            "index": index,
+            "speaker": turn.speaker,
+            "role": turn.role or "respondent",
+            "start": turn.start,
+            "end": turn.end,
+            "media_start": turn.media_start,
+            "media_end": turn.media_end,
+        }
+        for index, turn in enumerate(parsed.turns)
+    ]
+    # Bulk inserts: the ORM's unit of work costs more than segmentation itself at this volume.
+    ids = (
+        session.scalars(insert(Turn).returning(Turn.id, sort_by_parameter_order=True), rows).all()
+        if rows
+        else []
+    )
+    turns = [
+        _TurnRef(id_, row["index"], row["start"], row["end"], row["role"])
+        for id_, row in zip(ids, rows, strict=True)
+    ]
+    segments = _insert_segments(session, transcript.id, transcript.text, turns)
+    return transcript, len(segments)
+
+
+@dataclass(frozen=True)
+class _TurnRef:
+    """The few facts about a stored turn that segmentation and question linking need."""
+
+    id: int
+    index: int
+    start: int
+    end: int
+    role: str
 
 
 def _text_or_none(value: object) -> str | None:
@@ -216,34 +244,49 @@ def _as_list(value: object) -> list[str]:
 
 
 def build_segments(session: Session, transcript: Transcript) -> None:
-    """Cut the transcript's respondent turns into segments and link each to its question."""
-    turns = sorted(transcript.turns, key=lambda t: t.index)
-    spans = segment_turns(transcript.text, turns)
+    """Cut a stored transcript's respondent turns into segments linked to their questions."""
+    turns = [_TurnRef(t.id, t.index, t.start, t.end, t.role) for t in transcript.turns]
+    _insert_segments(session, transcript.id, transcript.text, turns)
+    session.expire(transcript, ["segments"])
+
+
+def _insert_segments(
+    session: Session, transcript_id: int, text: str, turns: list[_TurnRef]
+) -> list[tuple[int, str, str, int]]:
+    """Segment and bulk-insert; returns (id, kind, text, start) of each new segment."""
+    turns = sorted(turns, key=lambda t: t.index)
+    spans = segment_turns(text, turns)
     by_index = {turn.index: turn for turn in turns}
     question_for = _questions(turns)
+    rows = []
     for number, span in enumerate(spans):
-        turn = by_index[span.turn_index]
-        question = question_for.get(turn.index)
-        transcript.segments.append(
-            Segment(
-                turn_id=turn.id,
-                question_turn_id=question.id if question else None,
-                index=number,
-                start=span.start,
-                end=span.end,
-                text=transcript.text[span.start : span.end],
-                lemmas=" ".join(span.lemmas),
-                codable=span.codable,
-                kind="auto",
-            )
+        question = question_for.get(span.turn_index)
+        rows.append(
+            {
+                "transcript_id": transcript_id,
+                "turn_id": by_index[span.turn_index].id,
+                "question_turn_id": question.id if question else None,
+                "index": number,
+                "start": span.start,
+                "end": span.end,
+                "text": text[span.start : span.end],
+                "lemmas": " ".join(span.lemmas),
+                "codable": span.codable,
+                "kind": "auto",
+            }
         )
-    session.flush()
+    if not rows:
+        return []
+    ids = session.scalars(
+        insert(Segment).returning(Segment.id, sort_by_parameter_order=True), rows
+    ).all()
+    return [(id_, "auto", row["text"], row["start"]) for id_, row in zip(ids, rows, strict=True)]
 
 
-def _questions(turns: Sequence[Turn]) -> dict[int, Turn]:
+def _questions(turns: Sequence[_TurnRef | Turn]) -> dict[int, _TurnRef | Turn]:
     """For each turn index, the nearest interviewer turn before it (the question it answers)."""
-    result: dict[int, Turn] = {}
-    last: Turn | None = None
+    result: dict[int, _TurnRef | Turn] = {}
+    last: _TurnRef | Turn | None = None
     for turn in turns:
         if turn.role == "interviewer":
             last = turn
@@ -255,7 +298,9 @@ def _questions(turns: Sequence[Turn]) -> dict[int, Turn]:
 def _copy_role_corrections(session: Session, old: Transcript, new: Transcript) -> None:
     corrections = session.scalars(select(SpeakerRole).where(SpeakerRole.transcript_id == old.id))
     roles = {c.speaker: c.role for c in corrections}
-    for correction in session.scalars(select(SpeakerRole).where(SpeakerRole.transcript_id == old.id)):
+    for correction in session.scalars(
+        select(SpeakerRole).where(SpeakerRole.transcript_id == old.id)
+    ):
         correction.transcript_id = new.id
     if roles:
         apply_roles(session, new, roles)
@@ -271,14 +316,14 @@ def apply_roles(session: Session, transcript: Transcript, roles: dict[str, str])
             changed = True
     if not changed:
         return
+    session.flush()
     old_segments = [s for s in transcript.segments if s.kind == "auto"]
     snapshot = [(s.id, s.text, s.start) for s in old_segments]
-    build_segments(session, transcript)
-    fresh = [s for s in transcript.segments if s.kind == "auto" and s not in old_segments]
+    turns = [_TurnRef(t.id, t.index, t.start, t.end, t.role) for t in transcript.turns]
+    fresh = _insert_segments(session, transcript.id, transcript.text, turns)
     _move_by_text(session, snapshot, fresh)  # before the old rows go: their codings cascade
-    for segment in old_segments:
-        transcript.segments.remove(segment)
-    session.flush()
+    session.execute(delete(Segment).where(Segment.id.in_([sid for sid, _, _ in snapshot])))
+    session.expire(transcript, ["segments"])
 
 
 def _carry_over(session: Session, old: Transcript, new: Transcript) -> tuple[int, int]:
@@ -306,7 +351,8 @@ def _carry_over(session: Session, old: Transcript, new: Transcript) -> tuple[int
             )
     session.flush()
     snapshot = [(s.id, s.text, s.start) for s in old.segments]
-    return _move_by_text(session, snapshot, new.segments)
+    candidates = [(s.id, s.kind, s.text, s.start) for s in new.segments]
+    return _move_by_text(session, snapshot, candidates)
 
 
 def _turn_at(transcript: Transcript, position: int) -> Turn | None:
@@ -323,12 +369,17 @@ def span_question(transcript: Transcript, turn: Turn) -> int | None:
 
 
 def _move_by_text(
-    session: Session, snapshot: list[tuple[int, str, int]], candidates: list[Segment]
+    session: Session,
+    snapshot: list[tuple[int, str, int]],
+    candidates: list[tuple[int, str, str, int]],
 ) -> tuple[int, int]:
-    """Re-point dependants of old segments to new segments with the same text."""
-    new_by_text: dict[tuple[str, str], list[Segment]] = {}
-    for segment in candidates:
-        new_by_text.setdefault((segment.kind, segment.text), []).append(segment)
+    """Re-point dependants of old segments (id, text, start) to new segments with the same text.
+
+    ``candidates`` are the new segments as (id, kind, text, start).
+    """
+    new_by_text: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for segment_id, kind, text, start in candidates:
+        new_by_text.setdefault((kind, text), []).append((segment_id, start))
     kinds = {
         sid: kind
         for sid, kind in session.execute(
@@ -337,17 +388,17 @@ def _move_by_text(
     }
     carried = dropped = 0
     for old_id, text, start in snapshot:
-        candidates = new_by_text.get((kinds.get(old_id, "auto"), text), [])
+        matches = new_by_text.get((kinds.get(old_id, "auto"), text), [])
         count = session.scalar(
             select(func.count()).select_from(Coding).where(Coding.segment_id == old_id)
         )
-        if not candidates:
+        if not matches:
             dropped += count
             continue
-        target = min(candidates, key=lambda s: abs(s.start - start))
+        target, _ = min(matches, key=lambda match: abs(match[1] - start))
         for model in (Coding, Memo, ReportItem):
             session.execute(
-                update(model).where(model.segment_id == old_id).values(segment_id=target.id)
+                update(model).where(model.segment_id == old_id).values(segment_id=target)
             )
         carried += count
     return carried, dropped

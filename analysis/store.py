@@ -150,9 +150,7 @@ class Segment(Base):
         ForeignKey("transcript.id", ondelete="CASCADE"), index=True
     )
     turn_id: Mapped[int] = mapped_column(ForeignKey("turn.id", ondelete="CASCADE"), index=True)
-    question_turn_id: Mapped[int | None] = mapped_column(
-        ForeignKey("turn.id", ondelete="SET NULL")
-    )
+    question_turn_id: Mapped[int | None] = mapped_column(ForeignKey("turn.id", ondelete="SET NULL"))
     index: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
@@ -385,7 +383,9 @@ def initialise(engine: Engine) -> None:
         version = schema_version(connection)
         if version is None:
             Base.metadata.create_all(connection)
-            connection.execute(Meta.__table__.insert().values(key="schema_version", value=SCHEMA_VERSION))
+            connection.execute(
+                Meta.__table__.insert().values(key="schema_version", value=SCHEMA_VERSION)
+            )
             return
         if version > SCHEMA_VERSION:
             raise StoreError(

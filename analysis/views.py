@@ -75,8 +75,20 @@ def transcripts_frame(session: Session) -> pd.DataFrame:
         row["respondents"] = "; ".join(row["respondents"] or [])
         row["warnings"] = "; ".join(row["warnings"] or [])
     columns = [
-        "id", "name", "source", "format", "institution", "date", "interviewer", "sector",
-        "region", "respondents", "turns", "segments", "words", "warnings",
+        "id",
+        "name",
+        "source",
+        "format",
+        "institution",
+        "date",
+        "interviewer",
+        "sector",
+        "region",
+        "respondents",
+        "turns",
+        "segments",
+        "words",
+        "warnings",
     ]
     return pd.DataFrame(rows, columns=columns)
 

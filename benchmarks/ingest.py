@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis import Project  # noqa: E402
-from analysis.ingest import load_folder_metadata, read_transcript  # noqa: E402
-from analysis.nlp import get_nlp  # noqa: E402
-from analysis.segment import segment_turns  # noqa: E402
-from benchmarks.synthetic import build_corpus  # noqa: E402
+from analysis import Project
+from analysis.ingest import load_folder_metadata, read_transcript
+from analysis.nlp import get_nlp
+from analysis.segment import segment_turns
+from benchmarks.synthetic import build_corpus
 
 
 def measure(n: int) -> dict[str, float]:
@@ -62,7 +62,7 @@ def measure(n: int) -> dict[str, float]:
 class _Ref:
     """The minimal turn view that segment_turns needs."""
 
-    def __init__(self, index: int, turn) -> None:  # noqa: ANN001
+    def __init__(self, index: int, turn) -> None:
         self.index, self.start, self.end, self.role = index, turn.start, turn.end, turn.role
 
 
@@ -71,16 +71,21 @@ def main(argv: list[str]) -> None:
         print(json.dumps(measure(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or [23, 230, 1000]
-    print(f"{'N':>6} {'words':>10} {'parse+segment w/s':>18} {'(per CPU s)':>12} "
-          f"{'import w/s':>11} {'import s':>9} {'peak MB':>8}")
+    print(
+        f"{'N':>6} {'words':>10} {'parse+segment w/s':>18} {'(per CPU s)':>12} "
+        f"{'import w/s':>11} {'import s':>9} {'peak MB':>8}"
+    )
     for n in sizes:
         output = subprocess.run(
             [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
         ).stdout
         r = json.loads(output.strip().splitlines()[-1])
-        print(f"{r['n']:>6} {r['words']:>10} {r['parse_segment_words_per_s']:>18,.0f} "
-              f"{r['parse_segment_words_per_cpu_s']:>12,.0f} "
-              f"{r['import_words_per_s']:>11,.0f} {r['import_seconds']:>9.1f} {r['peak_rss_mb']:>8.0f}")
+        print(
+            f"{r['n']:>6} {r['words']:>10} {r['parse_segment_words_per_s']:>18,.0f} "
+            f"{r['parse_segment_words_per_cpu_s']:>12,.0f} "
+            f"{r['import_words_per_s']:>11,.0f} {r['import_seconds']:>9.1f} "
+            f"{r['peak_rss_mb']:>8.0f}"
+        )
 
 
 if __name__ == "__main__":

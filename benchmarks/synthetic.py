@@ -54,16 +54,18 @@ def build_corpus(n: int, out_dir: Path, seed: int = 0) -> list[Path]:
         path = out_dir / f"synthetisch_{number:04d}.txt"
         path.write_text("\n".join(lines), encoding="utf-8")
         files.append(path)
-        rows.append({
-            "file": path.name,
-            "institution": f"Synthetisch College {number:04d}",
-            "date": f"2026-{(number % 12) + 1:02d}-15",
-            "respondents": "Respondent",
-            "roles": "bestuurder",
-            "interviewer": "Interviewer",
-            "sector": sectors[number % len(sectors)],
-            "region": regions[number % len(regions)],
-        })
+        rows.append(
+            {
+                "file": path.name,
+                "institution": f"Synthetisch College {number:04d}",
+                "date": f"2026-{(number % 12) + 1:02d}-15",
+                "respondents": "Respondent",
+                "roles": "bestuurder",
+                "interviewer": "Interviewer",
+                "sector": sectors[number % len(sectors)],
+                "region": regions[number % len(regions)],
+            }
+        )
     with (out_dir / "metadata.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

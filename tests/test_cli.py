@@ -18,11 +18,21 @@ Portugal en durfde ineens het woord te nemen in de klas. Dat zie je echt terug.
 """
 
 
-def test_ingest_reports_each_file_and_exits_1_when_one_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_reports_each_file_and_exits_1_when_one_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "goed.txt").write_text(ANSWER, encoding="utf-8")
     (tmp_path / "plaatje.txt").write_bytes(bytes(range(256)) * 20)
-    code = main(["ingest", str(tmp_path / "plaatje.txt"), str(tmp_path / "goed.txt"),
-                 "--project", str(tmp_path / "p.db"), "--quiet"])
+    code = main(
+        [
+            "ingest",
+            str(tmp_path / "plaatje.txt"),
+            str(tmp_path / "goed.txt"),
+            "--project",
+            str(tmp_path / "p.db"),
+            "--quiet",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 1
     [failure] = [line for line in err.splitlines() if "FAILED" in line]
@@ -30,7 +40,9 @@ def test_ingest_reports_each_file_and_exits_1_when_one_failed(tmp_path: Path, ca
     assert "goed.txt:" in out and "1 imported, 0 unchanged, 1 failed" in out
 
 
-def test_ingest_sample_then_list_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_sample_then_list_and_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = str(tmp_path / "p.db")
     assert main(["ingest", str(SAMPLE_DIR), "--project", project, "-q"]) == 0
     assert main(["ingest", str(SAMPLE_DIR), "--project", project, "-q"]) == 0  # all unchanged
@@ -40,17 +52,38 @@ def test_ingest_sample_then_list_and_export(tmp_path: Path, capsys: pytest.Captu
     assert "Scheldewaard College" in listing and "transcripts," in listing
 
     out_csv = tmp_path / "segments.csv"
-    assert main(["export", "segments", "--format", "csv", "-o", str(out_csv), "--project", project]) == 0
+    assert (
+        main(["export", "segments", "--format", "csv", "-o", str(out_csv), "--project", project])
+        == 0
+    )
     with out_csv.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    required = {"source", "transcript", "institution", "turn_index", "speaker", "role", "segment_id",
-                "start", "end", "text", "question", "codes", "suggestions"}
+    required = {
+        "source",
+        "transcript",
+        "institution",
+        "turn_index",
+        "speaker",
+        "role",
+        "segment_id",
+        "start",
+        "end",
+        "text",
+        "question",
+        "codes",
+        "suggestions",
+    }
     assert required <= set(rows[0])
     assert {row["role"] for row in rows} == {"respondent"}
     assert any(row["question"] for row in rows)
 
     out_jsonl = tmp_path / "segments.jsonl"
-    assert main(["export", "segments", "--format", "jsonl", "-o", str(out_jsonl), "--project", project]) == 0
+    assert (
+        main(
+            ["export", "segments", "--format", "jsonl", "-o", str(out_jsonl), "--project", project]
+        )
+        == 0
+    )
     records = [json.loads(line) for line in out_jsonl.read_text(encoding="utf-8").splitlines()]
     assert len(records) == len(rows)
     assert records[0]["text"] == rows[0]["text"]
@@ -65,7 +98,7 @@ def test_user_error_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    commands = parser._subparsers._group_actions[0].choices
     for name in commands:
         with pytest.raises(SystemExit) as exit_info:
             main([name, "--help"])

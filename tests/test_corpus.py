@@ -31,7 +31,11 @@ SECOND = FIRST.replace(
 def _code(project: Project, contains: str, key: str, coder: str = "anna") -> int:
     with project.store.session() as session:
         segment = next(s for s in session.scalars(select(Segment)) if contains in s.text)
-        session.add(Coding(segment_id=segment.id, code_key=key, coder=coder, origin="manual", status="accepted"))
+        session.add(
+            Coding(
+                segment_id=segment.id, code_key=key, coder=coder, origin="manual", status="accepted"
+            )
+        )
         return segment.id
 
 
@@ -46,7 +50,9 @@ def test_reimport_of_unchanged_file_is_a_no_op(empty_project: Project, tmp_path:
     assert len(empty_project.transcripts()) == 1
 
 
-def test_same_content_under_another_name_is_not_imported_twice(empty_project: Project, tmp_path: Path) -> None:
+def test_same_content_under_another_name_is_not_imported_twice(
+    empty_project: Project, tmp_path: Path
+) -> None:
     (tmp_path / "a.txt").write_text(FIRST, encoding="utf-8")
     (tmp_path / "kopie van a.txt").write_text(FIRST, encoding="utf-8")
     results = empty_project.ingest([tmp_path / "a.txt", tmp_path / "kopie van a.txt"])
@@ -61,11 +67,16 @@ def test_changed_file_needs_replace(empty_project: Project, tmp_path: Path) -> N
     path.write_text(SECOND, encoding="utf-8")
     [result] = empty_project.ingest([path])
     assert result.failed
-    assert result.line() == "kok.txt: a different version is already imported; use --replace to replace it"
+    assert (
+        result.line()
+        == "kok.txt: a different version is already imported; use --replace to replace it"
+    )
     assert "één docent" in empty_project.transcript_text(int(empty_project.transcripts()["id"][0]))
 
 
-def test_replace_carries_codings_on_unchanged_passages(empty_project: Project, tmp_path: Path) -> None:
+def test_replace_carries_codings_on_unchanged_passages(
+    empty_project: Project, tmp_path: Path
+) -> None:
     path = tmp_path / "kok.txt"
     path.write_text(FIRST, encoding="utf-8")
     empty_project.ingest([path])
@@ -83,7 +94,9 @@ def test_replace_carries_codings_on_unchanged_passages(empty_project: Project, t
         assert session.scalar(select(func.count()).select_from(Transcript)) == 1
 
 
-def test_role_correction_resegments_and_survives_replace(empty_project: Project, tmp_path: Path) -> None:
+def test_role_correction_resegments_and_survives_replace(
+    empty_project: Project, tmp_path: Path
+) -> None:
     path = tmp_path / "kok.txt"
     path.write_text(FIRST, encoding="utf-8")
     [result] = empty_project.ingest([path])
@@ -96,7 +109,9 @@ def test_role_correction_resegments_and_survives_replace(empty_project: Project,
     path.write_text(SECOND, encoding="utf-8")
     [replaced] = empty_project.ingest([path], replace=True)
     speakers = empty_project.speakers(replaced.transcript_id)
-    assert dict(zip(speakers["speaker"], speakers["role"], strict=True))["Interviewer"] == "respondent"
+    assert (
+        dict(zip(speakers["speaker"], speakers["role"], strict=True))["Interviewer"] == "respondent"
+    )
     with empty_project.store.session() as session:
         assert session.scalars(select(SpeakerRole.changed_by)).one() == "anna"
 
@@ -119,7 +134,12 @@ def test_bad_files_do_not_stop_the_batch(empty_project: Project, tmp_path: Path)
     (tmp_path / "notities.odt").write_bytes(b"whatever")
     (tmp_path / "goed.txt").write_text(FIRST, encoding="utf-8")
     results = empty_project.ingest(
-        [tmp_path / "leeg.txt", tmp_path / "kapot.docx", tmp_path / "notities.odt", tmp_path / "goed.txt"]
+        [
+            tmp_path / "leeg.txt",
+            tmp_path / "kapot.docx",
+            tmp_path / "notities.odt",
+            tmp_path / "goed.txt",
+        ]
     )
     assert [r.status for r in results] == ["failed", "failed", "failed", "imported"]
     for result in results[:3]:
@@ -137,7 +157,7 @@ def test_failure_inside_an_import_leaves_nothing_behind(
     def broken(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(corpus, "build_segments", broken)
+    monkeypatch.setattr(corpus, "segment_turns", broken)
     with pytest.raises(RuntimeError):
         empty_project.ingest([path])
     with empty_project.store.session() as session:
@@ -155,7 +175,9 @@ def test_size_limit(empty_project: Project, tmp_path: Path) -> None:
 def test_folder_import_skips_readme_and_sidecars(empty_project: Project, tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# Over deze map\n", encoding="utf-8")
     (tmp_path / "kok.txt").write_text(FIRST, encoding="utf-8")
-    (tmp_path / "kok.yaml").write_text("institution: ROC Zilverberg\nsector: zorg\n", encoding="utf-8")
+    (tmp_path / "kok.yaml").write_text(
+        "institution: ROC Zilverberg\nsector: zorg\n", encoding="utf-8"
+    )
     results = empty_project.ingest([tmp_path])
     assert [r.path.name for r in results] == ["kok.txt"]
     frame = empty_project.transcripts()

@@ -29,7 +29,9 @@ def _postgres_url() -> str:
     if not url:
         if os.environ.get("CI"):
             pytest.fail("CI must provide INTERVIEWS_TEST_DATABASE_URL (see .ci/run)")
-        pytest.skip("no PostgreSQL server configured (set INTERVIEWS_TEST_DATABASE_URL; .ci/run does)")
+        pytest.skip(
+            "no PostgreSQL server configured (set INTERVIEWS_TEST_DATABASE_URL; .ci/run does)"
+        )
     return url
 
 
@@ -99,10 +101,19 @@ def test_codings_follow_renamed_code_key(location: str, transcript_file: Path) -
         project.ingest([transcript_file])
         with project.store.session() as session:
             segment_id = session.scalars(select(Segment.id)).first()
-            session.add(Coding(segment_id=segment_id, code_key="impact.student", coder="anna",
-                               origin="manual", status="accepted"))
+            session.add(
+                Coding(
+                    segment_id=segment_id,
+                    code_key="impact.student",
+                    coder="anna",
+                    origin="manual",
+                    status="accepted",
+                )
+            )
         with project.store.session() as session:
-            session.execute(text("UPDATE code SET key = 'impact.learners' WHERE key = 'impact.student'"))
+            session.execute(
+                text("UPDATE code SET key = 'impact.learners' WHERE key = 'impact.student'")
+            )
         with project.store.session() as session:
             assert session.scalars(select(Coding.code_key)).one() == "impact.learners"
 
@@ -126,7 +137,7 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
         project.set_setting("coder", "anna")
     applied: list[int] = []
 
-    def add_column(connection) -> None:  # noqa: ANN001
+    def add_column(connection) -> None:
         connection.execute(text("ALTER TABLE transcript ADD COLUMN language VARCHAR(5)"))
         applied.append(2)
 
@@ -147,11 +158,25 @@ def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_fil
     with first.store.session() as session:
         segment_id = session.scalars(select(Segment.id)).first()
     with first.store.session() as tab_a:
-        tab_a.add(Coding(segment_id=segment_id, code_key="impact", coder="anna",
-                         origin="manual", status="accepted"))
+        tab_a.add(
+            Coding(
+                segment_id=segment_id,
+                code_key="impact",
+                coder="anna",
+                origin="manual",
+                status="accepted",
+            )
+        )
         with second.store.session() as tab_b:  # a second writer waits, it does not fail
-            tab_b.add(Coding(segment_id=segment_id, code_key="inclusion", coder="bram",
-                             origin="manual", status="accepted"))
+            tab_b.add(
+                Coding(
+                    segment_id=segment_id,
+                    code_key="inclusion",
+                    coder="bram",
+                    origin="manual",
+                    status="accepted",
+                )
+            )
     with first.store.session() as session:
         assert sorted(session.scalars(select(Coding.coder))) == ["anna", "bram"]
     first.close()
