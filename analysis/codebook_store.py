@@ -47,7 +47,7 @@ def read_codebook(session: Session) -> Codebook:
 
 def code_guids(session: Session) -> dict[str, str]:
     """Each code key's stable GUID."""
-    return dict(session.execute(select(CodeRow.key, CodeRow.guid)))
+    return dict(session.execute(select(CodeRow.key, CodeRow.guid)).all())
 
 
 def write_codebook(session: Session, codebook: Codebook) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.codebook import DEFAULT_COLOUR, Code, Codebook, CodebookError
-from analysis.codebook_store import read_codebook, write_codebook
+from analysis.codebook_store import code_guids, read_codebook, write_codebook
 from analysis.exchange.refi import (
     CODEBOOK_NS,
     ORIGIN,
@@ -220,12 +220,6 @@ def export_codebook(
         etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True),
     )
     return result
-
-
-def code_guids(session: Session) -> dict[str, str]:
-    """Each code key's GUID. (``codebook_store.code_guids`` passes a Result to ``dict()``,
-    which takes it for a mapping and fails; this asks for the rows.)"""
-    return {key: guid for key, guid in session.execute(select(CodeRow.key, CodeRow.guid)).all()}
 
 
 def check_schema(root: etree._Element, path: Path | str) -> list[str]:

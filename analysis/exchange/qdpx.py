@@ -41,7 +41,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.codebook_store import read_codebook
+from analysis.codebook_store import code_guids, read_codebook
 from analysis.coding import CodingError
 from analysis.coding.manual import check_coder, new_batch, own_row, record
 from analysis.coding.state import AUTO_CODER, current_codings
@@ -50,7 +50,6 @@ from analysis.exchange.qdc import (
     CodebookImportReport,
     ExportResult,
     check_schema,
-    code_guids,
     codes_element,
     merge_codes,
     read_codes,

@@ -42,14 +42,34 @@ TABLE_FORMATS = ("csv", "jsonl", "xlsx")
 
 # Dutch headers for Excel; columns not listed keep their own name (code labels, colleges).
 HEADERS = {
-    "source": "Bestand", "transcript": "Transcript", "transcript_id": "Transcript-id",
-    "institution": "Instelling", "sector": "Sector", "region": "Regio", "phase": "Fase",
-    "date": "Datum", "turn_index": "Beurt", "speaker": "Spreker", "role": "Rol",
-    "segment_id": "Fragment-id", "start": "Begin", "end": "Eind", "text": "Tekst",
-    "quote": "Citaat", "question": "Vraag", "codable": "Codeerbaar", "codes": "Codes",
-    "suggestions": "Suggesties", "code": "Code", "code_key": "Codesleutel",
-    "code_label": "Code", "coders": "Codeurs", "total": "Totaal", "kind": "Soort",
-    "original": "Origineel", "pseudonym": "Pseudoniem",
+    "source": "Bestand",
+    "transcript": "Transcript",
+    "transcript_id": "Transcript-id",
+    "institution": "Instelling",
+    "sector": "Sector",
+    "region": "Regio",
+    "phase": "Fase",
+    "date": "Datum",
+    "turn_index": "Beurt",
+    "speaker": "Spreker",
+    "role": "Rol",
+    "segment_id": "Fragment-id",
+    "start": "Begin",
+    "end": "Eind",
+    "text": "Tekst",
+    "quote": "Citaat",
+    "question": "Vraag",
+    "codable": "Codeerbaar",
+    "codes": "Codes",
+    "suggestions": "Suggesties",
+    "code": "Code",
+    "code_key": "Codesleutel",
+    "code_label": "Code",
+    "coders": "Codeurs",
+    "total": "Totaal",
+    "kind": "Soort",
+    "original": "Origineel",
+    "pseudonym": "Pseudoniem",
 }
 _WIDE = {"text", "quote", "question"}
 _MAX_WIDTH = 80
@@ -191,11 +211,18 @@ def coded_segments(session: Session, anon: Pseudonymiser | None = None) -> pd.Da
                 "code_key": key,
                 **{f"code_{level + 1}": "" for level in range(depth)},
                 "coders": "; ".join(who),
-                "institution": transcript.institution, "sector": transcript.sector,
-                "region": transcript.region, "phase": phases.get(transcript.institution),
-                "date": transcript.date, "source": transcript.source_name,
-                "transcript_id": transcript.id, "segment_id": segment.id, "speaker": speaker,
-                "start": segment.start, "end": segment.end, "question": asked,
+                "institution": transcript.institution,
+                "sector": transcript.sector,
+                "region": transcript.region,
+                "phase": phases.get(transcript.institution),
+                "date": transcript.date,
+                "source": transcript.source_name,
+                "transcript_id": transcript.id,
+                "segment_id": segment.id,
+                "speaker": speaker,
+                "start": segment.start,
+                "end": segment.end,
+                "question": asked,
                 "quote": segment.text,
             }
             for level, part in enumerate(path):
@@ -204,9 +231,22 @@ def coded_segments(session: Session, anon: Pseudonymiser | None = None) -> pd.Da
                 _anonymise_row(row, anon, transcript.id)
             rows.append(row)
     columns = [
-        "code_key", *(f"code_{level + 1}" for level in range(depth)), "coders", "institution",
-        "sector", "region", "phase", "date", "source", "transcript_id", "segment_id", "speaker",
-        "start", "end", "question", "quote",
+        "code_key",
+        *(f"code_{level + 1}" for level in range(depth)),
+        "coders",
+        "institution",
+        "sector",
+        "region",
+        "phase",
+        "date",
+        "source",
+        "transcript_id",
+        "segment_id",
+        "speaker",
+        "start",
+        "end",
+        "question",
+        "quote",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["phase"] = frame["phase"].astype("Int64")
@@ -272,9 +312,7 @@ def cooccurrence(session: Session, *, anon: Pseudonymiser | None = None) -> pd.D
         for a, b in combinations(sorted(state.applied), 2):
             counts[(a, b)] += 1
             counts[(b, a)] += 1
-    frame = pd.DataFrame(
-        [[counts[(a, b)] for b in keys] for a in keys], index=keys, columns=keys
-    )
+    frame = pd.DataFrame([[counts[(a, b)] for b in keys] for a in keys], index=keys, columns=keys)
     frame.insert(0, "code_label", [anon.text(c.label) if anon else c.label for c in codes])
     return frame.rename_axis("code_key").reset_index()
 
@@ -283,13 +321,21 @@ def cooccurrence(session: Session, *, anon: Pseudonymiser | None = None) -> pd.D
 
 TABLES = ("segments", "quotes", "matrix", "cooccurrence", "tables")
 _SHEETS = {
-    "segments": "Fragmenten", "quotes": "Gecodeerde citaten", "matrix": "Code x instelling",
-    "binary": "Code x instelling (0-1)", "cooccurrence": "Samen voorkomen",
+    "segments": "Fragmenten",
+    "quotes": "Gecodeerde citaten",
+    "matrix": "Code x instelling",
+    "binary": "Code x instelling (0-1)",
+    "cooccurrence": "Samen voorkomen",
 }
 
 
 def export_tables(
-    session: Session, what: str, path: Path, fmt: str, *, anonymise: bool = False,
+    session: Session,
+    what: str,
+    path: Path,
+    fmt: str,
+    *,
+    anonymise: bool = False,
     binary: bool = False,
 ) -> int:
     """Write one table (or, for ``tables``, a workbook with all of them); returns the rows.
