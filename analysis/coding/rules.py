@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from spacy.attrs import IS_ALPHA, LOWER
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -96,7 +97,7 @@ class RuleSuggester:
         confidence = np.zeros((len(segments), len(self.codes)), dtype=np.float32)
         reasons: dict[tuple[int, int], dict] = {}
         texts = [s.text for s in segments]
-        echo_cache: dict[str, set[tuple[str, ...]]] = {}
+        echo_cache: dict[str, set[tuple[int, ...]]] = {}
         docs = self.nlp.pipe(texts, disable=_SKIP_PIPES, batch_size=PIPE_BATCH_SIZE)
         for i, doc in enumerate(docs):
             key_doc = Doc(self.nlp.vocab, words=self._token_keys(doc))
@@ -105,7 +106,7 @@ class RuleSuggester:
                 continue
             question = segments[i].question
             if question not in echo_cache:
-                echo_cache[question] = _ngrams(_words(self.nlp.tokenizer(question)))
+                echo_cache[question] = _ngrams(self.nlp.tokenizer(question))
             echoed = _echoed(doc, echo_cache[question])
             per_code: dict[str, list[tuple[int, int]]] = {}
             for match_id, start, end in found:
@@ -157,23 +158,25 @@ def _negated(doc: Doc, start: int) -> bool:
     return False
 
 
-def _words(doc: Doc) -> list[tuple[int, str]]:
-    return [(t.i, t.lower_) for t in doc if t.is_alpha]
+def _words(doc: Doc) -> tuple[np.ndarray, list[int]]:
+    """Token indices of the words (alphabetic tokens) and their lower-case hashes."""
+    table = doc.to_array([IS_ALPHA, LOWER])
+    positions = np.flatnonzero(table[:, 0])
+    return positions, table[positions, 1].tolist()
 
 
-def _ngrams(words: list[tuple[int, str]]) -> set[tuple[str, ...]]:
-    lowers = [w for _, w in words]
+def _ngrams(doc: Doc) -> set[tuple[int, ...]]:
+    lowers = _words(doc)[1]
     return {tuple(lowers[k : k + ECHO_LENGTH]) for k in range(len(lowers) - ECHO_LENGTH + 1)}
 
 
-def _echoed(doc: Doc, question_ngrams: set[tuple[str, ...]]) -> set[int]:
+def _echoed(doc: Doc, question_ngrams: set[tuple[int, ...]]) -> set[int]:
     """Token indices of the segment that lie in a run of words repeated from the question."""
     if not question_ngrams:
         return set()
-    words = _words(doc)
-    lowers = [w for _, w in words]
+    positions, lowers = _words(doc)
     marked: set[int] = set()
-    for k in range(len(words) - ECHO_LENGTH + 1):
+    for k in range(len(lowers) - ECHO_LENGTH + 1):
         if tuple(lowers[k : k + ECHO_LENGTH]) in question_ngrams:
-            marked.update(i for i, _ in words[k : k + ECHO_LENGTH])
+            marked.update(positions[k : k + ECHO_LENGTH].tolist())
     return marked

@@ -52,12 +52,15 @@ def _without_keywords(
     twice.
     """
     column = {name: k for k, name in enumerate(space.names)}
+    own = [
+        {column[w] for text in key_texts([*code.keywords, *code.phrases]) for w in text.split()
+         if w in column}
+        for code in codes
+    ]
     profiles = profiles.tolil()
     for row, j in enumerate(owner):
-        words = key_texts([*codes[j].keywords, *codes[j].phrases])
-        for key in {w for text in words for w in text.split()}:
-            if key in column:
-                profiles[row, column[key]] = 0.0
+        for k in own[j]:
+            profiles[row, k] = 0.0
     return profiles.tocsr()
 
 
