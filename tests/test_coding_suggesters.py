@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -186,3 +188,49 @@ def test_code_command_and_export_on_the_sample_corpus(sample_project: Project, t
         keys = set(codes.split(";"))
         assert {k.split(".")[0] for k in keys} <= keys
     assert np.isclose(sample_project.setting("coding_threshold"), 0.5)
+
+
+class ConceptEmbedder:
+    """A stand-in for a sentence embedder: words of one concept share a dimension, so texts
+    that share no word can still be close (as with a real model)."""
+
+    name = "test-concepts"
+    CONCEPTS = (
+        ("verlegen", "stil", "bang", "timide"),
+        ("klas", "presentatie", "vertellen", "spreken"),
+        ("spanje", "buitenland", "ierland", "weg"),
+        ("begroting", "geld", "budget", "nieuwbouw"),
+    )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), len(self.CONCEPTS) + 1), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = text.lower().replace(".", " ").replace(",", " ").split()
+            for d, concept in enumerate(self.CONCEPTS):
+                vectors[i, d] = sum(w in concept for w in words)
+            vectors[i, -1] = 0.1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_similarity_uses_the_configured_embedder(empty_project: Project) -> None:
+    from analysis.coding.suggest import suggest
+
+    ids = add_interview(
+        empty_project,
+        "embedding.txt",
+        [
+            ("Wat merk je bij de studenten?", [
+                "De stille timide jongens uit Ierland terug spreken nu voor de klas.",
+                "De begroting en het budget voor de nieuwbouw, daar gaat mijn tijd heen.",
+            ]),
+        ],
+    )
+    with empty_project.store.session() as session:
+        report = suggest(session, embedder=ConceptEmbedder())
+    assert report.segments == 2
+    history = empty_project.coding_history(code="impact.student", coder="auto")
+    row = history[history["segment_id"] == ids[0]]
+    assert len(row) == 1 and row["origin"].iloc[0] == "similarity"
+    queue = empty_project.suggestion_queue(code="impact.student")
+    assert "verlegen meiden" in queue.set_index("segment_id").loc[ids[0], "rationale"]
+    assert ids[1] not in set(queue["segment_id"])

@@ -89,18 +89,6 @@ def with_ancestors(codes: Iterable[str], parents: dict[str, str | None]) -> set[
     return result
 
 
-def human_decisions(rows: Iterable[Coding]) -> dict[tuple[int, str], str]:
-    """(segment, code) -> the newest status in force by any person (accepted/rejected/removed)."""
-    newest: dict[tuple[int, str], Coding] = {}
-    for row in rows:
-        if row.coder == AUTO_CODER or row.status not in DECIDED:
-            continue
-        pair = (row.segment_id, row.code_key)
-        if pair not in newest or row.id > newest[pair].id:
-            newest[pair] = row
-    return {pair: row.status for pair, row in newest.items()}
-
-
 def segment_codes(
     session: Session, segment_ids: Iterable[int] | None = None
 ) -> dict[int, SegmentCodes]:
