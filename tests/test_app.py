@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from app_support import HOSTILE_TEXT, LITERALS, add_topic_run
 from streamlit.testing.v1 import AppTest
 
 from analysis import Project
@@ -30,13 +31,6 @@ PAGES = [
     "ui/report.py",
 ]
 CODER = "Sanne de Wit"
-HOSTILE = (
-    "Interviewer: Wat betekent internationalisering voor jullie studenten?\n"
-    "Marieke Jansen: Een stage in het buitenland is echt **heel belangrijk**. Kijk op "
-    "[onze site](http://x) of zie <script>alert(1)</script> in de mail over de stage.\n"
-    "Interviewer: En voor de docenten?\n"
-    "Marieke Jansen: Die gaan steeds vaker mee naar partnerscholen in Duitsland.\n"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -52,11 +46,12 @@ def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def analysed_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample project with suggestions made, built once for all app tests."""
+    """The sample project with suggestions made and a topic run, built once for all app tests."""
     path = tmp_path_factory.mktemp("app") / "analysed.db"
     shutil.copy(sample_db, path)
     with Project(path) as project:
         project.suggest()
+    add_topic_run(path)
     return path
 
 
@@ -148,7 +143,7 @@ def test_an_unreachable_database_gives_one_line(monkeypatch: pytest.MonkeyPatch)
 def test_import_shows_per_file_results_and_the_text_stays_literal(empty_db: Path) -> None:
     at = open_page("ui/project_page.py")
     uploader = at.get("file_uploader")[0]
-    uploader.upload("gesprek_xss.txt", HOSTILE.encode("utf-8"), "text/plain")
+    uploader.upload("gesprek_xss.txt", HOSTILE_TEXT.encode("utf-8"), "text/plain")
     uploader.upload("kapot.pdf", b"dit is geen pdf", "application/pdf")
     at.run()
     at.button(key="import_button").click().run()
@@ -163,9 +158,7 @@ def test_import_shows_per_file_results_and_the_text_stays_literal(empty_db: Path
 
     at.switch_page("ui/reader.py").run()
     shown = "\n".join(texts(at))
-    assert "**heel belangrijk**" in shown
-    assert "[onze site](http://x)" in shown
-    assert "<script>alert(1)</script>" in shown
+    assert all(literal in shown for literal in LITERALS)
     assert "<script>" not in markdown(at) and "**heel" not in markdown(at)
 
 
@@ -378,3 +371,46 @@ def test_quotes_by_phase_and_into_the_report(app_db: Path) -> None:
     assert list(zip(items["chapter"], items["segment_id"], strict=True)) == [
         ("impact.student", first)
     ]
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+
+def test_topics_are_renamed_merged_and_turned_into_a_code(app_db: Path) -> None:
+    at = open_page("ui/topics.py")
+    with Project(app_db) as project:
+        before = project.topics().set_index("label")
+    ouders = int(before.loc["ouders · thuis · zorgen", "id"])
+    duitsland = int(before.loc["duitsland · grens · bedrijven", "id"])
+    docenten = int(before.loc["docenten · vervanging · werkdruk", "id"])
+    assert "ouders · thuis · zorgen" in list(table_with(at, "keywords")["label"])
+
+    at.selectbox(key="topics_topic").select(ouders).run()
+    at.text_input(key=f"topics_label_{ouders}").set_value("Rol van ouders")
+    at.button(key=f"topics_rename_{ouders}").click().run()
+    assert not at.exception, at.exception
+
+    at.multiselect(key="topics_merge").select(duitsland).select(docenten)
+    at.text_input(key="topics_merge_label").set_value("Over de grens")
+    at.button(key="topics_merge_button").click().run()
+    assert not at.exception, at.exception
+
+    at.selectbox(key="topics_topic").select(ouders).run()
+    at.text_input(key=f"topics_key_{ouders}").set_value("ouders")
+    at.button(key=f"topics_code_{ouders}").click().run()
+    assert not at.exception, at.exception
+
+    with Project(app_db) as project:
+        after = project.topics().set_index("id")
+        queue = project.suggestion_queue(code="ouders")
+    assert after.loc[ouders, "label"] == "Rol van ouders"
+    assert docenten not in after.index
+    assert after.loc[duitsland, "label"] == "Over de grens"
+    assert (
+        after.loc[duitsland, "size"]
+        == before.loc["duitsland · grens · bedrijven", "size"]
+        + (before.loc["docenten · vervanging · werkdruk", "size"])
+    )
+    assert after.loc[ouders, "code"] == "ouders"
+    assert len(queue) > 0
+    assert "Rol van ouders" in list(table_with(at, "keywords")["label"])

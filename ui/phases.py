@@ -26,7 +26,8 @@ def phase_names(book: Codebook) -> dict[int, str]:
 def overview(table: pd.DataFrame) -> None:
     shown = table.assign(
         basis=table["judged"].map({True: "oordeel evaluator", False: "schatting"}),
-        estimate_label=table["estimate_label"],
+        assessor=table["assessor"].fillna(""),
+        note=table["note"].fillna(""),
     )
     st.dataframe(
         shown,
@@ -121,17 +122,15 @@ def detail(project: Project, table: pd.DataFrame, names: dict[int, str]) -> None
     row["institution"] = institution
     left, right = st.columns([3, 2])
     with left:
-        columns = st.columns(3)
-        columns[0].metric("Fase", row["label"])
+        columns = st.columns(2)
+        columns[0].metric("Fase", row["label"], help="Jouw oordeel, anders de schatting.")
         columns[1].metric("Zekerheid", f"{row['confidence']:.2f}")
-        columns[2].metric("Schatting", row["estimate_label"])
+        st.caption(
+            f"Schatting uit het materiaal: {widgets.escape_markdown(row['estimate_label'])} "
+            f"(zekerheid {row['estimate_confidence']:.2f})"
+        )
         if row["judged"]:
-            st.caption(
-                widgets.escape_markdown(
-                    f"Oordeel van {row['assessor']}: {row['note']} (schatting: "
-                    f"{row['estimate_label']}, zekerheid {row['estimate_confidence']:.2f})"
-                )
-            )
+            st.caption(widgets.escape_markdown(f"Oordeel van {row['assessor']}: {row['note']}"))
         scores = pd.DataFrame(
             {
                 "fase": [names.get(int(k), k) for k in row["scores"]],

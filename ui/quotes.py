@@ -108,10 +108,9 @@ def render() -> None:
     selection = select_quotes(frame, chosen)
     chapter = chosen.codes[0] if chosen.codes else None
     counts = per_institution(selection)
-    st.markdown(
-        f"**{len(selection)}** citaten van **{len(counts)}** "
-        f"{'instelling' if len(counts) == 1 else 'instellingen'}"
-    )
+    quotes = "citaat" if len(selection) == 1 else "citaten"
+    colleges = "instelling" if len(counts) == 1 else "instellingen"
+    st.markdown(f"**{len(selection)}** {quotes} van **{len(counts)}** {colleges}")
     cards, side = st.columns([3, 1])
     with side:
         st.caption("Per instelling")

@@ -60,8 +60,10 @@ def build_section(project: Project) -> None:
         key="report_attribution",
     )
     anonymise = middle.checkbox(
-        "Pseudonimiseren (instellingen en personen krijgen een vaste schuilnaam)",
+        "Pseudonimiseren",
         key="report_anonymise",
+        help="Instellingen en personen krijgen in het hele document een vaste schuilnaam "
+        "(Instelling A, Respondent 1).",
     )
     template = right.file_uploader(
         "Huisstijl (Word-sjabloon, optioneel)", type=["docx", "dotx"], key="report_template"
@@ -272,6 +274,8 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
 def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> None:
     st.subheader("Hoofdstukken")
     titles = chapters(book)
+    first_theme = next((k for k in titles if k in book), "introduction")
+    st.session_state.setdefault("report_chapter", first_theme)
     chapter = st.selectbox(
         "Hoofdstuk",
         list(titles),
