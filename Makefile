@@ -22,13 +22,18 @@ demo-data: install
 	$(BIN)/interviews ingest transcripts --project $(DEMO_PROJECT)
 	$(BIN)/interviews transcripts --project $(DEMO_PROJECT)
 
+# Suggestions are refreshed on every start (cheap, idempotent); the topic model runs once.
 demo: demo-data
+	$(BIN)/interviews code --project $(DEMO_PROJECT)
+	test -f demo/.topics || { $(BIN)/interviews topics --project $(DEMO_PROJECT) && touch demo/.topics; }
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--browser.gatherUsageStats false -- --project $(DEMO_PROJECT)
 
 test: install
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check analysis tests
+	$(BIN)/ruff check analysis tests app.py ui
 
 clean:
 	rm -rf demo .pytest_cache .ruff_cache

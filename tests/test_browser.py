@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from app_support import HOSTILE_TEXT, LITERALS, add_topic_run
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from analysis import Project
@@ -48,14 +49,6 @@ PAGES = [
     ("rapport", "8-rapport", "Rapport"),
 ]
 HOSTILE_INSTITUTION = "ROC Aa Proef"
-HOSTILE_TEXT = (
-    "Interviewer: Wat betekent internationalisering voor jullie studenten?\n"
-    "Marieke Jansen: Een stage in het buitenland is echt **heel belangrijk**. Kijk op "
-    "[onze site](http://x) of zie <script>alert(1)</script> in de mail over de stage.\n"
-    "Interviewer: En voor de docenten?\n"
-    "Marieke Jansen: Die gaan steeds vaker mee naar partnerscholen in Duitsland.\n"
-)
-LITERALS = ("**heel belangrijk**", "[onze site](http://x)", "<script>alert(1)</script>")
 
 
 def chromium_path() -> str:
@@ -78,7 +71,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def browser_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample project plus a transcript full of markup, with suggestions made."""
+    """The sample project plus a transcript full of markup, with suggestions and a topic run."""
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "project.db"
     shutil.copy(sample_db, path)
@@ -89,6 +82,7 @@ def browser_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
         assert not result.failed, result.line()
         project.update_metadata(result.transcript_id, institution=HOSTILE_INSTITUTION)
         project.suggest()
+    add_topic_run(path)
     return path
 
 
@@ -188,6 +182,7 @@ def test_every_page_in_a_real_browser(server: str, browser_db: Path, tmp_path: P
         page = context.new_page()
         page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
         import time
+
         for path, name, heading in PAGES:
             started = time.perf_counter()
             page.goto(f"{server}/{path}")
