@@ -18,6 +18,7 @@ from analysis.coding.rules import RuleSuggester
 from analysis.coding.similarity import SimilaritySuggester
 from analysis.coding.suggest import build_space
 from analysis.nlp import lemmatise
+from analysis.project import ProjectError
 
 THRESHOLD = 0.5
 
@@ -234,3 +235,21 @@ def test_similarity_uses_the_configured_embedder(empty_project: Project) -> None
     queue = empty_project.suggestion_queue(code="impact.student")
     assert "verlegen meiden" in queue.set_index("segment_id").loc[ids[0], "rationale"]
     assert ids[1] not in set(queue["segment_id"])
+
+
+def test_thresholds_decide_what_counts_as_applied(empty_project: Project) -> None:
+    ids = add_interview(empty_project, "drempels.txt", EXCHANGES)
+    empty_project.suggest()
+    applied = empty_project.segments().set_index("segment_id")["codes"]
+    assert "inclusion.barriers" in applied[ids[0]].split(";")
+    empty_project.set_threshold("inclusion.barriers", 0.99)
+    applied = empty_project.segments().set_index("segment_id")["codes"]
+    assert "inclusion.barriers" not in applied[ids[0]].split(";")
+    suggested = empty_project.segments().set_index("segment_id")["suggestions"]
+    assert "inclusion.barriers:" in suggested[ids[0]]  # still offered for review
+    empty_project.set_threshold("inclusion.barriers", None)  # back to the project default
+    empty_project.set_threshold(None, 0.99)
+    applied = empty_project.segments().set_index("segment_id")["codes"]
+    assert "inclusion.barriers" not in applied[ids[0]].split(";")
+    with pytest.raises(ProjectError, match="between 0 and 1"):
+        empty_project.set_threshold("inclusion", 1.5)
