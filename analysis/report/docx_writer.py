@@ -425,7 +425,8 @@ class _Writer:
             self._paragraph(section.description)
             if section.quote:
                 self._quote(section.quote)
-        self._heading("Instellingen per fase", 2)
+        overview = self._heading("Instellingen per fase", 2)
+        overview.paragraph_format.page_break_before = True  # table and chart on one page
         self._table(
             Table(
                 caption="Ontwikkelingsfase per instelling",
