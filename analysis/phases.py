@@ -11,9 +11,10 @@ phase, from three sources:
 - **indicators in the text**: the phase codes' ``indicators`` (lemma sequences such as
   ``contactpersoon`` or ``naast het gewoon werk``) matched on the lemmas of every respondent
   segment, whatever else it is coded with, by spaCy's ``PhraseMatcher``; overlapping matches keep
-  the longest. An indicator preceded in its sentence by a negation or a past-tense marker
-  ("niet meer aan één persoon", "vroeger deden we wat de subsidie ...") is not evidence: board
-  members describe how far they have come by naming the phase they left behind.
+  the longest. An indicator that is negated (as the rule suggester reads negation: "niet meer
+  aan één persoon") or set in the past by a cue earlier in its sentence ("vroeger deden we wat
+  de subsidie ...") is not evidence: board members describe how far they have come by naming
+  the phase they left behind.
 - **indicators in other codes**: an indicator may name a code key
   (``professionalisation.hr_policy``); a segment carrying that code then counts like a
   suggested phase coding of weight :data:`CODE_INDICATOR_WEIGHT`.
@@ -57,6 +58,7 @@ from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError
 from analysis.codebook_store import read_codebook
+from analysis.coding.rules import _negated as negated  # one reading of negation for all matchers
 from analysis.coding.state import (
     AUTO_CODER,
     NEGATIVE,
@@ -76,14 +78,10 @@ MIXED_RATIO = 0.6
 MIN_EVIDENCE = 1.0  # below this total there is nothing to estimate from
 EVIDENCE_SCALE = 6.0  # total weight at which the amount factor reaches 1 - 1/e
 
-# Cues that turn an indicator into a description of its absence (close before it in the
-# sentence) or of the past (anywhere before it in the sentence). Our own short lists: no Dutch
+# Words that set what follows in the past ("Vroeger deden we wat de subsidie mogelijk maakte"),
+# anywhere before an indicator in its sentence. Our own short list: no Dutch tense or
 # negation-scope model is available offline.
-NEGATION_CUES = frozenset(
-    {"niet", "geen", "nooit", "zonder", "nergens", "niemand", "losgelaten", "afgeschaft"}
-)
 PAST_CUES = frozenset({"vroeger", "ooit", "destijds", "toen", "voorheen", "aanvankelijk"})
-NEGATION_WINDOW = 8  # tokens before the indicator in which a negation counts
 
 _PHASE_NUMBER = re.compile(r"(\d+)")
 
@@ -248,13 +246,12 @@ def _matcher(indicators: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatch
     return matcher
 
 
-def _negated(doc: Doc, start: int) -> bool:
-    """Whether token ``start`` is negated or set in the past by a cue before it in its sentence."""
-    sentence_start = doc[start].sent.start
-    before = doc[max(sentence_start, start - NEGATION_WINDOW):start]
-    return any(token.lower_ in NEGATION_CUES for token in before) or any(
-        token.lower_ in PAST_CUES for token in doc[sentence_start:start]
-    )
+def _left_behind(doc: Doc, start: int) -> bool:
+    """Whether token ``start`` is negated (as the rule suggester reads negation: a cue shortly
+    before it in the same clause) or set in the past by a cue earlier in its sentence."""
+    if negated(doc, start):
+        return True
+    return any(token.lower_ in PAST_CUES for token in doc[doc[start].sent.start:start])
 
 
 # --- evidence ----------------------------------------------------------------------------------
@@ -298,7 +295,7 @@ def _indicator_hits(
     for segment, doc in zip(segments, docs, strict=True):
         spans = filter_spans(matcher(doc, as_spans=True))
         for span in spans:
-            if _negated(doc, span.start):
+            if _left_behind(doc, span.start):
                 continue
             term = " ".join(token.lemma_.lower() for token in span)
             hits.setdefault(segment.id, {}).setdefault(number[span.label_], set()).add(term)

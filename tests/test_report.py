@@ -247,6 +247,10 @@ def test_a_templates_styles_are_used(coded: Project, tmp_path: Path) -> None:
 def test_the_anonymised_draft_names_no_college_or_person(coded: Project, tmp_path: Path) -> None:
     # The template's own properties name a respondent and a college: they must not carry over.
     template = _template(tmp_path / "huisstijl.docx", author="Marieke Jansen")
+    # The evaluator's own texts name people and colleges too.
+    coded.set_chapter_intro("impact", "Bij ROC Amstelduin vertelde Marieke Jansen over impact.")
+    coded.add_box("phases", "ROC Amstelduin", "Marieke's aanpak in Amstelduin",
+                  "Pieter Bos bouwde het netwerk op.")
     path = coded.write_report(tmp_path / "anoniem.docx", template=template, anonymise=True)
     terms = coded.pseudonymiser().sensitive_terms()
     transcripts = coded.transcripts()
@@ -262,6 +266,10 @@ def test_the_anonymised_draft_names_no_college_or_person(coded: Project, tmp_pat
     document = Document(str(path))
     body = "\n".join(p.text for p in all_paragraphs(document))
     assert "Instelling A" in body and "pseudoniemen" in body
+    pseudonyms = coded.pseudonymiser()
+    title = pseudonyms.text("Marieke's aanpak in Amstelduin")
+    assert re.fullmatch(r"Respondent \d+'s aanpak in Instelling [A-I]", title) and title in body
+    assert pseudonyms.text("Bij ROC Amstelduin vertelde Marieke Jansen over impact.") in body
     frequency = document.tables[-1]
     assert [c.text for c in frequency.rows[0].cells][1:3] == ["Instelling A", "Instelling B"]
 

@@ -73,12 +73,12 @@ def build_draft(
             f"unknown attribution {attribution!r}; choose one of {', '.join(attr.STYLES)}"
         )
     context = _Context(session, anonymise=anonymise, style=attribution)
-    phases = _phases_chapter(context)
     themes = [
         _theme_chapter(context, code, quotes_per_subtheme)
         for code in context.codebook.top_level()
         if code.key != PHASES_ROOT
     ]
+    phases = _phases_chapter(context)
     interviews = len(context.transcripts)
     period = period_text(t.date for t in context.transcripts.values())
     agreement = _agreement(context)
@@ -96,7 +96,7 @@ def build_draft(
         phases=phases,
         next_steps=[context.intro("next_steps")] if context.intro("next_steps")
         else list(PLACEHOLDERS_NEXT_STEPS),
-        codebook=_codebook_table(context.codebook),
+        codebook=_codebook_table(context),
         frequencies=_frequency_table(context),
         anonymised=anonymise,
     )
@@ -127,9 +127,11 @@ class _Context:
             select(ReportItem).order_by(ReportItem.chapter, ReportItem.position, ReportItem.id)
         ))
         self.assessments = assess(session, self.codebook, self.codings)
-        self.used: set[int] = set()
+        # Segments quoted so far; the evaluator's choices are reserved before anything is picked.
+        self.used: set[int] = {i.segment_id for i in self.items if i.segment_id is not None}
         self.colleges = sorted(
-            {self.college(t.institution) for t in self.transcripts.values()}, key=_natural
+            {self.college(t.institution) for t in self.transcripts.values()},
+            key=_pseudonym_order if self.pseudonymiser else str.casefold,
         )
 
     def _candidates(self) -> list[Candidate]:
@@ -206,8 +208,9 @@ class _Context:
         return [i for i in self.items if i.chapter in chapters and i.kind == kind]
 
     def intro(self, chapter: str) -> str:
+        """The evaluator's opening text for a chapter ("" if none)."""
         found = self.items_for({chapter}, "intro")
-        return found[0].text if found else ""
+        return self.text(found[0].text) if found else ""
 
     def boxes(self, chapters: set[str]) -> list[Box]:
         result = []
@@ -229,10 +232,10 @@ class _Context:
         return len({c.institution for c in hits}), len(hits)
 
 
-def _natural(name: str) -> tuple:
-    """Sort "Instelling B" before "Instelling AA", and names case-insensitively."""
+def _pseudonym_order(name: str) -> tuple:
+    """"Instelling B" before "Instelling AA" (letters run A … Z, AA …)."""
     head, _, tail = name.rpartition(" ")
-    return (head.casefold(), len(tail), tail.casefold()) if head else (name.casefold(), 0, "")
+    return (head.casefold(), len(tail), tail)
 
 
 # --- chapters ------------------------------------------------------------------------------
@@ -347,9 +350,9 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
     colleges, segments = context.coverage(subtree)
     chapter = ThemeChapter(
         key=code.key,
-        title=code.label,
-        intro=context.intro(code.key) or code.description or code.definition,
-        definition=code.definition,
+        title=context.text(code.label),
+        intro=context.intro(code.key) or context.text(code.description or code.definition),
+        definition=context.text(code.definition),
         colleges=colleges,
         segments=segments,
         total_colleges=len(context.colleges),
@@ -358,8 +361,8 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
     for child in children:
         keys = {child.key} | _descendants(codebook, child.key)
         count_colleges, count_segments = context.coverage(keys)
-        subs[child.key] = SubTheme(child.key, child.label, child.definition,
-                                   count_colleges, count_segments)
+        subs[child.key] = SubTheme(child.key, context.text(child.label),
+                                   context.text(child.definition), count_colleges, count_segments)
     chapter.boxes = context.boxes(subtree)  # first: a box's quote is not picked again
     chosen = context.items_for(subtree, "quote")
     if chosen:
@@ -403,8 +406,8 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
             key=lambda e: (-e.weight, e.segment_id),
         )
         quote = context.quote(carriers[0].segment_id, selected=False) if carriers else None
-        sections.append(PhaseSection(definition.number, definition.label,
-                                     definition.description, quote))
+        sections.append(PhaseSection(definition.number, context.text(definition.label),
+                                     context.text(definition.description), quote))
     rows = [
         PhaseRow(
             institution=context.college(a.institution),
@@ -418,7 +421,7 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
     summary = ", ".join(f"{label}: {n}" for label, n in counts.items())
     return PhasesChapter(
         title="Ontwikkelingsfasen van internationalisering",
-        intro=context.intro("phases") or root.description or root.definition,
+        intro=context.intro("phases") or context.text(root.description or root.definition),
         phases=sections,
         rows=rows,
         counts=counts,
@@ -454,11 +457,13 @@ def _phase_counts(assessments: Sequence[PhaseAssessment], numbers: list[int]) ->
 # --- appendices --------------------------------------------------------------------------------
 
 
-def _codebook_table(codebook: Codebook) -> Table:
-    rows = []
-    for code in codebook.codes:
-        depth = _depth(codebook, code)
-        rows.append([("– " * depth) + code.label, code.key, code.definition])
+def _codebook_table(context: _Context) -> Table:
+    codebook = context.codebook
+    rows = [
+        [("– " * _depth(codebook, code)) + context.text(code.label), code.key,
+         context.text(code.definition)]
+        for code in codebook.codes
+    ]
     return Table(caption="Het codeboek", header=["Code", "Sleutel", "Omschrijving"], rows=rows)
 
 
@@ -478,7 +483,7 @@ def _frequency_table(context: _Context) -> Table:
             counts[key][college] += 1
     codebook = context.codebook
     rows = [
-        [("– " * _depth(codebook, code)) + code.label]
+        [("– " * _depth(codebook, code)) + context.text(code.label)]
         + [str(counts[code.key][college]) for college in context.colleges]
         + [str(sum(counts[code.key].values()))]
         for code in codebook.codes
