@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 from app_support import HOSTILE_TEXT, LITERALS, add_topic_run
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import FileUploader
 
 from analysis import Project
 from analysis.quotes import QuoteFilter, export_bytes, select_quotes
@@ -84,6 +85,10 @@ def texts(at: AppTest) -> list[str]:
     return [element.value for element in at.text]
 
 
+def uploader(at: AppTest, key: str) -> FileUploader:
+    return next(element for element in at.get("file_uploader") if element.key == key)
+
+
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The first table on the page that has ``column``."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -142,9 +147,9 @@ def test_an_unreachable_database_gives_one_line(monkeypatch: pytest.MonkeyPatch)
 
 def test_import_shows_per_file_results_and_the_text_stays_literal(empty_db: Path) -> None:
     at = open_page("ui/project_page.py")
-    uploader = at.get("file_uploader")[0]
-    uploader.upload("gesprek_xss.txt", HOSTILE_TEXT.encode("utf-8"), "text/plain")
-    uploader.upload("kapot.pdf", b"dit is geen pdf", "application/pdf")
+    files = uploader(at, "upload")
+    files.upload("gesprek_xss.txt", HOSTILE_TEXT.encode("utf-8"), "text/plain")
+    files.upload("kapot.pdf", b"dit is geen pdf", "application/pdf")
     at.run()
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
@@ -263,23 +268,41 @@ def test_accept_and_reject_suggestions_are_recorded(app_db: Path) -> None:
     assert [m.value for m in at.metric if m.label == "Te beoordelen"] == [str(len(remaining))]
 
 
-def test_reader_codes_a_selected_passage(app_db: Path) -> None:
+def test_reader_codes_a_passage_a_part_of_it_and_takes_a_code_off(app_db: Path) -> None:
     at = open_page("ui/reader.py")
     with Project(app_db) as project:
         transcript_id = int(project.transcripts().iloc[0]["id"])
-        segment = project.segments(transcript_id=transcript_id).iloc[0]
+        segments = project.segments(transcript_id=transcript_id)
+    segment = segments[segments["text"].str.split().str.len() > 8].iloc[0]
     segment_id = int(segment["segment_id"])
     at.button(key=f"reader_select_{segment_id}").click().run()
     at.multiselect(key=f"reader_codes_{segment_id}").set_value(["inclusion.measures"]).run()
+    at.text_input(key=f"reader_memo_{segment_id}").set_value("Sterk voorbeeld van maatwerk.")
+    at.button(key=f"reader_save_{segment_id}").click().run()
+    assert not at.exception, at.exception
+
+    def codes_now() -> dict[int, str]:
+        with Project(app_db) as project:
+            frame = project.segments(transcript_id=transcript_id)
+        return dict(zip(frame["segment_id"], frame["codes"], strict=True))
+
+    assert "inclusion.measures" in codes_now()[segment_id].split(";")
+    assert "Sterk voorbeeld van maatwerk." in set(table_with(at, "memo")["memo"])
+
+    at.button(key=f"reader_remove_{segment_id}_inclusion.measures").click().run()
+    assert "inclusion.measures" not in codes_now()[segment_id].split(";")
+
+    words = " ".join(str(segment["text"]).split()[2:7])
+    at.multiselect(key=f"reader_codes_{segment_id}").set_value(["impact.student"]).run()
+    at.text_input(key=f"reader_part_{segment_id}").set_value(words)
     at.button(key=f"reader_save_{segment_id}").click().run()
     assert not at.exception, at.exception
     with Project(app_db) as project:
-        codes = (
-            project.segments(transcript_id=transcript_id)
-            .set_index("segment_id")
-            .loc[segment_id, "codes"]
-        )
-    assert "inclusion.measures" in codes.split(";")
+        spans = project.segments(transcript_id=transcript_id)
+        text = project.transcript_text(transcript_id)
+    span = spans[spans["text"] == words]
+    assert len(span) == 1 and "impact.student" in span.iloc[0]["codes"].split(";")
+    assert text[span.iloc[0]["start"] : span.iloc[0]["end"]] == words
 
 
 # --- phases -------------------------------------------------------------------------------------
@@ -414,3 +437,62 @@ def test_topics_are_renamed_merged_and_turned_into_a_code(app_db: Path) -> None:
     assert after.loc[ouders, "code"] == "ouders"
     assert len(queue) > 0
     assert "Rol van ouders" in list(table_with(at, "keywords")["label"])
+
+
+# --- exchange -----------------------------------------------------------------------------------
+
+
+def test_export_and_import_through_refi_qda(app_db: Path, tmp_path: Path) -> None:
+    at = open_page("ui/project_page.py")
+    at.selectbox(key="export_what").select("qdpx").run()
+    at.checkbox(key="export_anonymise").check()
+    at.button(key="export_button").click().run()
+    assert not at.exception, at.exception
+    assert at.get("download_button")[0].proto.label == "project.qdpx downloaden"
+
+    archive = tmp_path / "sample.qdpx"
+    with Project(app_db) as project:
+        project.export_project(archive)
+        sources = sorted(project.transcripts()["source"])
+    other = tmp_path / "other.db"
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["project_location"] = str(other)
+    at.run()
+    uploader(at, "exchange_upload").upload("sample.qdpx", archive.read_bytes(), "application/zip")
+    at.run()
+    at.button(key="exchange_button").click().run()
+    assert not at.exception, at.exception
+    assert any("transcripts imported" in t for t in texts(at))
+    with Project(other) as project:
+        assert sorted(project.transcripts()["source"]) == sources
+
+
+# --- two people at once -------------------------------------------------------------------------
+
+
+def test_two_sessions_coding_at_once_lose_no_decision(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = open_page("ui/coding.py")
+    monkeypatch.setenv("INTERVIEWS_CODER", "Thomas Verbeek")
+    second = open_page("ui/coding.py")  # a second browser tab, with its own coder name
+    with Project(app_db) as project:
+        queue = project.suggestion_queue()
+    top, other = queue.iloc[0], queue.iloc[1]
+    first.button(key=f"accept_{top['segment_id']}_{top['code']}").click().run()
+    # The second tab still shows the suggestion the first one just accepted: deciding on it
+    # records that coder's own decision next to the first one, and overwrites nothing.
+    second.button(key=f"reject_{top['segment_id']}_{top['code']}").click().run()
+    second.button(key=f"accept_{other['segment_id']}_{other['code']}").click().run()
+    assert not first.exception and not second.exception
+    with Project(app_db) as project:
+        history = project.coding_history()
+    decisions = {
+        (r.coder, r.segment_id, r.code): r.status for r in history.itertuples() if r.coder != "auto"
+    }
+    assert decisions == {
+        (CODER, top["segment_id"], top["code"]): "accepted",
+        ("Thomas Verbeek", top["segment_id"], top["code"]): "rejected",
+        ("Thomas Verbeek", other["segment_id"], other["code"]): "accepted",
+    }

@@ -247,6 +247,111 @@ def deleter(project: Project, transcript_id: int) -> None:
         )
 
 
+EXPORTS = {
+    "qdpx": ("Project voor ATLAS.ti, NVivo, MAXQDA (REFI-QDA .qdpx)", "project.qdpx"),
+    "qdc": ("Codeboek (REFI-QDA .qdc)", "codeboek.qdc"),
+    "tables": (
+        "Alle tabellen (Excel: citaten, code × instelling, samen voorkomen)",
+        "tabellen.xlsx",
+    ),
+    "quotes": ("Gecodeerde citaten (CSV)", "citaten.csv"),
+}
+
+
+def export_file(project: Project, what: str, path: Path, anonymise: bool) -> None:
+    if what == "qdpx":
+        project.export_project(path, anonymise=anonymise)
+    elif what == "qdc":
+        project.export_codebook(path, anonymise=anonymise)
+    elif what == "tables":
+        project.export_table("tables", path, "xlsx", anonymise=anonymise)
+    else:
+        project.export_table("quotes", path, "csv", anonymise=anonymise)
+
+
+def exporter(project: Project) -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    what = left.selectbox(
+        "Exporteren", list(EXPORTS), format_func=lambda k: EXPORTS[k][0], key="export_what"
+    )
+    anonymise = right.checkbox(
+        "Pseudonimiseren",
+        key="export_anonymise",
+        help="Instellingen, respondenten en interviewers krijgen een vaste schuilnaam, "
+        "ook in bestandsnamen en metadata.",
+    )
+    if st.button("Bestand maken", icon=":material/file_export:", key="export_button"):
+        name = EXPORTS[what][1]
+        with st.spinner("Bestand maken…"), tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            try:
+                export_file(project, what, path, anonymise)
+            except (ValueError, OSError) as error:
+                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                return
+            st.session_state["export_file"] = (name, path.read_bytes())
+    made = st.session_state.get("export_file")
+    if made:
+        st.download_button(
+            f"{made[0]} downloaden",
+            data=made[1],
+            file_name=made[0],
+            icon=":material/download:",
+            key="export_download",
+        )
+
+
+def exchange_importer(project: Project) -> None:
+    upload = st.file_uploader(
+        "Codeboek of project uit een ander programma (.qdc, .qdpx)",
+        type=["qdc", "qdpx"],
+        key="exchange_upload",
+    )
+    if upload is None or not st.button(
+        "Inlezen", icon=":material/file_open:", key="exchange_button"
+    ):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            if path.suffix.lower() == ".qdc":
+                report = project.import_codebook(path)
+            else:
+                report = project.import_project(path)
+        except (ValueError, OSError) as error:
+            st.error(widgets.escape_markdown(f"{upload.name}: {error}"))
+            return
+        finally:
+            widgets.changed(project)
+    for line in report.lines():
+        st.text(line)
+
+
+def exchange(project: Project) -> None:
+    st.subheader("Uitwisselen met andere programma's")
+    st.caption(
+        "Via de open standaard REFI-QDA (ATLAS.ti, NVivo, MAXQDA, QualCoder) of als Excel-tabel."
+    )
+    left, right = st.columns(2)
+    with left:
+        exporter(project)
+    with right:
+        exchange_importer(project)
+
+
+def transcript_editor(project: Project, frame: pd.DataFrame) -> None:
+    st.subheader("Transcript bewerken")
+    transcript_id = transcript_choice(frame, "edit_transcript")
+    metadata_tab, roles_tab, delete_tab = st.tabs(["Metadata", "Sprekers en rollen", "Verwijderen"])
+    with metadata_tab:
+        metadata_editor(project, frame, transcript_id)
+    with roles_tab:
+        role_editor(project, transcript_id)
+    with delete_tab:
+        deleter(project, transcript_id)
+
+
 def render() -> None:
     project = widgets.project()
     widgets.page_header(
@@ -260,17 +365,10 @@ def render() -> None:
     st.subheader("Interviews in dit project")
     if frame.empty:
         widgets.empty_state("Nog geen interviews. Importeer hierboven de eerste transcripten.")
-        return
-    overview(frame)
-    st.subheader("Transcript bewerken")
-    transcript_id = transcript_choice(frame, "edit_transcript")
-    metadata_tab, roles_tab, delete_tab = st.tabs(["Metadata", "Sprekers en rollen", "Verwijderen"])
-    with metadata_tab:
-        metadata_editor(project, frame, transcript_id)
-    with roles_tab:
-        role_editor(project, transcript_id)
-    with delete_tab:
-        deleter(project, transcript_id)
+    else:
+        overview(frame)
+        transcript_editor(project, frame)
+    exchange(project)
 
 
 render()

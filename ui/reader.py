@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.coding.state import AUTO_CODER
 from ui import widgets
 
 TURNS_PER_PAGE = 30
@@ -63,17 +64,44 @@ def turn_page(turns: pd.DataFrame, segments: pd.DataFrame) -> slice:
     return slice(start, start + TURNS_PER_PAGE)
 
 
+def leaf_codes(keys: list[str], book: Codebook) -> list[str]:
+    """The codes, less those only implied by a sub-code (``impact`` beside ``impact.student``)."""
+    parents = {book.get(k).parent for k in keys if k in book}
+    return [k for k in keys if k not in parents]
+
+
+def remove_buttons(project: Project, book: Codebook, segment_id: int, applied: list[str]) -> None:
+    coder = widgets.coder()
+    with st.container(horizontal=True, gap="small"):
+        for key in leaf_codes(applied, book):
+            label = book.get(key).label if key in book else key
+            st.button(
+                f"{label} weghalen",
+                key=f"reader_remove_{segment_id}_{key}",
+                icon=":material/close:",
+                type="tertiary",
+                disabled=not coder,
+                on_click=widgets.callback,
+                args=(
+                    project,
+                    lambda k=key: project.remove_code(segment_id, k, coder),
+                    "Code weggehaald",
+                ),
+            )
+
+
 def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
-    """Code the selected passage: the coder's codes on it, plus part-of-passage coding."""
+    """Code the selected passage: add codes (to all of it or to a part), take codes off."""
     coder = widgets.coder()
     segment_id = int(segment["segment_id"])
     applied = widgets.split_codes(segment["codes"])
     with st.container(border=True):
         st.caption("Geselecteerde passage coderen")
+        if applied:
+            remove_buttons(project, book, segment_id, applied)
         chosen = st.multiselect(
-            "Codes",
-            widgets.code_options(book),
-            default=[k for k in applied if k in book],
+            "Codes toevoegen",
+            [k for k in widgets.code_options(book) if k not in applied],
             format_func=widgets.code_label(book),
             key=f"reader_codes_{segment_id}",
             placeholder="Kies een of meer codes",
@@ -87,44 +115,74 @@ def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
         )
         left, right = st.columns([1, 1])
         if left.button(
-            "Opslaan", type="primary", key=f"reader_save_{segment_id}", icon=":material/save:"
+            "Opslaan",
+            type="primary",
+            key=f"reader_save_{segment_id}",
+            icon=":material/save:",
+            disabled=not chosen,
         ):
             if not coder:
                 st.warning("Vul eerst je naam in (zijbalk).")
                 return
-            if part.strip():
-                offset = str(segment["text"]).find(part.strip())
-                if offset < 0:
-                    st.warning("Die woorden staan niet letterlijk in deze passage.")
-                    return
-                start = int(segment["start"]) + offset
-                widgets.run_action(
-                    project,
-                    lambda: [
+            words = part.strip()
+            if words and words not in str(segment["text"]):
+                st.warning("Die woorden staan niet letterlijk in deze passage.")
+                return
+            start = int(segment["start"]) + str(segment["text"]).find(words)
+
+            def save() -> None:
+                for key in chosen:
+                    if words:
                         project.code_span(
                             int(segment["transcript_id"]),
                             start,
-                            start + len(part.strip()),
+                            start + len(words),
                             key,
                             coder,
                             memo=memo or None,
                         )
-                        for key in chosen
-                    ],
-                    "Deel van de passage gecodeerd",
-                )
-                return
-
-            def save() -> None:
-                for key in chosen:
-                    project.apply_code(segment_id, key, coder, memo=memo or None)
-                for key in set(applied) - set(chosen):
-                    project.remove_code(segment_id, key, coder)
+                    else:
+                        project.apply_code(segment_id, key, coder, memo=memo or None)
 
             widgets.run_action(project, save, "Codering opgeslagen")
         if right.button("Sluiten", key=f"reader_close_{segment_id}"):
             st.session_state["reader_segment_id"] = None
             st.rerun()
+        decisions(project, book, segment_id)
+
+
+STATUS_LABELS = {
+    "accepted": "toegepast",
+    "rejected": "afgewezen",
+    "removed": "weggehaald",
+    "undone": "ongedaan gemaakt",
+}
+
+
+def decisions(project: Project, book: Codebook, segment_id: int) -> None:
+    """Who decided what on this passage, with their notes (suggestions left out)."""
+    history = project.coding_history(segment_id=segment_id)
+    people = history[history["coder"] != AUTO_CODER]
+    if people.empty:
+        return
+    st.caption("Beslissingen en notities bij deze passage")
+    st.dataframe(
+        people.assign(
+            code=people["code"].map(widgets.code_label(book)),
+            status=people["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+            memo=people["memo"].fillna(""),
+        ),
+        hide_index=True,
+        key=f"reader_history_{segment_id}",
+        column_order=["created_at", "coder", "code", "status", "memo"],
+        column_config={
+            "created_at": st.column_config.DatetimeColumn("Wanneer", format="DD-MM-YYYY HH:mm"),
+            "coder": "Codeur",
+            "code": "Code",
+            "status": "Beslissing",
+            "memo": "Notitie",
+        },
+    )
 
 
 def select_segment(segment_id: int) -> None:
