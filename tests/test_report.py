@@ -99,7 +99,10 @@ def test_the_draft_has_the_publications_structure(coded: Project, tmp_path: Path
     footers = [text for name, text in parts.items() if name.startswith("word/footer")]
     assert any(" PAGE " in text for text in footers)
     assert re.search(r'<w:rPrDefault>.*<w:lang w:val="nl-NL"', parts["word/styles.xml"], re.S)
-    assert "en-US" not in parts["word/styles.xml"]
+    assert 'w:val="en-US"' not in parts["word/styles.xml"]
+    # Word fills the fields on open; the setting stands where the schema wants it.
+    settings = parts["word/settings.xml"]
+    assert -1 < settings.index('<w:updateFields w:val="true"/>') < settings.index("<w:compat")
     properties = document.core_properties
     assert (properties.language, properties.author, properties.title) == (
         "nl-NL", "Evaluatieteam", document.paragraphs[0].text)

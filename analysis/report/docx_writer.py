@@ -59,6 +59,17 @@ _FALLBACK_STYLES: dict[str, tuple[str, bool, bool, float, int | None]] = {
     "Caption": ("Normal", False, True, 9, None),
 }
 
+# The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings).
+_AFTER_UPDATE_FIELDS = frozenset(
+    qn(f"w:{name}") for name in (
+        "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+        "decimalSymbol", "listSeparator",
+    )
+) | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+
 _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 _BREAKS = re.compile("[\x0b\x0c]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -205,8 +216,7 @@ class _Writer:
             lang = OxmlElement("w:lang")
             properties.append(lang)
         for element in [lang, *root.iter(qn("w:lang"))]:
-            element.set(qn("w:val"), language)
-            element.set(qn("w:eastAsia"), language)
+            element.set(qn("w:val"), language)  # East Asian and bidi languages stay as they are
         settings = self.document.settings.element
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
@@ -237,10 +247,16 @@ class _Writer:
     def _update_fields_on_open(self) -> None:
         """Ask Word to fill the table of contents and caption numbers when it opens the file."""
         settings = self.document.settings.element
-        if settings.find(qn("w:updateFields")) is None:
-            update = OxmlElement("w:updateFields")
-            update.set(qn("w:val"), "true")
+        if settings.find(qn("w:updateFields")) is not None:
+            return
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        # The schema fixes the order of settings; Word rejects a file with one out of place.
+        later = next((child for child in settings if child.tag in _AFTER_UPDATE_FIELDS), None)
+        if later is None:
             settings.append(update)
+        else:
+            later.addprevious(update)
 
     # building blocks
 
