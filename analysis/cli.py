@@ -24,7 +24,7 @@ USER_ERRORS = (ProjectError, StoreError, CodebookError, IngestError, FileNotFoun
 Command = Callable[[argparse.Namespace, Project], int]
 
 
-def _print_table(frame, columns: Sequence[str]) -> None:  # noqa: ANN001 (a DataFrame)
+def _print_table(frame, columns: Sequence[str]) -> None:
     if frame.empty:
         print("(nothing)")
         return
@@ -54,7 +54,10 @@ def cmd_ingest(args: argparse.Namespace, project: Project) -> int:
         print(f"{marker:>9}  {result.line()}", file=stream)
     failed = sum(r.failed for r in results)
     imported = sum(r.status in ("imported", "replaced") for r in results)
-    print(f"{imported} imported, {sum(r.status == 'unchanged' for r in results)} unchanged, {failed} failed")
+    print(
+        f"{imported} imported, {sum(r.status == 'unchanged' for r in results)} unchanged, "
+        f"{failed} failed"
+    )
     return 1 if failed else 0
 
 
@@ -65,7 +68,10 @@ def cmd_transcripts(args: argparse.Namespace, project: Project) -> int:
         ["id", "source", "institution", "date", "sector", "region", "turns", "segments", "words"],
     )
     if not frame.empty:
-        print(f"{len(frame)} transcripts, {frame['segments'].sum()} segments, {frame['words'].sum()} words")
+        print(
+            f"{len(frame)} transcripts, {frame['segments'].sum()} segments, "
+            f"{frame['words'].sum()} words"
+        )
     return 0
 
 
@@ -77,7 +83,9 @@ def _add_ingest(sub: _WithProject) -> None:
     p = sub.add_parser("ingest", help="import transcripts (files or folders)")
     p.add_argument("paths", nargs="+", type=Path, help="transcript files or folders")
     p.add_argument("--replace", action="store_true", help="replace changed files already imported")
-    p.add_argument("--max-mb", type=float, default=20, help="size limit per file in MB (default 20)")
+    p.add_argument(
+        "--max-mb", type=float, default=20, help="size limit per file in MB (default 20)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
@@ -86,17 +94,18 @@ def _add_ingest(sub: _WithProject) -> None:
 
 
 def _add_export(sub: _WithProject) -> None:
-    p = sub.add_parser(
-        "export", help="export tables, the codebook (.qdc) or the project (.qdpx)"
-    )
+    p = sub.add_parser("export", help="export tables, the codebook (.qdc) or the project (.qdpx)")
     p.add_argument("what", choices=sorted(EXPORT_FORMATS), help="what to export")
     p.add_argument(
-        "--format", choices=sorted({f for fs in EXPORT_FORMATS.values() for f in fs}),
+        "--format",
+        choices=sorted({f for fs in EXPORT_FORMATS.values() for f in fs}),
         help="file format (default: from the file name, else the first one for WHAT)",
     )
     p.add_argument("-o", "--output", type=Path, required=True, help="output file")
     p.add_argument(
-        "--anonymise", "--anonymize", action="store_true",
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
         help="replace college, respondent and interviewer names by pseudonyms",
     )
     p.add_argument(
@@ -125,9 +134,7 @@ def cmd_code(args: argparse.Namespace, project: Project) -> int:
         print(f"  {key:<40} {count:>5} at or above threshold")
     for key, info in report.learned.items():
         kind = "calibrated" if info["calibrated"] else "uncalibrated"
-        print(
-            f"  learned {key}: {info['accepted']} accepted, {info['rejected']} rejected ({kind})"
-        )
+        print(f"  learned {key}: {info['accepted']} accepted, {info['rejected']} rejected ({kind})")
     return 0
 
 
@@ -196,7 +203,8 @@ def cmd_reliability(args: argparse.Namespace, project: Project) -> int:
 def _add_coding(sub: _WithProject) -> None:
     p = sub.add_parser("code", help="suggest codes for all segments (rules, similarity, learned)")
     p.add_argument(
-        "--threshold", type=float,
+        "--threshold",
+        type=float,
         help="set the project's default threshold (codes without their own) before coding",
     )
     p.set_defaults(func=cmd_code)
@@ -227,21 +235,37 @@ def _add_coding(sub: _WithProject) -> None:
 
 def cmd_topics(args: argparse.Namespace, project: Project) -> int:
     if args.runs:
-        _print_table(project.topic_runs(), ["id", "created_at", "unit", "embedding_model",
-                                            "method", "topics", "documents", "min_topic_size"])
+        _print_table(
+            project.topic_runs(),
+            [
+                "id",
+                "created_at",
+                "unit",
+                "embedding_model",
+                "method",
+                "topics",
+                "documents",
+                "min_topic_size",
+            ],
+        )
         return 0
     run_id = args.run
     if run_id is None:
         say = None if args.quiet else (lambda step: print(f"{step} ...", file=sys.stderr))
         run_id = project.run_topics(
-            unit=args.unit, embedding_model=args.embedding_model,
-            min_topic_size=args.min_topic_size, seed=args.seed, progress=say,
+            unit=args.unit,
+            embedding_model=args.embedding_model,
+            min_topic_size=args.min_topic_size,
+            seed=args.seed,
+            progress=say,
         )
     frame = project.topics(run_id)
     _print_table(frame, ["id", "size", "label", "keywords", "colleges"])
     run = project.topic_runs().set_index("id").loc[run_id]
-    print(f"run {run_id}: {run['topics']} topics over {run['documents']} {run['unit']}s "
-          f"({run['method']}, embeddings: {run['embedding_model']})")
+    print(
+        f"run {run_id}: {run['topics']} topics over {run['documents']} {run['unit']}s "
+        f"({run['method']}, embeddings: {run['embedding_model']})"
+    )
     if args.uncovered:
         print("\nnot covered by the codebook (mostly uncoded topics):")
         _print_table(project.uncovered_topics(run_id), ["id", "size", "uncoded", "label"])
@@ -250,19 +274,31 @@ def cmd_topics(args: argparse.Namespace, project: Project) -> int:
 
 def _add_topics(sub: _WithProject) -> None:
     p = sub.add_parser("topics", help="find themes with a topic model and print the topic table")
-    p.add_argument("--embedding-model", help="sentence-transformers or model2vec folder, or a "
-                   "cached model name ('' = built-in TF-IDF; default: the project setting)")
-    p.add_argument("--min-topic-size", type=int, help="smallest topic in segments "
-                   "(default: grows with the corpus)")
-    p.add_argument("--unit", choices=["segment", "turn"], default="segment",
-                   help="model segments (default) or whole respondent turns")
+    p.add_argument(
+        "--embedding-model",
+        help="sentence-transformers or model2vec folder, or a "
+        "cached model name ('' = built-in TF-IDF; default: the project setting)",
+    )
+    p.add_argument(
+        "--min-topic-size",
+        type=int,
+        help="smallest topic in segments (default: grows with the corpus)",
+    )
+    p.add_argument(
+        "--unit",
+        choices=["segment", "turn"],
+        default="segment",
+        help="model segments (default) or whole respondent turns",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--run", type=int, help="show a stored run instead of fitting a new one")
     p.add_argument("--runs", action="store_true", help="list the stored runs")
-    p.add_argument("--uncovered", action="store_true",
-                   help="also list the topics the codebook does not cover")
+    p.add_argument(
+        "--uncovered", action="store_true", help="also list the topics the codebook does not cover"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=cmd_topics)
+
 
 # --- phases and report (issue 5) -----------------------------------------------------------
 
@@ -270,17 +306,36 @@ def _add_topics(sub: _WithProject) -> None:
 def cmd_phases(args: argparse.Namespace, project: Project) -> int:
     frame = project.phase_assessments()
     if args.format == "json":
-        keys = ["institution", "sources", "phase", "label", "confidence", "judged", "assessor",
-                "note", "estimate", "estimate_label", "estimate_confidence", "evidence"]
-        print(json.dumps([{k: row[k] for k in keys} for row in frame.to_dict("records")],
-                         ensure_ascii=False, indent=2))
+        keys = [
+            "institution",
+            "sources",
+            "phase",
+            "label",
+            "confidence",
+            "judged",
+            "assessor",
+            "note",
+            "estimate",
+            "estimate_label",
+            "estimate_confidence",
+            "evidence",
+        ]
+        print(
+            json.dumps(
+                [{k: row[k] for k in keys} for row in frame.to_dict("records")],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if frame.empty:
         print("(no transcripts)")
         return 0
     frame = frame.assign(
-        basis=[f"judged by {a}" if judged else "estimate" for a, judged
-               in zip(frame["assessor"], frame["judged"], strict=True)],
+        basis=[
+            f"judged by {a}" if judged else "estimate"
+            for a, judged in zip(frame["assessor"], frame["judged"], strict=True)
+        ],
         evidence=[len(ids) for ids in frame["evidence"]],
         sources=["; ".join(names) for names in frame["sources"]],
     )
@@ -296,7 +351,9 @@ def cmd_judge(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_report(args: argparse.Namespace, project: Project) -> int:
     path = project.write_report(
-        args.output, template=args.template, anonymise=args.anonymise,
+        args.output,
+        template=args.template,
+        anonymise=args.anonymise,
         attribution=args.attribution,
     )
     print(f"wrote the draft to {path}" + (" (names pseudonymised)" if args.anonymise else ""))
@@ -320,7 +377,8 @@ def _add_phases_report(sub: _WithProject) -> None:
     p.add_argument("--template", type=Path, help="a .docx or .dotx whose styles are used")
     p.add_argument("--anonymise", action="store_true", help="pseudonymise colleges and people")
     p.add_argument(
-        "--attribution", choices=["institution", "role"],
+        "--attribution",
+        choices=["institution", "role"],
         help='quote attribution: "bestuurder, ROC X" (institution) or "een bestuurder" (role)',
     )
     p.set_defaults(func=cmd_report)

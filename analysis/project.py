@@ -36,7 +36,16 @@ from analysis.store import Base, Coding, Meta, SpeakerRole, Store, Transcript, u
 from analysis.store import Code as CodeRow
 
 DEFAULT_PROJECT = "interviews.db"
-EDITABLE_METADATA = ("name", "institution", "date", "interviewer", "sector", "region", "respondents", "roles")
+EDITABLE_METADATA = (
+    "name",
+    "institution",
+    "date",
+    "interviewer",
+    "sector",
+    "region",
+    "respondents",
+    "roles",
+)
 # Tables too large to count on every page view; their newest id tells additions apart.
 _LARGE_TABLES = {"turn", "segment", "coding", "embedding", "segment_topic"}
 
@@ -46,9 +55,11 @@ class ProjectError(Exception):
 
 
 class Project:
-    """An evaluator's project: open it by path or URL; a new one starts with the default codebook."""
+    """An evaluator's project, opened by path or URL; a new one starts with the default codebook."""
 
-    def __init__(self, location: str | Path = DEFAULT_PROJECT, *, codebook: Path | None = None) -> None:
+    def __init__(
+        self, location: str | Path = DEFAULT_PROJECT, *, codebook: Path | None = None
+    ) -> None:
         self.store = Store(location)
         self.url = self.store.url
         with self.store.session() as session:
@@ -59,7 +70,7 @@ class Project:
         self.store.close()
 
     def setting(self, key: str, default: object = None) -> object:
-        """A project setting (coder name, embedding model, thresholds ...), stored in the project."""
+        """A project setting (coder name, embedding model, ...), stored in the project."""
         with self.store.session() as session:
             row = session.get(Meta, f"setting:{key}")
             return default if row is None else row.value
@@ -134,7 +145,8 @@ class Project:
                 for t in transcript.turns
             ]
         return pd.DataFrame(
-            rows, columns=["turn_id", "index", "speaker", "role", "start", "end", "media_start", "text"]
+            rows,
+            columns=["turn_id", "index", "speaker", "role", "start", "end", "media_start", "text"],
         )
 
     def speakers(self, transcript_id: int) -> pd.DataFrame:
@@ -142,9 +154,7 @@ class Project:
         frame = self.turns(transcript_id)
         if frame.empty:
             return pd.DataFrame(columns=["speaker", "role", "turns"])
-        return (
-            frame.groupby(["speaker", "role"], sort=False).size().rename("turns").reset_index()
-        )
+        return frame.groupby(["speaker", "role"], sort=False).size().rename("turns").reset_index()
 
     def set_speaker_role(
         self, transcript_id: int, speaker: str, role: str, *, changed_by: str | None = None
@@ -163,16 +173,30 @@ class Project:
                 )
             ).first()
             if correction is None:
-                session.add(SpeakerRole(transcript_id=transcript_id, speaker=speaker, role=role, changed_by=changed_by))
+                session.add(
+                    SpeakerRole(
+                        transcript_id=transcript_id,
+                        speaker=speaker,
+                        role=role,
+                        changed_by=changed_by,
+                    )
+                )
             else:
-                correction.role, correction.changed_by, correction.changed_at = role, changed_by, utcnow()
+                correction.role, correction.changed_by, correction.changed_at = (
+                    role,
+                    changed_by,
+                    utcnow(),
+                )
             corpus.apply_roles(session, transcript, {speaker: role})
 
     def update_metadata(self, transcript_id: int, **fields: object) -> None:
         """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...)."""
         unknown = set(fields) - set(EDITABLE_METADATA)
         if unknown:
-            raise ProjectError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_METADATA)}")
+            raise ProjectError(
+                f"cannot edit {', '.join(sorted(unknown))}; "
+                f"editable: {', '.join(EDITABLE_METADATA)}"
+            )
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             for key, value in fields.items():
@@ -185,7 +209,7 @@ class Project:
             session.delete(self._transcript(session, transcript_id))
 
     @staticmethod
-    def _transcript(session, transcript_id: int) -> Transcript:  # noqa: ANN001
+    def _transcript(session, transcript_id: int) -> Transcript:
         transcript = session.get(Transcript, transcript_id)
         if transcript is None:
             raise ProjectError(f"no transcript with id {transcript_id}")
@@ -193,7 +217,9 @@ class Project:
 
     # --- segments --------------------------------------------------------------------------
 
-    def segments(self, *, transcript_id: int | None = None, include_uncodable: bool = False) -> pd.DataFrame:
+    def segments(
+        self, *, transcript_id: int | None = None, include_uncodable: bool = False
+    ) -> pd.DataFrame:
         """Respondent segments with college, speaker, question answered, codes and suggestions."""
         with self.store.session() as session:
             return views.segments_frame(
@@ -234,7 +260,13 @@ class Project:
             return manual.remove_code(session, segment_id, code, coder, memo=memo).id
 
     def code_span(
-        self, transcript_id: int, start: int, end: int, code: str, coder: str, *,
+        self,
+        transcript_id: int,
+        start: int,
+        end: int,
+        code: str,
+        coder: str,
+        *,
         memo: str | None = None,
     ) -> int:
         """Code a character span inside one respondent turn; returns the span's segment id."""
@@ -255,7 +287,12 @@ class Project:
             return manual.reject(session, segment_id, code, coder, memo=memo).id
 
     def recode(
-        self, segment_id: int, old_code: str, new_code: str, coder: str, *,
+        self,
+        segment_id: int,
+        old_code: str,
+        new_code: str,
+        coder: str,
+        *,
         memo: str | None = None,
     ) -> tuple[int, int]:
         """Replace one code on a segment by another (one decision, one undo)."""
@@ -279,7 +316,9 @@ class Project:
         """Every coding decision (people and suggestions), oldest first."""
         with self.store.session() as session:
             return manual.history(
-                session, segment_id=segment_id, code_key=code,
+                session,
+                segment_id=segment_id,
+                code_key=code,
                 coders=[coder] if coder is not None else None,
             )
 
@@ -329,17 +368,23 @@ class Project:
             return sorted(session.scalars(select(Coding.coder).distinct()))
 
     def suggestion_queue(
-        self, *, code: str | None = None, min_confidence: float = 0.0,
-        institution: str | None = None, limit: int | None = None,
+        self,
+        *,
+        code: str | None = None,
+        min_confidence: float = 0.0,
+        institution: str | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """Open suggestions to review: segment, text, question, institution, code, confidence,
         rationale; highest confidence first."""
         with self.store.session() as session:
             return queue.suggestion_queue(
-                session, code=code, min_confidence=min_confidence, institution=institution,
+                session,
+                code=code,
+                min_confidence=min_confidence,
+                institution=institution,
                 limit=limit,
             )
-
 
     # --- topics (issue 4) -----------------------------------------------------------------
     # analysis.topics is imported inside the methods: fitting pulls in BERTopic, and the
@@ -366,8 +411,13 @@ class Project:
         embedder = load_embedder(spec)
         with self.store.session() as session:
             return runs.run_topics(
-                session, unit=unit, embedder=embedder, embedding_model=spec or None,
-                min_topic_size=min_topic_size, seed=seed, progress=progress,
+                session,
+                unit=unit,
+                embedder=embedder,
+                embedding_model=spec or None,
+                min_topic_size=min_topic_size,
+                seed=seed,
+                progress=progress,
             )
 
     def topic_runs(self) -> pd.DataFrame:
@@ -501,7 +551,11 @@ class Project:
             report_items.move_item(session, item_id, step)
 
     def add_box(
-        self, chapter: str, institution: str, title: str, text: str,
+        self,
+        chapter: str,
+        institution: str,
+        title: str,
+        text: str,
         segment_id: int | None = None,
     ) -> int:
         """An example box about one college's practice in a chapter, with an optional quote."""
@@ -521,8 +575,12 @@ class Project:
             return build_draft(session, anonymise=anonymise, attribution=style)
 
     def write_report(
-        self, path: Path | str, template: Path | str | None = None, anonymise: bool = False,
-        *, attribution: str | None = None,
+        self,
+        path: Path | str,
+        template: Path | str | None = None,
+        anonymise: bool = False,
+        *,
+        attribution: str | None = None,
     ) -> Path:
         """Write the draft as a Word document (in the template's house style, if given)."""
         draft = self.build_draft(anonymise=anonymise, attribution=attribution)
@@ -545,15 +603,18 @@ class Project:
         return len(frame)
 
     def export_table(
-        self, what: str, path: Path | str, fmt: str = "csv", *, anonymise: bool = False,
+        self,
+        what: str,
+        path: Path | str,
+        fmt: str = "csv",
+        *,
+        anonymise: bool = False,
         binary: bool = False,
     ) -> int:
         """Write segments, quotes, matrix, cooccurrence (CSV, JSON Lines, XLSX) or all tables
         (XLSX, one sheet each); returns the number of rows written."""
         with self.store.session() as session:
-            return export_tables(
-                session, what, Path(path), fmt, anonymise=anonymise, binary=binary
-            )
+            return export_tables(session, what, Path(path), fmt, anonymise=anonymise, binary=binary)
 
     def export_codebook(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
         """Write the codebook as a REFI-QDA .qdc file (validated against the schema)."""
