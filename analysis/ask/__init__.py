@@ -1,0 +1,41 @@
+"""Ask the interviews: questions in plain Dutch, answered with the quotes that support them.
+
+Modules, one job each:
+
+- ``terms``: search terms (stems of lemmas, MBO levels, hyphenated words) and the compound
+  splitter;
+- ``index``: the per-project search index (BM25, vectors, codes), cached and rebuilt when the
+  project's data changes;
+- ``query``: a question as weighted concepts plus filters (college, region, sector, phase,
+  code) named in it;
+- ``retrieval``: BM25, semantic similarity and codes fused by reciprocal rank, and the
+  evidence threshold;
+- ``answer``: quotes grouped by college and code, the extractive summary, the count;
+- ``conversation``: follow-up questions within one session;
+- ``llm``: the optional, cited summary by a local language model;
+- ``engine``: one question from start to end; ``evaluation``: recall@k and MRR on a question
+  set.
+"""
+
+from analysis.ask.answer import NO_EVIDENCE, Answer, Quote, SummarySentence
+from analysis.ask.conversation import Conversation
+from analysis.ask.engine import DEFAULT_TOP_K, ask
+from analysis.ask.llm import GeneratedSummary, LLMError, LLMSettings
+from analysis.ask.query import Filters, Query
+from analysis.ask.retrieval import AskError
+
+__all__ = [
+    "DEFAULT_TOP_K",
+    "NO_EVIDENCE",
+    "Answer",
+    "AskError",
+    "Conversation",
+    "Filters",
+    "GeneratedSummary",
+    "LLMError",
+    "LLMSettings",
+    "Query",
+    "Quote",
+    "SummarySentence",
+    "ask",
+]

@@ -1,0 +1,99 @@
+"""One question, start to end: index, query, ranking, answer, optional model summary.
+
+This is what :meth:`analysis.project.Project.ask` calls with one transactional session.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.ask.answer import Answer, compose
+from analysis.ask.conversation import Conversation
+from analysis.ask.index import CodeLayer, TextIndex, project_index
+from analysis.ask.llm import LLMError, LLMSettings, generate_summary
+from analysis.ask.query import Catalogue, Filters, Query, parse_question
+from analysis.ask.retrieval import AskError, rank
+from analysis.coding.state import segment_codes
+from analysis.store import Transcript, Turn
+
+DEFAULT_TOP_K = 10
+MAX_TOP_K = 200
+
+
+def ask(
+    session: Session,
+    project_key: str,
+    question: str,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    filters: Filters | None = None,
+    conversation: Conversation | None = None,
+    llm: LLMSettings | None = None,
+) -> Answer:
+    """Answer ``question`` from the project's respondent segments (see :mod:`analysis.ask`).
+
+    ``filters`` narrow the answer and win over names used in the question. With a
+    ``conversation`` the question may be a follow-up, and is recorded in it. With ``llm`` a
+    local model adds a cited summary; when it fails the answer says so and stands without it.
+    """
+    if not question or not question.strip():
+        raise AskError("the question is empty")
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise AskError(f"the number of quotes must be between 1 and {MAX_TOP_K}, not {top_k}")
+    index, layer = project_index(session, project_key)
+    catalogue = catalogue_of(index, layer)
+    if conversation is not None:
+        query = conversation.resolve(question, index, catalogue, filters)
+    else:
+        query = parse_question(" ".join(question.split()), index, catalogue, filters)
+    answer = answer_query(session, index, layer, query, top_k)
+    if llm is not None and not answer.no_evidence:
+        quotes = [(q.id, q.institution, q.text) for q in answer.quotes]
+        try:
+            answer.generated = generate_summary(query.text, quotes, llm)
+        except LLMError as error:
+            answer.notes.append(f"Geen samenvatting door het taalmodel: {error}.")
+    if conversation is not None:
+        conversation.record(question, query, answer.count_text, tuple(q.id for q in answer.quotes))
+    return answer
+
+
+def answer_query(
+    session: Session, index: TextIndex, layer: CodeLayer, query: Query, top_k: int
+) -> Answer:
+    """Rank and compose, fetching the interviewer questions and codes of the chosen quotes."""
+    ranking = rank(index, layer, query, session)
+    chosen = ranking.hits[:top_k]
+    ids = [hit.segment_id for hit in chosen]
+    states = segment_codes(session, ids) if ids else {}
+    codes = {segment_id: tuple(state.applied) for segment_id, state in states.items()}
+    turns = {hit.segment_id: index.question_turn_ids[hit.row] for hit in chosen}
+    return compose(index, query, ranking, top_k, interviewer_questions(session, turns), codes)
+
+
+def interviewer_questions(session: Session, turns: dict[int, int | None]) -> dict[int, str]:
+    """Segment id -> the text of the interviewer turn it answers."""
+    wanted = {turn for turn in turns.values() if turn is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Turn.id, Turn.start, Turn.end, Turn.transcript_id).where(Turn.id.in_(wanted))
+    ).all()
+    texts = dict(
+        session.execute(
+            select(Transcript.id, Transcript.text).where(
+                Transcript.id.in_({row.transcript_id for row in rows})
+            )
+        ).all()
+    )
+    spoken = {row.id: texts[row.transcript_id][row.start : row.end].strip() for row in rows}
+    return {segment: spoken.get(turn, "") for segment, turn in turns.items() if turn is not None}
+
+
+def catalogue_of(index: TextIndex, layer: CodeLayer) -> Catalogue:
+    """The names a question may use, built once per code layer (it depends on both layers,
+    and a new text index always comes with a new code layer)."""
+    if not isinstance(layer.catalogue, Catalogue):
+        layer.catalogue = Catalogue.of(index, layer)
+    return layer.catalogue
