@@ -386,6 +386,58 @@ def _add_phases_report(sub: _WithProject) -> None:
 
 # --- ask (issue 6) -------------------------------------------------------------------------
 
+
+def cmd_ask(args: argparse.Namespace, project: Project) -> int:
+    answer = project.ask(
+        args.question,
+        args.top,
+        code=args.code,
+        college=args.college,
+        sector=args.sector,
+        region=args.region,
+        phase=args.phase,
+        use_llm=True if args.llm else (False if args.format == "json" else None),
+    )
+    if args.format == "json":
+        segments = [
+            {key: quote.to_dict()[key] for key in ASK_JSON_FIELDS} for quote in answer.quotes
+        ]
+        print(json.dumps(segments, ensure_ascii=False, indent=2))
+        if answer.no_evidence:
+            print(f"interviews: {answer.count_text}", file=sys.stderr)
+    else:
+        print(answer.to_text())
+    return 0
+
+
+# The JSON form of `interviews ask`: the ranked segments, best first.
+ASK_JSON_FIELDS = (
+    "rank", "segment_id", "quote_id", "source", "institution", "text", "score", "question",
+    "codes",
+)
+
+
+def _add_ask(sub: _WithProject) -> None:
+    p = sub.add_parser(
+        "ask",
+        help="ask the interviews a question in plain Dutch; answers with quotes",
+        description="Answer a question with the respondent quotes that support it, grouped "
+        "by college, with a count and a summary made of the quotes' own sentences.",
+    )
+    p.add_argument("question", help='the question, e.g. "Wat zeggen bestuurders over ouders?"')
+    p.add_argument("--top", type=int, default=10, metavar="K", help="number of quotes (10)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--code", action="append", help="only segments with this code (repeatable)")
+    p.add_argument("--college", action="append", help="only this college (repeatable)")
+    p.add_argument("--sector", action="append", help="only colleges in this sector")
+    p.add_argument("--region", action="append", help="only colleges in this region")
+    p.add_argument("--phase", action="append", type=int, choices=[1, 2, 3, 4],
+                   help="only colleges in this development phase")
+    p.add_argument("--llm", action="store_true",
+                   help="also a cited summary by the local model in ask_llm_url")
+    p.set_defaults(func=cmd_ask)
+
+
 # --- exchange and pseudonymisation (issue 7) -----------------------------------------------
 
 # What `interviews export` writes, and in which formats (the first is the default).
@@ -449,7 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse evaluation interviews: import, code, explore and report.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report):
+    for add in (
+        _add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report, _add_ask,
+    ):
         add(_WithProject(sub))
     return parser
 

@@ -15,6 +15,8 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import corpus, phases, views
+from analysis.ask import Answer, Conversation, Filters, LLMSettings
+from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
@@ -587,6 +589,43 @@ class Project:
         return write_docx(draft, path, template=template)
 
     # --- ask (issue 6) --------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = ask_engine.DEFAULT_TOP_K,
+        *,
+        code: str | Iterable[str] | None = None,
+        college: str | Iterable[str] | None = None,
+        sector: str | Iterable[str] | None = None,
+        region: str | Iterable[str] | None = None,
+        phase: int | Iterable[int] | None = None,
+        conversation: Conversation | None = None,
+        use_llm: bool | None = None,
+    ) -> Answer:
+        """Answer a question in plain Dutch with the quotes that support it (``analysis.ask``).
+
+        Filters take one value or several; they win over names used in the question. With a
+        ``conversation`` (``new_conversation()``) a question may follow up on the one before.
+        When the setting ``ask_llm_url`` names a local model, it adds a cited summary
+        (``use_llm=False`` skips it, ``True`` requires the setting).
+        """
+        filters = Filters.of(
+            codes=code, colleges=college, sectors=sector, regions=region, phases=phase
+        )
+        llm = None if use_llm is False else LLMSettings.from_settings(self.setting)
+        if use_llm and llm is None:
+            raise ProjectError("no language model configured (set ask_llm_url and ask_llm_model)")
+        with self.store.session() as session:
+            answer = ask_engine.ask(
+                session, self.url, question, top_k=top_k, filters=filters or None,
+                conversation=conversation,
+            )
+        return ask_engine.add_generated_summary(answer, llm) if llm else answer
+
+    def new_conversation(self) -> Conversation:
+        """A conversation for follow-up questions (the app keeps one per browser session)."""
+        return Conversation()
 
     # --- exchange and pseudonymisation (issue 7) -------------------------------------------
 
