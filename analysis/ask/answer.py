@@ -6,7 +6,9 @@
   (extractive: no sentence is written here), chosen by how much of the question they cover,
   from different colleges where possible.
 * **Count**: "7 van de 23 instellingen zeggen iets over ouders": colleges with at least one
-  segment of evidence, out of the colleges inside the filters.
+  segment that covers at least :data:`COUNT_COVERAGE` of the question, out of the colleges
+  inside the filters; colleges with weaker evidence (only part of a longer question) are named
+  separately, so a count never claims more than the quotes show.
 * **No evidence**: when no segment is evidence (see :mod:`analysis.ask.retrieval`), the answer
   says "Geen bewijs gevonden" and holds no quotes and no summary, never a guess.
 """
@@ -19,13 +21,14 @@ from typing import Any
 
 from analysis.ask.index import TextIndex
 from analysis.ask.query import Query
-from analysis.ask.retrieval import Ranking, concept_weight
+from analysis.ask.retrieval import MIN_SIMILARITY, Hit, Ranking, concept_weight
 from analysis.ask.terms import text_terms
 from analysis.nlp import content_lemmas, get_nlp
 
 SUMMARY_SENTENCES = 3
 SUMMARY_POOL = 6  # the best quotes the summary draws from
 MIN_SENTENCE_WORDS = 6
+COUNT_COVERAGE = 0.5
 NO_EVIDENCE = "Geen bewijs gevonden"
 OTHER_CODE = "(geen passende code)"
 
@@ -82,10 +85,11 @@ class Answer:
     query: Query
     quotes: list[Quote]
     summary: list[SummarySentence]
-    institutions: list[str]  # colleges with evidence
+    institutions: list[str]  # colleges with evidence for (most of) the question
     institutions_in_scope: list[str]
     codes: dict[str, float]  # codes the question matched, with their match score
     notes: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)  # colleges with evidence for part of it
     generated: Any = None  # analysis.ask.llm.GeneratedSummary when a local model was used
 
     @property
@@ -97,11 +101,13 @@ class Answer:
         """ "3 van de 9 instellingen zeggen iets over ouders." (or the no-evidence sentence)."""
         total = len(self.institutions_in_scope)
         topic = self.query.topic() or "deze vraag"
-        if self.no_evidence:
+        if self.no_evidence or not self.institutions:
             if not total:
                 return f"{NO_EVIDENCE}: er zijn geen interviews binnen deze selectie."
             colleges = f"{total} {_instellingen(total)}"
-            return f"{NO_EVIDENCE}: geen van de {colleges} zegt iets over {topic}."
+            if self.no_evidence:
+                return f"{NO_EVIDENCE}: geen van de {colleges} zegt iets over {topic}."
+            return f"Geen van de {colleges} zegt iets over {topic} als geheel; wel over een deel."
         found = len(self.institutions)
         verb = "zegt" if found == 1 else "zeggen"
         return f"{found} van de {total} {_instellingen(total)} {verb} iets over {topic}."
@@ -131,6 +137,7 @@ class Answer:
             "no_evidence": self.no_evidence,
             "count": self.count_text,
             "institutions": self.institutions,
+            "partial": self.partial,
             "institutions_in_scope": self.institutions_in_scope,
             "filters": self.query.filters.describe(),
             "notes": self.notes,
@@ -155,8 +162,14 @@ class Answer:
                 "Er is geen antwoord samengesteld; probeer andere woorden of minder filters."
             )
             return "\n".join(lines)
-        missing = [i for i in self.institutions_in_scope if i not in self.institutions]
-        lines.append("Met bewijs: " + ", ".join(self.institutions) + ".")
+        missing = [
+            i for i in self.institutions_in_scope
+            if i not in self.institutions and i not in self.partial
+        ]
+        if self.institutions:
+            lines.append("Met bewijs: " + ", ".join(self.institutions) + ".")
+        if self.partial:
+            lines.append("Over een deel van de vraag: " + ", ".join(self.partial) + ".")
         if missing:
             lines.append("Geen bewijs bij: " + ", ".join(missing) + ".")
         if self.summary:
@@ -214,17 +227,24 @@ def compose(
                 matched=hit.matched,
             )
         )
-    with_evidence = list(dict.fromkeys(index.institution(hit.row) for hit in ranking.hits))
+    strong = {index.institution(h.row) for h in ranking.hits if _counts(h)}
+    weak = {index.institution(h.row) for h in ranking.hits} - strong
     return Answer(
         question=query.text,
         query=query,
         quotes=quotes,
         summary=summarise(index, query, quotes),
-        institutions=sorted(with_evidence, key=str.casefold),
+        institutions=sorted(strong, key=str.casefold),
+        partial=sorted(weak, key=str.casefold),
         institutions_in_scope=ranking.institutions_in_scope,
         codes=ranking.codes,
         notes=[*query.notes, *ranking.notes],
     )
+
+
+def _counts(hit: Hit) -> bool:
+    """Whether a hit answers enough of the question to count its college."""
+    return hit.coverage >= COUNT_COVERAGE or hit.similarity >= MIN_SIMILARITY
 
 
 def summarise(index: TextIndex, query: Query, quotes: list[Quote]) -> list[SummarySentence]:

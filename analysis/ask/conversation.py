@@ -79,14 +79,15 @@ class Conversation:
             return parse_question(text, index, catalogue, filters)
         named, spans = catalogue.facets(rest)
         concepts = concepts_of(rest, index, spans)
+        first = previous.context[0] if previous.context else previous.text
         if kind == "topic":
             chosen = previous.filters.scope.overridden_by(named)
             query = Query(text=text, concepts=tuple(concepts), filters=chosen)
-            note = f"Nieuw onderwerp binnen dezelfde selectie als „{previous.text}”."
+            note = f"Nieuw onderwerp binnen dezelfde selectie als „{first}”."
         elif kind == "restrict":
             chosen, concepts, how = _restrict(previous, named, concepts, rest, catalogue)
             query = _follow(previous, text, concepts, chosen)
-            note = f"Vervolgvraag op „{previous.text}”: {how}."
+            note = f"Vervolgvraag op „{first}”: {how}."
         else:
             chosen = previous.filters
             if named.scope:
@@ -94,7 +95,7 @@ class Conversation:
             elif named.codes:
                 chosen = chosen.narrowed_by(named)
             query = _follow(previous, text, [*previous.concepts, *concepts], chosen)
-            note = f"Vervolgvraag op „{previous.text}”."
+            note = f"Vervolgvraag op „{first}”."
         if filters:
             query = replace(query, filters=query.filters.overridden_by(filters))
         return replace(query, notes=(note,))

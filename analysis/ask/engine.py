@@ -29,13 +29,11 @@ def ask(
     top_k: int = DEFAULT_TOP_K,
     filters: Filters | None = None,
     conversation: Conversation | None = None,
-    llm: LLMSettings | None = None,
 ) -> Answer:
     """Answer ``question`` from the project's respondent segments (see :mod:`analysis.ask`).
 
     ``filters`` narrow the answer and win over names used in the question. With a
-    ``conversation`` the question may be a follow-up, and is recorded in it. With ``llm`` a
-    local model adds a cited summary; when it fails the answer says so and stands without it.
+    ``conversation`` the question may be a follow-up, and is recorded in it.
     """
     if not question or not question.strip():
         raise AskError("the question is empty")
@@ -48,14 +46,24 @@ def ask(
     else:
         query = parse_question(" ".join(question.split()), index, catalogue, filters)
     answer = answer_query(session, index, layer, query, top_k)
-    if llm is not None and not answer.no_evidence:
-        quotes = [(q.id, q.institution, q.text) for q in answer.quotes]
-        try:
-            answer.generated = generate_summary(query.text, quotes, llm)
-        except LLMError as error:
-            answer.notes.append(f"Geen samenvatting door het taalmodel: {error}.")
     if conversation is not None:
         conversation.record(question, query, answer.count_text, tuple(q.id for q in answer.quotes))
+    return answer
+
+
+def add_generated_summary(answer: Answer, llm: LLMSettings) -> Answer:
+    """Let a local language model add a cited summary to an answer with evidence.
+
+    Called outside any database transaction, since a model may take a minute. When the model
+    cannot be reached or replies nonsense, the answer says so and stands without it.
+    """
+    if answer.no_evidence:
+        return answer
+    quotes = [(q.id, q.institution, q.text) for q in answer.quotes]
+    try:
+        answer.generated = generate_summary(answer.query.text, quotes, llm)
+    except LLMError as error:
+        answer.notes.append(f"Geen samenvatting door het taalmodel: {error}.")
     return answer
 
 

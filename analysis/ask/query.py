@@ -14,6 +14,7 @@ by key ("code inclusion.measures"). The :class:`Catalogue` knows these names for
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from analysis.ask.index import CodeLayer, TextIndex
@@ -109,6 +110,29 @@ class Filters:
     def __bool__(self) -> bool:
         return any((self.codes, self.colleges, self.sectors, self.regions, self.phases))
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        codes: str | Iterable[str] | None = None,
+        colleges: str | Iterable[str] | None = None,
+        sectors: str | Iterable[str] | None = None,
+        regions: str | Iterable[str] | None = None,
+        phases: int | str | Iterable[int | str] | None = None,
+    ) -> Filters:
+        """Filters from one value or several per kind (None: no filter of that kind)."""
+        try:
+            numbers = tuple(int(p) for p in _values(phases))
+        except ValueError as error:
+            raise ValueError(f"a phase is a number from 1 to 4, not {phases!r}") from error
+        return cls(
+            codes=tuple(str(v) for v in _values(codes)),
+            colleges=tuple(str(v) for v in _values(colleges)),
+            sectors=tuple(str(v) for v in _values(sectors)),
+            regions=tuple(str(v) for v in _values(regions)),
+            phases=numbers,
+        )
+
     @property
     def scope(self) -> Filters:
         """The filters that say *where* (college, sector, region, phase), without codes."""
@@ -148,6 +172,14 @@ class Filters:
         if self.codes:
             parts.append("code: " + ", ".join(self.codes))
         return parts
+
+
+def _values(value: object) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)):
+        return (value,)
+    return tuple(value)  # type: ignore[arg-type]
 
 
 def _union(first: tuple, second: tuple) -> tuple:
