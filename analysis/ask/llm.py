@@ -156,13 +156,13 @@ def generate_summary(
 
 
 def checked_sentences(text: str, valid: set[str]) -> tuple[list[CitedSentence], list[str]]:
-    """Split a reply into sentences; keep those whose citations are all among ``valid``."""
+    """Split a reply into sentences; keep those that cite, and cite only ids in ``valid``."""
     lines = (line.strip().lstrip("-*•").strip() for line in text.splitlines())
-    flat = " ".join(line for line in lines if line)
     kept: list[CitedSentence] = []
     dropped: list[str] = []
-    for match in _SENTENCE.finditer(flat):
-        sentence = match.group(0).strip()
+    # A line break ends a sentence too: models write lists without full stops.
+    sentences = (m.group(0).strip() for line in lines for m in _SENTENCE.finditer(line))
+    for sentence in sentences:
         if not sentence:
             continue
         cited = [i for group in _CITATION.findall(sentence) for i in _ID.findall(group)]

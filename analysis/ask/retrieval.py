@@ -46,6 +46,7 @@ CONTEXT_WEIGHT = 1.5  # BM25 of the interviewer question, relative to the segmen
 CONTEXT_COVERAGE = 0.75  # coverage credit of a word only the interviewer question has
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
+REQUIRED_MATCH = 0.75
 
 
 class AskError(ValueError):
@@ -85,8 +86,8 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
         return Ranking([], {}, scope, notes)
     lexical, coverage, matched = _lexical(index, concepts)
     for position, concept in enumerate(concepts):
-        if concept.required:
-            mask &= matched[position] > 0
+        if concept.required:  # the word itself or a synonym; a compound part is not enough
+            mask &= matched[position] >= REQUIRED_MATCH
     similarity = index.dense.similarities(query.weights(), query.search_text)
     matched_codes = code_scores(index, layer, concepts)
     code_score = np.zeros(len(index), dtype=np.float64)
