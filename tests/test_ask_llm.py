@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from analysis import Project
-from analysis.project import ProjectError
 from analysis.ask.llm import (
     LLMError,
     LLMSettings,
@@ -23,6 +22,7 @@ from analysis.ask.llm import (
     checked_sentences,
     generate_summary,
 )
+from analysis.project import ProjectError
 
 OUDERS = "Wat zeggen bestuurders over de rol van ouders?"
 
@@ -42,7 +42,7 @@ def fake_model() -> Iterator[FakeModel]:
     model = FakeModel()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             model.requests.append({"path": self.path, "body": json.loads(body)})
             payload = json.dumps(
