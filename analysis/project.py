@@ -23,7 +23,7 @@ from analysis.coding import gold as gold_codings
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
-from analysis.coding.state import THRESHOLD_SETTING
+from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
@@ -34,7 +34,7 @@ from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
 from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
 from analysis.report.model import Draft
-from analysis.store import Base, Coding, Meta, SpeakerRole, Store, Transcript, utcnow
+from analysis.store import Base, Coding, Meta, Segment, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
 DEFAULT_PROJECT = "interviews.db"
@@ -85,19 +85,24 @@ class Project:
             else:
                 row.value = value
 
-    def revision(self) -> tuple:
-        """A cheap fingerprint of the data: the newest id of every table plus the row count of the
-        small ones. It changes when any writer (another browser tab, the CLI) adds or removes rows,
-        so a user interface can cache its tables and still see their work. In-place edits do not
-        change it; an interface tracks its own edits."""
-        parts = []
+    def revision(self) -> dict[str, tuple]:
+        """A cheap fingerprint of the data: per table its newest id and, for the small tables,
+        its row count. It changes when any writer (another browser tab, the CLI) adds or removes
+        rows, so a user interface can cache its tables and still see their work; per table, so
+        that it can keep what a change does not touch. In-place edits do not change it; an
+        interface tracks its own edits."""
+        wanted: dict[str, tuple] = {}
         for table in Base.metadata.sorted_tables:
-            if "id" in table.c:
-                parts.append(select(func.max(table.c.id)).scalar_subquery())
-            if table.name not in _LARGE_TABLES:
-                parts.append(select(func.count()).select_from(table).scalar_subquery())
+            newest = select(func.max(table.c.id)) if "id" in table.c else None
+            count = None if table.name in _LARGE_TABLES else select(func.count()).select_from(table)
+            wanted[table.name] = (newest, count)
+        queries = [q.scalar_subquery() for pair in wanted.values() for q in pair if q is not None]
         with self.store.session() as session:
-            return tuple(session.execute(select(*parts)).one())
+            values = iter(session.execute(select(*queries)).one())
+        return {
+            name: tuple(None if q is None else next(values) for q in pair)
+            for name, pair in wanted.items()
+        }
 
     def __enter__(self) -> Project:
         return self
@@ -387,6 +392,34 @@ class Project:
                 institution=institution,
                 limit=limit,
             )
+
+    def suggestions_revision(self) -> int:
+        """The id of the newest automatic coding row (0 before any). It changes when suggestions
+        are made or withdrawn, not when people decide, so an interface can keep the review queue
+        cached while people work through it."""
+        with self.store.session() as session:
+            newest = select(func.max(Coding.id)).where(Coding.coder == AUTO_CODER)
+            return session.scalar(newest) or 0
+
+    def coding_progress(self) -> dict[str, int]:
+        """Counts for a progress bar that stay cheap at any corpus size: ``segments`` (codable
+        segments) and ``coded`` (segments on which a person has a code accepted and in force;
+        suggestions applied by their threshold alone are not counted)."""
+        newest = (
+            select(func.max(Coding.id))
+            .where(Coding.coder != AUTO_CODER)
+            .group_by(Coding.segment_id, Coding.code_key, Coding.coder)
+        )
+        with self.store.session() as session:
+            coded = session.scalar(
+                select(func.count(func.distinct(Coding.segment_id))).where(
+                    Coding.id.in_(newest), Coding.status == "accepted"
+                )
+            )
+            total = session.scalar(
+                select(func.count()).select_from(Segment).where(Segment.codable.is_(True))
+            )
+        return {"segments": total or 0, "coded": coded or 0}
 
     # --- topics (issue 4) -----------------------------------------------------------------
     # analysis.topics is imported inside the methods: fitting pulls in BERTopic, and the

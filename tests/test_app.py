@@ -38,6 +38,7 @@ CODER = "Sanne de Wit"
 def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Streamlit's caches live in the test process: every test starts and ends without them."""
     monkeypatch.setenv("INTERVIEWS_CODER", CODER)
+    monkeypatch.setenv("INTERVIEWS_RECOMPUTE_SECONDS", "1000")  # slow tables always fresh
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -496,3 +497,21 @@ def test_two_sessions_coding_at_once_lose_no_decision(
         ("Thomas Verbeek", top["segment_id"], top["code"]): "rejected",
         ("Thomas Verbeek", other["segment_id"], other["code"]): "accepted",
     }
+
+
+def test_a_slow_table_is_shown_as_it_was_until_recomputed(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVIEWS_RECOMPUTE_SECONDS", "0")  # every table counts as slow
+    at = open_page("ui/quotes.py")
+    with Project(app_db) as project:
+        frame = project.segments()
+        segment = frame[frame["codes"] == ""].iloc[0]
+        project.apply_code(int(segment["segment_id"]), "impact", "Thomas Verbeek")
+    at.multiselect(key="quotes_codes").select("impact").run()
+    before = int((frame["codes"].str.split(";").map(lambda c: "impact" in c)).sum())
+    assert f"**{before}** citaten" in markdown(at)
+    assert any("Berekend om" in c.value for c in at.caption)
+    at.button(key="recompute_segments").click().run()
+    assert f"**{before + 1}** citaten" in markdown(at)
+    assert not any("Berekend om" in c.value for c in at.caption)

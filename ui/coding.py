@@ -4,6 +4,8 @@ store's decision log at once, under the coder's name, so two tabs coding togethe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,10 +17,36 @@ from ui import widgets
 QUEUE_PAGE = 10
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def suggestion_queue(location: str, rev: tuple) -> pd.DataFrame:
-    """Every open suggestion (filtered and paged in the page, so filters cost nothing)."""
+@st.cache_resource(show_spinner="Voorstellen ophalen…", max_entries=4)
+def suggestion_queue(location: str, generation: int, refresh: int) -> pd.DataFrame:
+    """Every open suggestion as of suggestion run ``generation``. It is not rebuilt after each
+    decision (at 1,000 interviews that takes many seconds): this session hides what it decided
+    (see ``done``), and "Vernieuwen" or a new suggestion run shows what others decided. Shared
+    read-only between sessions."""
     return widgets.open_project(location).suggestion_queue()
+
+
+def done(project: Project) -> set[tuple[int, str]]:
+    """The (segment, code) suggestions decided in this session since the queue was built."""
+    return st.session_state.setdefault(f"coding_done::{project.url}", set())
+
+
+def refresh(project: Project) -> None:
+    done(project).clear()
+    st.session_state["coding_refresh"] = st.session_state.get("coding_refresh", 0) + 1
+
+
+def decide(
+    project: Project, action: Callable[[], object], pair: tuple[int, str], message: str
+) -> None:
+    """A decision on one suggestion: appended to the log, and its card leaves this queue."""
+    if widgets.callback(project, action, message, in_place=False):
+        done(project).add(pair)
+
+
+def undo(project: Project, coder: str) -> None:
+    if widgets.callback(project, lambda: project.undo(coder), "Ongedaan gemaakt", in_place=False):
+        refresh(project)
 
 
 @st.cache_data(show_spinner="Overeenstemming berekenen…", max_entries=8)
@@ -26,14 +54,17 @@ def reliability(location: str, rev: tuple, coder_a: str, coder_b: str):
     return widgets.open_project(location).reliability(coder_a, coder_b)
 
 
-def progress(segments: pd.DataFrame, queue: pd.DataFrame) -> None:
-    coded = int((segments["codes"] != "").sum())
-    columns = st.columns(4)
-    columns[0].metric("Gecodeerd", coded)
+def progress(project: Project, queue: pd.DataFrame) -> None:
+    counts = project.coding_progress()
+    columns = st.columns(3)
+    columns[0].metric(
+        "Door mensen gecodeerd",
+        counts["coded"],
+        help="Passages met een code die iemand heeft toegepast of geaccepteerd.",
+    )
     columns[1].metric("Te beoordelen", len(queue))
-    columns[2].metric("Passages", len(segments))
-    columns[3].metric("Nog zonder code", len(segments) - coded)
-    st.progress(coded / len(segments) if len(segments) else 0.0)
+    columns[2].metric("Passages", counts["segments"])
+    st.progress(counts["coded"] / counts["segments"] if counts["segments"] else 0.0)
 
 
 def run_suggestions(project: Project) -> None:
@@ -48,6 +79,7 @@ def run_suggestions(project: Project) -> None:
             st.write("Trefwoorden, gelijkenis en geleerde modellen per code…")
             report = project.suggest()
             widgets.changed(project)
+            refresh(project)
             status.update(
                 label=f"{report.stored} nieuwe of gewijzigde voorstellen voor {report.segments} "
                 f"passages ({report.seconds:.1f} s)",
@@ -58,9 +90,8 @@ def run_suggestions(project: Project) -> None:
 
 def queue_filters(queue: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     left, middle, right = st.columns([2, 1, 2])
-    codes = sorted(
-        set(queue["code"]), key=lambda k: widgets.code_options(book).index(k) if k in book else 999
-    )
+    present = set(queue["code"].unique())
+    codes = [k for k in widgets.code_options(book) if k in present]
     code = left.selectbox(
         "Code",
         [None, *codes],
@@ -87,6 +118,7 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
     coder = widgets.coder()
     segment_id, code = int(row["segment_id"]), str(row["code"])
     key = f"{segment_id}_{code}"
+    pair = (segment_id, code)
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         st.button(
             "Accepteren",
@@ -95,8 +127,8 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             icon=":material/check:",
             shortcut="J" if first else None,
             disabled=not coder,
-            on_click=widgets.callback,
-            args=(project, lambda: project.accept(segment_id, code, coder), "Geaccepteerd"),
+            on_click=decide,
+            args=(project, lambda: project.accept(segment_id, code, coder), pair, "Geaccepteerd"),
         )
         st.button(
             "Afwijzen",
@@ -104,8 +136,8 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             icon=":material/close:",
             shortcut="N" if first else None,
             disabled=not coder,
-            on_click=widgets.callback,
-            args=(project, lambda: project.reject(segment_id, code, coder), "Afgewezen"),
+            on_click=decide,
+            args=(project, lambda: project.reject(segment_id, code, coder), pair, "Afgewezen"),
         )
         others = [k for k in widgets.code_options(book) if k != code]
         other = st.selectbox(
@@ -123,10 +155,11 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             key=f"recode_{key}",
             icon=":material/swap_horiz:",
             disabled=not coder or other is None,
-            on_click=widgets.callback,
+            on_click=decide,
             args=(
                 project,
                 lambda: project.recode(segment_id, code, other, coder),
+                pair,
                 "Code vervangen",
             ),
         )
@@ -156,7 +189,7 @@ def suggestion_card(project: Project, book: Codebook, row: pd.Series, *, first: 
         decision_buttons(project, book, row, first=first)
 
 
-def review(project: Project, book: Codebook, queue: pd.DataFrame, segments: pd.DataFrame) -> None:
+def review(project: Project, book: Codebook, queue: pd.DataFrame) -> None:
     coder = widgets.coder()
     with st.container(horizontal=True, vertical_alignment="center"):
         if coder:
@@ -171,8 +204,8 @@ def review(project: Project, book: Codebook, queue: pd.DataFrame, segments: pd.D
             key="coding_undo",
             icon=":material/undo:",
             disabled=not coder,
-            on_click=widgets.callback,
-            args=(project, lambda: project.undo(coder), "Ongedaan gemaakt"),
+            on_click=undo,
+            args=(project, coder),
         )
     if queue.empty:
         widgets.empty_state(
@@ -185,7 +218,9 @@ def review(project: Project, book: Codebook, queue: pd.DataFrame, segments: pd.D
         widgets.empty_state("Geen voorstellen bij deze keuze.")
         return
     page = shown.iloc[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
-    page = page.merge(segments[["segment_id", "transcript_id"]], on="segment_id", how="left")
+    transcripts = widgets.cached(project, widgets.transcripts)
+    ids = dict(zip(transcripts["source"], transcripts["id"], strict=True))
+    page = page.assign(transcript_id=page["transcript"].map(ids))
     for number, (_, row) in enumerate(page.iterrows()):
         suggestion_card(project, book, row, first=number == 0)
 
@@ -303,28 +338,63 @@ def agreement(project: Project, book: Codebook) -> None:
     )
 
 
+VIEWS = {
+    "review": "Voorstellen beoordelen",
+    "thresholds": "Drempels per code",
+    "agreement": "Overeenstemming tussen codeurs",
+}
+
+
+def open_queue(project: Project) -> pd.DataFrame:
+    """The suggestions still open for this session."""
+    queue = suggestion_queue(
+        widgets.project_location(),
+        project.suggestions_revision(),
+        st.session_state.get("coding_refresh", 0),
+    )
+    hidden = done(project)
+    if hidden:  # look at the few rows of the decided segments only: the queue may be long
+        near = queue[queue["segment_id"].isin({segment for segment, _ in hidden})]
+        decided = [pair in hidden for pair in zip(near["segment_id"], near["code"], strict=True)]
+        queue = queue.drop(index=near.index[decided])
+    return queue
+
+
 def render() -> None:
     project = widgets.project()
     widgets.page_header(
         "Coderen", "Beoordeel de voorstellen; elke beslissing wordt direct bewaard."
     )
-    segments = widgets.cached(project, widgets.segments)
-    if segments.empty:
+    if not project.coding_progress()["segments"]:
         widgets.empty_state("Nog geen passages om te coderen. Importeer eerst transcripten.")
         return
     book = widgets.cached(project, widgets.codebook)
-    run_suggestions(project)
-    queue = suggestion_queue(widgets.project_location(), widgets.version(project))
-    progress(segments, queue)
-    review_tab, threshold_tab, agreement_tab = st.tabs(
-        ["Voorstellen beoordelen", "Drempels per code", "Overeenstemming tussen codeurs"]
+    with st.container(horizontal=True):
+        run_suggestions(project)
+        st.button(
+            "Vernieuwen",
+            key="coding_refresh_button",
+            icon=":material/refresh:",
+            help="Haal ook de beslissingen op die anderen intussen namen.",
+            on_click=refresh,
+            args=(project,),
+        )
+    queue = open_queue(project)
+    progress(project, queue)
+    view = st.segmented_control(
+        "Weergave",
+        list(VIEWS),
+        format_func=VIEWS.get,
+        default="review",
+        key="coding_view",
+        label_visibility="collapsed",
     )
-    with review_tab:
-        review(project, book, queue, segments)
-    with threshold_tab:
+    if view == "thresholds":
         thresholds(project, book)
-    with agreement_tab:
+    elif view == "agreement":
         agreement(project, book)
+    else:
+        review(project, book, queue)
 
 
 render()

@@ -108,6 +108,7 @@ def judgement_form(project: Project, row: pd.Series, names: dict[int, str]) -> N
             if phase is None:
                 st.warning("Kies een fase.")
                 return
+            st.session_state["recompute::phases"] = True  # show the judgement in the table
             widgets.run_action(
                 project,
                 lambda: project.judge_phase(institution, int(phase), note, widgets.coder()),
@@ -151,7 +152,7 @@ def render() -> None:
         "Waar staat elke instelling in de vier fasen van internationalisering (KIS 2020)? "
         "De schatting rust op coderingen en kenmerken in de tekst; jouw oordeel gaat altijd voor.",
     )
-    table = widgets.cached(project, widgets.phase_assessments)
+    table = widgets.phase_assessments(project)
     if table.empty:
         widgets.empty_state("Nog geen interviews om fasen uit af te leiden.")
         return

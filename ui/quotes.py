@@ -52,7 +52,7 @@ def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilte
     )
     institutions = picked["institution"]
     if phases:
-        table = widgets.cached(project, widgets.phase_assessments)
+        table = widgets.phase_assessments(project)
         in_phase = tuple(table[table["phase"].isin(phases)]["institution"])
         institutions = tuple(i for i in institutions if i in in_phase) if institutions else in_phase
         institutions = institutions or ("",)  # no college in those phases: show nothing
@@ -99,7 +99,7 @@ def render() -> None:
         "Citaten per thema",
         "Kies codes, instellingen of woorden; de citaten zijn letterlijk wat respondenten zeiden.",
     )
-    frame = widgets.cached(project, widgets.segments)
+    frame = widgets.segments(project)
     if frame.empty:
         widgets.empty_state("Nog geen citaten. Importeer eerst transcripten.")
         return

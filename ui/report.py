@@ -302,7 +302,7 @@ def render() -> None:
         "Een eerste versie van de publicatie om in Word af te maken: per thema de gekozen citaten, "
         "voorbeeldkaders, de fasen en plaats voor jullie conclusies.",
     )
-    segments = widgets.cached(project, widgets.segments)
+    segments = widgets.segments(project)
     if segments.empty:
         widgets.empty_state("Nog geen interviews: importeer eerst transcripten.")
         return

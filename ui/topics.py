@@ -240,7 +240,7 @@ def render() -> None:
         "Een topicmodel (BERTopic) zoekt waar respondenten over praten, los van het codeboek: "
         "zo zie je thema's die niemand had voorzien.",
     )
-    segments = widgets.cached(project, widgets.segments)
+    segments = widgets.segments(project)
     if segments.empty:
         widgets.empty_state("Nog geen interviews: importeer eerst transcripten.")
         return

@@ -23,7 +23,10 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -100,13 +103,18 @@ def _write_counter() -> _WriteCounter:
     return _WriteCounter()
 
 
-def version(proj: Project) -> tuple:
-    """The cache key for ``proj``'s tables right now."""
-    return (proj.revision(), _write_counter().get(proj.url))
+def version(proj: Project, tables: Sequence[str] | None = None) -> tuple:
+    """The cache key for ``proj``'s data right now: all of it, or only ``tables`` (a table of
+    transcripts need not be rebuilt when someone codes a passage)."""
+    revision = proj.revision()
+    chosen = revision if tables is None else {name: revision[name] for name in tables}
+    return (tuple(sorted(chosen.items())), _write_counter().get(proj.url))
 
 
 def changed(proj: Project) -> None:
-    """Call after every write made through the app, so that every page's cached tables renew."""
+    """Call after a write made through the app that may edit rows in place (metadata, a topic's
+    name, a threshold), so that every page's cached tables renew. Writes that only add rows
+    (coding decisions) show in ``Project.revision`` by themselves."""
     _write_counter().bump(proj.url)
 
 
@@ -138,18 +146,27 @@ def run_action(
     return True
 
 
-def callback(proj: Project, action: Callable[[], object], success: str | None = None) -> None:
+def callback(
+    proj: Project,
+    action: Callable[[], object],
+    success: str | None = None,
+    *,
+    in_place: bool = True,
+) -> bool:
     """A button's ``on_click``: the write happens before the page is drawn, so the page shows
-    its result at once. A user mistake is shown at the top of the page by ``show_flash``."""
+    its result at once. A user mistake is shown at the top of the page by ``show_flash``.
+    ``in_place=False`` for writes that only add rows (see ``changed``)."""
     try:
         action()
     except (ValueError, LookupError) as error:
         st.session_state["flash_error"] = f"Dat lukte niet: {error}"
-    else:
-        if success:
-            st.session_state["flash"] = success
+        return False
     finally:
-        changed(proj)
+        if in_place:
+            changed(proj)
+    if success:
+        st.session_state["flash"] = success
+    return True
 
 
 def show_flash() -> None:
@@ -170,12 +187,6 @@ def transcripts(location: str, rev: tuple) -> pd.DataFrame:
     return open_project(location).transcripts()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def segments(location: str, rev: tuple) -> pd.DataFrame:
-    """Every codable respondent segment with its metadata, question, codes and suggestions."""
-    return open_project(location).segments().drop(columns=["lemmas"])
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def turns(location: str, rev: tuple, transcript_id: int) -> pd.DataFrame:
     return open_project(location).turns(transcript_id)
@@ -191,15 +202,105 @@ def codebook(location: str, rev: tuple) -> Codebook:
     return open_project(location).codebook()
 
 
-@st.cache_data(show_spinner="Bewijs voor de fasen verzamelen…", max_entries=8)
-def phase_assessments(location: str, rev: tuple) -> pd.DataFrame:
-    """Each college's phase in force (judgement, else estimate): ``Project.phase_assessments``."""
-    return open_project(location).phase_assessments()
+TEXT_TABLES = ("transcript", "turn", "segment", "speaker_role")
+# What each cached query reads, when less than everything (see ``version``).
+_READS: dict[Callable, tuple[str, ...]] = {
+    transcripts: TEXT_TABLES,
+    turns: TEXT_TABLES,
+    codebook: ("code", "meta"),
+}
 
 
 def cached(proj: Project, query: Callable, *args: object):
     """``query(location, version, *args)``: one of the cached queries above for ``proj``."""
-    return query(project_location(), version(proj), *args)
+    return query(project_location(), version(proj, _READS.get(query)), *args)
+
+
+# --- tables that take long at scale: shown at once, recomputed when cheap or when asked ---------
+
+AUTO_REFRESH_SECONDS = 3.0  # INTERVIEWS_RECOMPUTE_SECONDS overrides it (tests pin it)
+
+
+@dataclass(frozen=True)
+class _Computed:
+    version: tuple
+    value: object
+    seconds: float
+    at: datetime
+
+
+class _SlowTables:
+    """The newest computed value of each slow table per project, shared by all sessions.
+
+    Values are read-only (pages filter them into new frames); only this registry changes, under
+    its lock. Why not ``st.cache_data``: at 1,000 interviews the segment table takes tens of
+    seconds and the phase estimate more than a minute, and every coding decision changes their
+    inputs. Recomputing on every visit would make those pages unusable while someone codes, so
+    a table that took long is shown as it was, with the time it was made and a button to redo it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[tuple[str, str], _Computed] = {}
+
+    def get(self, key: tuple[str, str]) -> _Computed | None:
+        with self._lock:
+            return self._values.get(key)
+
+    def put(self, key: tuple[str, str], computed: _Computed) -> None:
+        with self._lock:
+            self._values[key] = computed
+
+
+@st.cache_resource
+def _slow_tables() -> _SlowTables:
+    return _SlowTables()
+
+
+def slow_table(proj: Project, name: str, compute: Callable[[Project], object], spinner: str):
+    """``compute(proj)``, fresh when it is cheap, else possibly from before the latest changes
+    (with a notice and a button that recomputes it)."""
+    key = (project_location(), name)
+    limit = float(os.environ.get("INTERVIEWS_RECOMPUTE_SECONDS", AUTO_REFRESH_SECONDS))
+    current = version(proj)
+    known = _slow_tables().get(key)
+    wanted = st.session_state.pop(f"recompute::{name}", False)
+    if known is not None and (known.version == current or (known.seconds > limit and not wanted)):
+        if known.version != current:
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.caption(
+                    f"Berekend om {known.at:%H:%M}; er is sindsdien gecodeerd of bewerkt. "
+                    f"Opnieuw berekenen duurt ongeveer {known.seconds:.0f} seconden."
+                )
+                st.button(
+                    "Opnieuw berekenen",
+                    key=f"recompute_{name}",
+                    icon=":material/refresh:",
+                    on_click=st.session_state.__setitem__,
+                    args=(f"recompute::{name}", True),
+                )
+        return known.value
+    started = time.perf_counter()
+    with st.spinner(spinner):
+        value = compute(proj)
+    _slow_tables().put(
+        key, _Computed(current, value, time.perf_counter() - started, datetime.now())
+    )
+    return value
+
+
+def segments(proj: Project) -> pd.DataFrame:
+    """Every codable respondent segment with its metadata, question, codes and suggestions."""
+    return slow_table(
+        proj, "segments", lambda p: p.segments().drop(columns=["lemmas"]), "Citaten ophalen…"
+    )
+
+
+def phase_assessments(proj: Project) -> pd.DataFrame:
+    """Each college's phase in force (judgement, else estimate): ``Project.phase_assessments``."""
+    return slow_table(
+        proj, "phases", lambda p: p.phase_assessments(), "Bewijs voor de fasen verzamelen…"
+    )
 
 
 # --- codes --------------------------------------------------------------------------------------
@@ -354,7 +455,8 @@ def choices(frame: pd.DataFrame, column: str) -> list[str]:
     """The distinct non-empty values of a column, sorted, for a filter."""
     if frame.empty or column not in frame:
         return []
-    return sorted({str(v) for v in frame[column].dropna() if str(v).strip()})
+    values = frame[column].dropna().astype(str).unique()
+    return sorted(v for v in values if v.strip())
 
 
 def metadata_filters(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]]:
