@@ -203,7 +203,8 @@ class Coding(Base):
         ForeignKey("code.key", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
     coder: Mapped[str] = mapped_column(String(100))
-    origin: Mapped[str] = mapped_column(String(20))  # manual, rule, similarity, learned, imported
+    # manual, rule, similarity, learned, imported, topic (a topic turned into a code)
+    origin: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))  # suggested, accepted, rejected, removed
     confidence: Mapped[float | None] = mapped_column(Float)
     rationale: Mapped[dict] = mapped_column(JSON, default=dict)
