@@ -1,0 +1,129 @@
+"""Ask benchmark: answer quality on the judged question set, and latency per question.
+
+Usage:
+    python benchmarks/ask.py quality        recall@5, recall@10 and MRR on the sample corpus
+                                            (tests/data/questions.jsonl), before and after the
+                                            automatic code suggestions
+    python benchmarks/ask.py latency [N ...]  seconds per question on N synthetic interviews
+                                            (default: 23 1000), each N in a fresh process
+
+Latency is measured the way an evaluator meets it: the first question after an import pays for
+building the index (reported separately as "index build"); every further question uses the
+cached index. Each question of the set is asked five times; the table gives the median and the
+95th percentile over all of them, plus a three-step follow-up conversation.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analysis import Project
+from analysis.ask.evaluation import Evaluation, evaluate, load_questions
+from benchmarks.synthetic import SAMPLE_DIR, build_corpus
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.jsonl"
+REPEATS = 5
+FOLLOW_UPS = ["en bij niveau 2-studenten?", "alleen in de Euregio", "en in Limburg?"]
+
+
+def quality() -> None:
+    questions = load_questions(QUESTIONS)
+    with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "sample.db") as project:
+        assert not any(r.failed for r in project.ingest([SAMPLE_DIR]))
+        rows = [("after import", _evaluate(project, questions))]
+        project.suggest()
+        rows.append(("after automatic code suggestions", _evaluate(project, questions)))
+    answerable = sum(1 for q in questions if q["quotes"])
+    print(f"{answerable} answerable questions, {len(questions) - answerable} unanswerable")
+    print(f"{'project state':<34} {'recall@5':>9} {'recall@10':>10} {'MRR':>6} {'no-evidence':>12}")
+    for label, (at5, at10) in rows:
+        print(
+            f"{label:<34} {at5.recall:>9.3f} {at10.recall:>10.3f} {at5.mrr:>6.3f} "
+            f"{at5.no_evidence_accuracy:>12.2f}"
+        )
+    print("\nper question, after import (answers found in the first 5 / answers):")
+    for result in rows[0][1][0].results:
+        print(f"  {result.id}: {result.found}/{result.quotes}  {result.question}")
+
+
+def _evaluate(project: Project, questions: list[dict]) -> tuple[Evaluation, Evaluation]:
+    with project.store.session() as session:
+        return (
+            evaluate(session, project.url, questions, k=5),
+            evaluate(session, project.url, questions, k=10),
+        )
+
+
+def measure(n: int) -> dict[str, float]:
+    questions = [q["question"] for q in load_questions(QUESTIONS)]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        build_corpus(n, folder)
+        with Project(Path(tmp) / "bench.db") as project:
+            assert not any(r.failed for r in project.ingest([folder]))
+            segments = len(project.segments())
+            started = time.perf_counter()
+            project.ask(questions[0], use_llm=False)  # builds the index
+            build = time.perf_counter() - started
+            timings = []
+            for _ in range(REPEATS):
+                for question in questions:
+                    started = time.perf_counter()
+                    project.ask(question, use_llm=False)
+                    timings.append(time.perf_counter() - started)
+            conversation = project.new_conversation()
+            project.ask(questions[0], conversation=conversation, use_llm=False)
+            follow = []
+            for question in FOLLOW_UPS:
+                started = time.perf_counter()
+                project.ask(question, conversation=conversation, use_llm=False)
+                follow.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "n": n,
+        "segments": segments,
+        "index_build_s": build,
+        "median_s": statistics.median(timings),
+        "p95_s": timings[int(0.95 * (len(timings) - 1))],
+        "max_s": timings[-1],
+        "follow_up_median_s": statistics.median(follow),
+    }
+
+
+def latency(sizes: list[int]) -> None:
+    print(
+        f"{'N':>5} {'segments':>9} {'index build s':>14} {'median s':>9} {'p95 s':>7} "
+        f"{'max s':>7} {'follow-up s':>12}"
+    )
+    for n in sizes:
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
+        ).stdout
+        r = json.loads(output.strip().splitlines()[-1])
+        print(
+            f"{r['n']:>5} {r['segments']:>9} {r['index_build_s']:>14.2f} {r['median_s']:>9.3f} "
+            f"{r['p95_s']:>7.3f} {r['max_s']:>7.3f} {r['follow_up_median_s']:>12.3f}"
+        )
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one"]:
+        print(json.dumps(measure(int(argv[1]))))
+    elif argv[:1] == ["quality"]:
+        quality()
+    elif argv[:1] == ["latency"]:
+        latency([int(a) for a in argv[1:]] or [23, 1000])
+    else:
+        print(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
