@@ -515,3 +515,31 @@ def test_a_slow_table_is_shown_as_it_was_until_recomputed(
     at.button(key="recompute_segments").click().run()
     assert f"**{before + 1}** citaten" in markdown(at)
     assert not any("Berekend om" in c.value for c in at.caption)
+
+
+# --- ask ----------------------------------------------------------------------------------------
+
+
+def test_a_question_a_follow_up_and_no_evidence(app_db: Path) -> None:
+    at = open_page("ui/ask.py")
+    at.chat_input(key="ask_input").set_value("Wat zeggen bestuurders over ouders?").run()
+    assert not at.exception, at.exception
+    first = at.chat_message[1]
+    assert "iets over ouders" in first.markdown[0].value
+    quotes = [t.value for t in first.text]
+    with Project(app_db) as project:
+        texts_by_id = set(project.segments()["text"])
+    assert any(q in texts_by_id for q in quotes), "answers are verbatim quotes"
+    assert any(b.key and b.key.startswith("ask_open_") for b in first.button)
+
+    at.chat_input(key="ask_input").set_value("en bij niveau 2-studenten?").run()
+    follow_up = at.chat_message[3]
+    assert "Vervolgvraag op" in "\n".join(c.value for c in follow_up.caption)
+    assert "niveau 2" in follow_up.markdown[0].value
+
+    at.chat_input(key="ask_input").set_value("Wat zeggen ze over ruimtevaart en astronauten?").run()
+    assert "Geen bewijs gevonden" in at.chat_message[5].warning[0].value
+    assert len(at.chat_message) == 6
+
+    at.button(key="ask_restart").click().run()
+    assert len(at.chat_message) == 0

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import Project
-from analysis.ask import Answer, AskError, Conversation, Filters
+from analysis.ask import Answer, AskError, Conversation
 from analysis.codebook import Codebook
 from ui import widgets
 
@@ -39,30 +39,33 @@ def restart(project: Project) -> None:
     st.session_state.pop(f"ask_history::{project.url}", None)
 
 
-def options(project: Project, segments: pd.DataFrame, book: Codebook) -> tuple[int, Filters]:
+def options(segments: pd.DataFrame, book: Codebook) -> dict[str, object]:
+    """How many quotes, and filters that win over names used in the question."""
     with st.expander("Instellingen en filters"):
         left, right = st.columns(2)
-        top_k = left.slider("Aantal citaten per antwoord", 3, 30, 10, key="ask_top_k")
-        colleges = right.multiselect(
-            "Alleen deze instellingen",
-            widgets.choices(segments, "institution"),
-            key="ask_colleges",
-            placeholder="Alle instellingen",
-        )
-        codes = left.multiselect(
-            "Alleen citaten met deze codes",
-            widgets.code_options(book),
-            format_func=widgets.code_label(book),
-            key="ask_codes",
-            placeholder="Alle codes",
-        )
-        sectors = right.multiselect(
-            "Alleen deze sectoren",
-            widgets.choices(segments, "sector"),
-            key="ask_sectors",
-            placeholder="Alle sectoren",
-        )
-    return top_k, Filters(codes=tuple(codes), colleges=tuple(colleges), sectors=tuple(sectors))
+        chosen = {
+            "top_k": left.slider("Aantal citaten per antwoord", 3, 30, 10, key="ask_top_k"),
+            "college": right.multiselect(
+                "Alleen deze instellingen",
+                widgets.choices(segments, "institution"),
+                key="ask_colleges",
+                placeholder="Alle instellingen",
+            ),
+            "code": left.multiselect(
+                "Alleen citaten met deze codes",
+                widgets.code_options(book),
+                format_func=widgets.code_label(book),
+                key="ask_codes",
+                placeholder="Alle codes",
+            ),
+            "sector": right.multiselect(
+                "Alleen deze sectoren",
+                widgets.choices(segments, "sector"),
+                key="ask_sectors",
+                placeholder="Alle sectoren",
+            ),
+        }
+    return {key: value or None for key, value in chosen.items()}
 
 
 def quote_block(answer: Answer, number: int, book: Codebook, transcripts: dict[int, int]) -> None:
@@ -111,7 +114,11 @@ def show_answer(
         )
         for sentence in generated.sentences:
             st.text(f"• {sentence.text}")
-    missing = [i for i in answer.institutions_in_scope if i not in answer.institutions]
+    if answer.partial:
+        partial = "Over een deel van de vraag: " + ", ".join(answer.partial)
+        st.caption(widgets.escape_markdown(partial))
+    found = {*answer.institutions, *answer.partial}
+    missing = [i for i in answer.institutions_in_scope if i not in found]
     if missing:
         st.caption(widgets.escape_markdown("Geen bewijs bij: " + ", ".join(missing)))
     with st.expander(f"De citaten ({len(answer.quotes)})", expanded=latest):
@@ -133,7 +140,7 @@ def render() -> None:
         )
         return
     book = widgets.cached(project, widgets.codebook)
-    top_k, filters = options(project, segments, book)
+    chosen = options(segments, book)
     transcripts = dict(zip(segments["segment_id"], segments["transcript_id"], strict=True))
     asked = history(project)
     if asked:
@@ -157,12 +164,7 @@ def render() -> None:
             st.text(question)
         with st.chat_message("assistant"), st.spinner("Zoeken in de interviews…"):
             try:
-                answer = project.ask(
-                    question,
-                    top_k=top_k,
-                    filters=filters or None,
-                    conversation=conversation(project),
-                )
+                answer = project.ask(question, conversation=conversation(project), **chosen)
             except AskError as error:
                 st.warning(widgets.escape_markdown(f"Dat lukte niet: {error}"))
                 return
