@@ -4,10 +4,11 @@ Building it reads every codable segment once, so it is kept per project in memor
 (:func:`project_index`) and rebuilt only when its fingerprint changes. There are two layers
 with their own fingerprints, because they change at different speeds:
 
-* the **text layer** (:class:`TextIndex`): segment terms in a ``bm25s`` index, the compound
-  splitter over the corpus vocabulary, and a vector per segment for the semantic ranking —
-  the configured embedding model's vectors (cached in the store by
-  :func:`analysis.embeddings.segment_vectors`) or, without one, TF-IDF over the same terms.
+* the **text layer** (:class:`TextIndex`): segment terms in a ``bm25s`` index, the terms of
+  the interviewer questions they answer in a second one, the compound splitter over the corpus
+  vocabulary, and a vector per segment for the semantic ranking — the configured embedding
+  model's vectors (cached in the store by :func:`analysis.embeddings.segment_vectors`) or,
+  without one, TF-IDF over the segment's and its question's terms.
   Its fingerprint covers the segments (count, highest id, total length), the transcripts'
   metadata and the ``embedding_model`` setting; it changes on import, re-segmentation and
   metadata edits.

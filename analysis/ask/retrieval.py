@@ -5,19 +5,28 @@ Three rankings of the segments inside the filters are made and fused by reciproc
 ``weight / (RRF_K + rank)``), which needs no calibration between their very different scores:
 
 1. **lexical**: BM25 over search terms (:mod:`analysis.ask.terms`). Per concept the best of
-   its word and its compound parts counts (a part at half weight), so "stageplekken" finds
-   "stage" and a segment with "buitenlandstage" is found by "buitenland";
+   its word, its near-synonyms (:mod:`analysis.ask.synonyms`, three quarters) and its compound
+   parts (half) counts, so "stageplekken" finds "stage" and a segment with "buitenlandstage"
+   is found by "buitenland". The words of the interviewer question a segment answers count
+   too (:data:`CONTEXT_WEIGHT`), in a BM25 index of their own: "Vervanging, vooral." is an
+   answer to "Wat houdt docenten tegen?" without saying so;
 2. **semantic**: cosine similarity to the question under the configured embedding model, or,
-   without one, TF-IDF over the same terms (:class:`analysis.ask.index.TfidfBackend`);
+   without one, TF-IDF over the same terms plus the interviewer question's
+   (:class:`analysis.ask.index.TfidfBackend`, at half weight since it shares BM25's evidence);
 3. **codes**: the question's words matched against each code's keywords, phrases, label and
    definition (:func:`code_scores`); segments to which a matching code is applied rank by that
    match, so a question about "ouders" also favours segments coded ``inclusion.measures``.
 
 A segment is **evidence** only when it covers at least :data:`MIN_COVERAGE` of the question's
-weight (concepts weighted by inverse document frequency; a compound part covers half its
-concept), or, with a semantic embedding model, when its similarity reaches
-:data:`MIN_SIMILARITY`. Codes and TF-IDF reorder the evidence but never make a segment evidence
-on their own: an answer rests only on what respondents said about the question's subject.
+weight (concepts weighted by damped inverse document frequency; a part or synonym covers its
+share, a word only the interviewer question has :data:`CONTEXT_COVERAGE`), or, with a semantic
+embedding model, when its similarity reaches :data:`MIN_SIMILARITY`. Codes and TF-IDF reorder
+the evidence but never make a segment evidence on their own: an answer rests only on what
+respondents said about the question's subject. Finally each further segment of a college
+counts less (:func:`_diversified`), so the first quotes come from different colleges.
+
+The constants were set on the judged question set (``tests/data/questions.jsonl``, figures in
+the README), changing one at a time.
 """
 
 from __future__ import annotations
