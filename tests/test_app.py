@@ -160,12 +160,16 @@ def test_import_shows_per_file_results_and_the_text_stays_literal(empty_db: Path
     assert outcome == {"gesprek_xss.txt": "geïmporteerd", "kapot.pdf": "mislukt"}
     assert any("kapot.pdf:" in e.value.replace("\\", "") for e in at.error)
     with Project(empty_db) as project:
+        [transcript_id] = project.transcripts()["id"]
         assert list(project.transcripts()["source"]) == ["gesprek_xss.txt"]
+    at.run()  # metadata the file did not have is empty, not "nan"
+    assert at.text_input(key=f"meta_sector_{transcript_id}").value == ""
 
     at.switch_page("ui/reader.py").run()
     shown = "\n".join(texts(at))
     assert all(literal in shown for literal in LITERALS)
     assert "<script>" not in markdown(at) and "**heel" not in markdown(at)
+    assert "· nan" not in markdown(at) and "nan ·" not in markdown(at)
 
 
 def test_metadata_and_speaker_roles_are_saved(app_db: Path) -> None:

@@ -98,7 +98,7 @@ def judgement_form(project: Project, row: pd.Series, names: dict[int, str]) -> N
         )
         note = st.text_area(
             "Toelichting (verplicht)",
-            value=row["note"] or "",
+            value=widgets.plain(row["note"]),
             key=f"judge_note_{key}",
             placeholder="Waarom deze fase? Bijvoorbeeld: het zit in de teamplannen…",
         )

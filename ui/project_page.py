@@ -177,13 +177,13 @@ def metadata_editor(project: Project, frame: pd.DataFrame, transcript_id: int) -
         )
         values = {
             field: (left if number % 2 == 0 else right).text_input(
-                label, value=row[field] or "", key=f"meta_{field}_{transcript_id}"
+                label, value=widgets.plain(row[field]), key=f"meta_{field}_{transcript_id}"
             )
             for number, (field, label) in enumerate(fields)
         }
         values["respondents"] = st.text_input(
             "Respondenten (gescheiden door ;)",
-            value=row["respondents"] or "",
+            value=widgets.plain(row["respondents"]),
             key=f"meta_respondents_{transcript_id}",
         )
         if st.form_submit_button(

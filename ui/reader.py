@@ -33,10 +33,10 @@ def choose_transcript(frame: pd.DataFrame) -> int:
 
 
 def metadata_line(row: pd.Series) -> str:
-    parts = [row["institution"], row["date"], row["sector"], row["region"]]
-    if row["interviewer"]:
+    parts = [widgets.plain(row[field]) for field in ("institution", "date", "sector", "region")]
+    if widgets.plain(row["interviewer"]):
         parts.append(f"interviewer {row['interviewer']}")
-    return " · ".join(str(p) for p in parts if p)
+    return " · ".join(part for part in parts if part)
 
 
 def turn_page(turns: pd.DataFrame, segments: pd.DataFrame) -> slice:
@@ -216,7 +216,9 @@ def respondent_turn(
                     on_click=select_segment,
                     args=(int(segment.segment_id),),
                 )
-            suggested = [s.split(":")[0] for s in str(segment.suggestions or "").split(";") if s]
+            suggested = [
+                s.split(":")[0] for s in widgets.plain(segment.suggestions).split(";") if s
+            ]
             open_ones = [k for k in suggested if k not in codes]
             if open_ones:
                 labels = (book.get(k).label if k in book else k for k in open_ones)
@@ -258,7 +260,7 @@ def render() -> None:
     transcript_id = choose_transcript(frame)
     row = frame.set_index("id").loc[transcript_id]
     st.caption(widgets.escape_markdown(metadata_line(row)))
-    if row["warnings"]:
+    if widgets.plain(row["warnings"]):
         st.warning(widgets.escape_markdown(row["warnings"]), icon=":material/warning:")
     turns = widgets.cached(project, widgets.turns, transcript_id)
     segments = widgets.cached(project, widgets.transcript_segments, transcript_id)

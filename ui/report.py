@@ -147,7 +147,7 @@ def chosen_quotes(
         for number, item in enumerate(group.itertuples()):
             segment_id = int(item.segment_id)
             with st.container(border=True):
-                st.caption(widgets.escape_markdown(str(item.institution or "")))
+                st.caption(widgets.escape_markdown(widgets.plain(item.institution)))
                 text = texts.loc[segment_id, "text"] if segment_id in texts.index else ""
                 st.text(str(text))
                 with st.container(horizontal=True, gap="small"):

@@ -44,10 +44,17 @@ ROLE_LABELS = {"interviewer": "interviewer", "respondent": "respondent", "other"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^@%,;?/])")
 
 
+def plain(value: object) -> str:
+    """A table cell as text: '' for None and for pandas' NaN (a missing value read from SQL)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
 def escape_markdown(text: object) -> str:
     """``text`` made literal for ``st.markdown`` and Markdown labels: no emphasis, links, HTML,
     colour directives, emoji short codes or formulas; line breaks are kept."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", plain(text))
     return escaped.replace("\n", "  \n")
 
 
@@ -363,7 +370,7 @@ def code_label(book: Codebook) -> Callable[[str], str]:
 
 def split_codes(value: object) -> list[str]:
     """The ``codes`` column of the segment table (``a;b``) as a list."""
-    return [part for part in str(value or "").split(";") if part]
+    return [part for part in plain(value).split(";") if part]
 
 
 # --- layout pieces ------------------------------------------------------------------------------
@@ -409,12 +416,12 @@ def quote_card(
     """One quote: who said it (college, speaker role, file), the question it answered, the text
     itself as plain text, and its codes as coloured badges. ``actions`` adds buttons below."""
     with st.container(border=True):
-        role = ROLE_LABELS.get(str(row.get("role") or ""), str(row.get("role") or ""))
-        source = row.get("source") or ""
+        role = ROLE_LABELS.get(plain(row.get("role")), plain(row.get("role")))
+        source = plain(row.get("source"))
         st.caption(escape_markdown(f"{institution_label(row)} · {role} · {source}"))
         if show_question:
             question_line(row.get("question"))
-        st.text(str(row.get("text") or ""))
+        st.text(plain(row.get("text")))
         keys = split_codes(row.get("codes"))
         if keys:
             st.markdown(code_badges(keys, book))
@@ -424,7 +431,7 @@ def quote_card(
 
 def question_line(question: object) -> None:
     """The interviewer's question a quote answers: muted, above the quote, made literal."""
-    text = " ".join(str(question or "").split())
+    text = " ".join(plain(question).split())
     if text:
         st.caption(f"Vraag: {escape_markdown(text)}")
 
