@@ -305,8 +305,12 @@ def expand_terms(
 
 def build_code_layer(session: Session, index: TextIndex, fingerprint: tuple) -> CodeLayer:
     """Codes as terms, and where each is applied (accepted, or suggested above threshold)."""
+    rows = list(session.scalars(select(Code).order_by(Code.position, Code.key)))
+    lemmas = lemmatise(
+        text for code in rows for text in (code.label, f"{code.definition} {code.when_to_use}")
+    )
     codes = {}
-    for code in session.scalars(select(Code).order_by(Code.position, Code.key)):
+    for number, code in enumerate(rows):
         codes[code.key] = CodeInfo(
             key=code.key,
             label=code.label,
@@ -314,8 +318,8 @@ def build_code_layer(session: Session, index: TextIndex, fingerprint: tuple) -> 
             phrases=tuple(
                 tuple(match_key(w) for w in phrase.split()) for phrase in code.phrases
             ),
-            label_terms=_words_as_terms(code.label),
-            definition_terms=_words_as_terms(f"{code.definition} {code.when_to_use}"),
+            label_terms=frozenset(match_key(lemma) for lemma in lemmas[2 * number]),
+            definition_terms=frozenset(match_key(lemma) for lemma in lemmas[2 * number + 1]),
         )
     applied: dict[str, list[int]] = {}
     states = segment_codes(session) if len(index) else {}
@@ -330,10 +334,6 @@ def build_code_layer(session: Session, index: TextIndex, fingerprint: tuple) -> 
         applied={key: np.array(sorted(rows), dtype=np.int64) for key, rows in applied.items()},
         fingerprint=fingerprint,
     )
-
-
-def _words_as_terms(text: str) -> frozenset[str]:
-    return frozenset(match_key(lemma) for lemma in lemmatise([text])[0])
 
 
 # --- fingerprints and the per-project cache ---------------------------------------------------

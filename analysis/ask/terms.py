@@ -159,6 +159,7 @@ class CompoundSplitter:
         self.corpus_keys = frozenset(match_key(w) for w in self.corpus_words)
         self._words = dutch_words()
         self._split = functools.lru_cache(maxsize=None)(self._best_split)
+        self._parts: dict[str, list[str]] = {}  # parts() per word: indexing asks per occurrence
 
     @staticmethod
     def _eligible(word: str) -> bool:
@@ -193,9 +194,12 @@ class CompoundSplitter:
 
     def parts(self, word: str) -> list[str]:
         """Keys of the corpus parts of ``word`` (none when it is not a compound)."""
-        keys = [match_key(part) for part in self.split(word) if self._in_corpus(part)]
-        whole = match_key(word)
-        return [key for key in dict.fromkeys(keys) if key != whole]
+        found = self._parts.get(word)
+        if found is None:
+            keys = [match_key(part) for part in self.split(word) if self._in_corpus(part)]
+            whole = match_key(word)
+            found = self._parts[word] = [key for key in dict.fromkeys(keys) if key != whole]
+        return found
 
     def _best_split(
         self, word: str, budget: int, whole: bool
