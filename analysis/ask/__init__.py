@@ -3,7 +3,7 @@
 Modules, one job each:
 
 - ``terms``: search terms (stems of lemmas, MBO levels, hyphenated words) and the compound
-  splitter;
+  splitter; ``synonyms``: near-synonyms of evaluators and respondents;
 - ``index``: the per-project search index (BM25, vectors, codes), cached and rebuilt when the
   project's data changes;
 - ``query``: a question as weighted concepts plus filters (college, region, sector, phase,
@@ -15,6 +15,9 @@ Modules, one job each:
 - ``llm``: the optional, cited summary by a local language model;
 - ``engine``: one question from start to end; ``evaluation``: recall@k and MRR on a question
   set.
+
+Entry points: ``Project.ask(question, top_k, code=, college=, sector=, region=, phase=,
+conversation=, use_llm=)`` and ``Project.new_conversation()``; the CLI ``interviews ask``.
 """
 
 from analysis.ask.answer import NO_EVIDENCE, Answer, Quote, SummarySentence
