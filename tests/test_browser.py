@@ -49,7 +49,6 @@ PAGES = [
     ("rapport", "8-rapport", "Rapport"),
 ]
 HOSTILE_INSTITUTION = "ROC Aa Proef"
-TO_TOP = "for (const e of document.querySelectorAll('*')) if (e.scrollTop) e.scrollTop = 0"
 
 
 def chromium_path() -> str:
@@ -223,7 +222,9 @@ def test_every_page_in_a_real_browser(server: str, browser_db: Path, tmp_path: P
                 expect(page.get_by_text("iets over ouders", exact=False).first).to_be_visible()
                 settled(page)
                 # The chat scrolls to its newest answer; the screenshot starts at the question.
-                page.evaluate(TO_TOP)
+                asked = page.get_by_test_id("stChatMessage").first
+                asked.scroll_into_view_if_needed()
+                expect(asked).to_be_in_viewport(ratio=1)
 
             page.screenshot(path=str(SHOTS / f"{name}.png"))
         context.close()

@@ -13,6 +13,7 @@ from analysis.ask import Answer, AskError, Conversation
 from analysis.codebook import Codebook
 from ui import widgets
 
+ASKER, ANSWERER = ":material/person:", ":material/format_quote:"
 EXAMPLES = (
     "Wat zeggen bestuurders over ouders?",
     "Welke drempels noemen ze voor studenten op niveau 2?",
@@ -154,15 +155,15 @@ def render() -> None:
     else:
         st.caption("Bijvoorbeeld: " + " · ".join(EXAMPLES))
     for number, (question, answer) in enumerate(asked):
-        with st.chat_message("user"):
+        with st.chat_message("user", avatar=ASKER):
             st.text(question)
-        with st.chat_message("assistant"):
+        with st.chat_message("assistant", avatar=ANSWERER):
             show_answer(answer, number, book, transcripts, latest=number == len(asked) - 1)
     question = st.chat_input("Stel een vraag over de interviews", key="ask_input")
     if question:
-        with st.chat_message("user"):
+        with st.chat_message("user", avatar=ASKER):
             st.text(question)
-        with st.chat_message("assistant"), st.spinner("Zoeken in de interviews…"):
+        with st.chat_message("assistant", avatar=ANSWERER), st.spinner("Zoeken in de interviews…"):
             try:
                 answer = project.ask(question, conversation=conversation(project), **chosen)
             except AskError as error:
