@@ -3,7 +3,8 @@
 Usage:
     python benchmarks/ask.py quality        recall@5, recall@10 and MRR on the sample corpus
                                             (tests/data/questions.jsonl), before and after the
-                                            automatic code suggestions
+                                            automatic code suggestions, on the tuning half,
+                                            the held-out half and all questions
     python benchmarks/ask.py latency [N ...]  seconds per question on N synthetic interviews
                                             (default: 23 1000), each N in a fresh process
 
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import Project
-from analysis.ask.evaluation import Evaluation, evaluate, load_questions
+from analysis.ask.evaluation import Evaluation, evaluate, load_questions, split_questions
 from benchmarks.synthetic import SAMPLE_DIR, build_corpus
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.jsonl"
@@ -43,15 +44,31 @@ def quality() -> None:
         rows.append(("after automatic code suggestions", _evaluate(project, questions)))
     answerable = sum(1 for q in questions if q["quotes"])
     print(f"{answerable} answerable questions, {len(questions) - answerable} unanswerable")
-    print(f"{'project state':<34} {'recall@5':>9} {'recall@10':>10} {'MRR':>6} {'no-evidence':>12}")
+    tuning, held_out = (
+        {str(q["id"]) for q in half} for half in split_questions(questions)
+    )
+    print(
+        f"{'project state':<34} {'questions':<10} {'recall@5':>9} {'recall@10':>10} {'MRR':>6} "
+        f"{'no-evidence':>12}"
+    )
     for label, (at5, at10) in rows:
-        print(
-            f"{label:<34} {at5.recall:>9.3f} {at10.recall:>10.3f} {at5.mrr:>6.3f} "
-            f"{at5.no_evidence_accuracy:>12.2f}"
-        )
+        for name, ids in (("tuning", tuning), ("held-out", held_out), ("all", None)):
+            part5, part10 = (_part(e, ids) for e in (at5, at10))
+            print(
+                f"{label:<34} {name:<10} {part5.recall:>9.3f} {part10.recall:>10.3f} "
+                f"{part5.mrr:>6.3f} {part5.no_evidence_accuracy:>12.2f}"
+            )
     print("\nper question, after import (answers found in the first 5 / answers):")
     for result in rows[0][1][0].results:
-        print(f"  {result.id}: {result.found}/{result.quotes}  {result.question}")
+        half = "tuning" if result.id in tuning else "held-out"
+        print(f"  {result.id} ({half}): {result.found}/{result.quotes}  {result.question}")
+
+
+def _part(evaluation: Evaluation, ids: set[str] | None) -> Evaluation:
+    """The evaluation restricted to the questions with ``ids`` (None: all of them)."""
+    if ids is None:
+        return evaluation
+    return Evaluation(evaluation.k, [r for r in evaluation.results if r.id in ids])
 
 
 def _evaluate(project: Project, questions: list[dict]) -> tuple[Evaluation, Evaluation]:

@@ -17,6 +17,10 @@ segment overlaps its text or one of its alternatives, however segmentation cut t
   five places, so finding five of them is full recall); averaged over the questions.
 * **MRR** is the mean of 1 / the rank of the first segment that overlaps any quote.
 * **no-evidence accuracy**: the share of unanswerable questions that got "geen bewijs".
+
+:func:`split_questions` halves a set deterministically (by the parity of each question's
+place in id order) into a **tuning** half, the only questions ranking constants may be chosen
+on, and a **held-out** half that shows whether a change generalises.
 """
 
 from __future__ import annotations
@@ -99,6 +103,16 @@ def load_questions(path: Path | str) -> list[dict]:
                 raise QuestionSetError(f"{path}:{number}: every quote needs 'source' and 'text'")
         questions.append(item)
     return questions
+
+
+def split_questions(questions: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(tuning, held-out): the questions at even and at odd places in sorted id order.
+
+    Fixed by the ids alone, so adding a question never moves an existing one between halves
+    unless it sorts before it; answerable and unanswerable questions are split alike.
+    """
+    ordered = sorted(questions, key=lambda item: str(item.get("id", "")))
+    return ordered[0::2], ordered[1::2]
 
 
 def evaluate(
