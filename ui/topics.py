@@ -95,7 +95,7 @@ def choose_run(frame: pd.DataFrame) -> int:
 
 def topic_table(frame: pd.DataFrame) -> None:
     st.dataframe(
-        frame,
+        frame.assign(code=frame["code"].fillna("")),
         hide_index=True,
         key="topics_table",
         column_order=["label", "size", "colleges", "keywords", "code"],
