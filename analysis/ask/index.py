@@ -20,6 +20,7 @@ with their own fingerprints, because they change at different speeds:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -140,6 +142,22 @@ class TextIndex:
 
     def __len__(self) -> int:
         return len(self.segment_ids)
+
+    @functools.cached_property
+    def term_matrix(self) -> tuple[sparse.csr_matrix, list[str]]:
+        """Segment x term BM25 weights (rows are segments) and the term of each column, for
+        pseudo-relevance feedback; made from ``bm25s``'s own score matrix on first use."""
+        scores = self.bm25.scores
+        columns = len(scores["indptr"]) - 1  # bm25s may list a token (the empty one) past these
+        vocabulary = [""] * columns
+        for term, column in self.bm25.vocab_dict.items():
+            if column < columns:
+                vocabulary[column] = term
+        matrix = sparse.csc_matrix(
+            (scores["data"], scores["indices"], scores["indptr"]),
+            shape=(scores["num_docs"], columns),
+        ).tocsr()
+        return matrix, vocabulary
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency; a term no segment has gets the highest value."""

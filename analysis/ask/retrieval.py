@@ -25,8 +25,16 @@ the evidence but never make a segment evidence on their own: an answer rests onl
 respondents said about the question's subject. Finally each further segment of a college
 counts less (:func:`_diversified`), so the first quotes come from different colleges.
 
-The constants were set on the judged question set (``tests/data/questions.jsonl``, figures in
-the README), changing one at a time.
+**Pseudo-relevance feedback** (:func:`_feedback`) then ranks a second time: the words that
+weigh most in the first :data:`FEEDBACK_DOCS` segments join the lexical ranking at
+:data:`FEEDBACK_WEIGHT`, and a segment holding :data:`FEEDBACK_EVIDENCE` of their weight
+becomes evidence, because answers often use the words of other answers rather than the
+question's ("simulatorlessen omgegooid" beside "lessen anders"). Feedback only follows real
+first-pass evidence: a question nothing answers still gets no evidence.
+
+The constants before feedback were set on the whole judged question set
+(``tests/data/questions.jsonl``); the feedback constants, and any constant from now on, on its
+tuning half only (:func:`analysis.ask.evaluation.split_questions`; figures in the README).
 """
 
 from __future__ import annotations
@@ -56,6 +64,11 @@ CONTEXT_COVERAGE = 0.75  # coverage credit of a word only the interviewer questi
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
+# Pseudo-relevance feedback, chosen on the tuning half of the question set only (README).
+FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
+FEEDBACK_TERMS = 20
+FEEDBACK_WEIGHT = 0.7  # of a feedback term's BM25 score, relative to a question word
+FEEDBACK_EVIDENCE: float | None = 0.2  # feedback share that makes a segment evidence
 
 
 class AskError(ValueError):
@@ -109,15 +122,19 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
     if index.dense.semantic:
         evidence |= mask & (similarity >= MIN_SIMILARITY)
     semantic = SEMANTIC_WEIGHT if index.dense.semantic else TFIDF_WEIGHT
-    fused = np.zeros(len(index), dtype=np.float64)
-    _fuse(fused, mask & (lexical > 0), lexical, None, LEXICAL_WEIGHT)
-    _fuse(fused, mask & (similarity > 0), similarity, None, semantic)
-    _fuse(fused, mask & (code_score > 0), code_score, lexical, CODE_WEIGHT)
-
-    rows = np.flatnonzero(evidence)
-    order = np.lexsort((rows, -coverage[rows], -fused[rows]))
+    order, fused = _ordered(
+        index, mask, evidence, lexical, coverage, similarity, code_score, semantic
+    )
+    if FEEDBACK_DOCS and order:
+        feedback, share = _feedback(index, concepts, np.array(order[:FEEDBACK_DOCS]))
+        lexical = lexical + FEEDBACK_WEIGHT * feedback
+        if FEEDBACK_EVIDENCE is not None:
+            evidence |= mask & (share >= FEEDBACK_EVIDENCE)
+        order, fused = _ordered(
+            index, mask, evidence, lexical, coverage, similarity, code_score, semantic
+        )
     hits = []
-    for row in _diversified(index, rows[order], fused):
+    for row in order:
         codes = tuple(
             key for key in matched_codes if (applied := layer.applied.get(key)) is not None
             and _contains(applied, row)
@@ -135,6 +152,47 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
             )
         )
     return Ranking(hits, matched_codes, scope, notes)
+
+
+def _ordered(
+    index: TextIndex, mask: np.ndarray, evidence: np.ndarray, lexical: np.ndarray,
+    coverage: np.ndarray, similarity: np.ndarray, code_score: np.ndarray, semantic: float,
+) -> tuple[list[int], np.ndarray]:
+    """The evidence rows best first (the rankings fused by reciprocal rank, diversified) and
+    the fused scores."""
+    fused = np.zeros(len(index), dtype=np.float64)
+    _fuse(fused, mask & (lexical > 0), lexical, None, LEXICAL_WEIGHT)
+    _fuse(fused, mask & (similarity > 0), similarity, None, semantic)
+    _fuse(fused, mask & (code_score > 0), code_score, lexical, CODE_WEIGHT)
+    rows = np.flatnonzero(evidence)
+    order = np.lexsort((rows, -coverage[rows], -fused[rows]))
+    return _diversified(index, rows[order], fused), fused
+
+
+def _feedback(
+    index: TextIndex, concepts: list[Concept], top: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pseudo-relevance feedback (RM3-style, Lavrenko & Croft 2001; Abdul-Jaleel et al.
+    2004): the :data:`FEEDBACK_TERMS` terms with the most BM25 weight in the first-pass top
+    segments that the question does not already use, and per segment their BM25 score
+    (weighted by their feedback weight, the best term 1) and the share of feedback weight it
+    contains. Answers phrased without the question's words share words with answers that use
+    them ("simulatorlessen" next to "lessen")."""
+    matrix, vocabulary = index.term_matrix
+    weights = np.asarray(matrix[top].sum(axis=0)).ravel()
+    known = {term for concept in concepts for term, _ in concept.alternatives()}
+    candidates = [
+        column for column in np.argsort(-weights, kind="stable").tolist()
+        if weights[column] > 0 and vocabulary[column] not in known and len(vocabulary[column]) > 2
+    ][:FEEDBACK_TERMS]
+    size = len(index)
+    if not candidates:
+        return np.zeros(size), np.zeros(size)
+    chosen = weights[candidates] / weights[candidates[0]]
+    sub = matrix[:, candidates].tocsc()
+    score = np.asarray(sub @ chosen).ravel()
+    share = np.asarray((sub > 0).astype(np.float64) @ chosen).ravel() / chosen.sum()
+    return score, share
 
 
 def _diversified(index: TextIndex, ranked: np.ndarray, fused: np.ndarray) -> list[int]:
