@@ -7,8 +7,9 @@ Quality uses the hand-coded gold set tests/data/gold_dev.jsonl (five sample inte
 - zero-shot: rules + similarity only, on a fresh project of the sample corpus, evaluated on all
   five gold interviews and on the three held-out ones;
 - after learning: the gold of two interviews (``TRAIN_FILES``) is imported as the decisions of
-  one evaluator, suggestions are recomputed (now with learned models), and the three other
-  interviews are evaluated. The training interviews are never evaluated.
+  one evaluator, suggestions are recomputed (now with learned models and the thresholds learned
+  from the same decisions), and the three other interviews are evaluated. The training
+  interviews are never evaluated.
 
 Speed: for each N a synthetic corpus of N interviews (recombined sample turns, see
 benchmarks/synthetic.py) is imported, and `code` (Project.suggest) is timed in a fresh subprocess
@@ -108,6 +109,8 @@ def print_quality(result: dict) -> None:
     models = result["training"]["models"]
     print(f"learned models: {len(models)} codes, trained on {result['training']['accepted']} "
           f"accepted / {result['training']['rejected']} rejected codings")
+    cuts = ", ".join(f"{key} {info['threshold']:.2f}" for key, info in models.items())
+    print(f"learned thresholds (out-of-fold F1-best cut on the training decisions): {cuts}")
 
 
 def _fmt(value: float) -> str:

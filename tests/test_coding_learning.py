@@ -81,7 +81,9 @@ def test_ten_accepts_raise_the_right_and_lower_the_wrong(empty_project: Project)
 
     after_right, summary = confidences(empty_project, right_unseen)
     after_wrong, _ = confidences(empty_project, wrong_unseen)
+    threshold = summary[CODE].pop("threshold")  # learned from the same decisions
     assert summary[CODE] == {"accepted": 10, "rejected": 10, "calibrated": False}
+    assert 0.05 <= threshold <= 0.95
     assert after_right.mean() >= before_right.mean() + 0.2
     assert (after_right >= 0.5).all() and not (before_right >= 0.5).all()
     assert after_wrong.mean() <= before_wrong.mean() - 0.1

@@ -19,6 +19,14 @@ would be noisier than the regularised regression's own probabilities, so those a
 they are. The regression uses balanced class weights: accepted segments are rare, and without
 them a handful of positives would barely move the probabilities.
 
+Learned threshold: a probability still needs a cut, and the right one differs per code (a
+code the evaluator applies often wants a low cut, a rare and strict one a high cut). The cut is
+learned from the evaluator's own decisions: the code's model is trained ``THRESHOLD_FOLDS``
+times on part of the decisions and predicts the rest (out-of-fold probabilities), and the cut
+that gives the best F1 on those predictions becomes the code's learned threshold. It applies
+only to codes without a threshold of their own (``state.thresholds``): a threshold the
+evaluator or the codebook set always wins.
+
 Models are trained when suggestions are computed and kept in a process cache keyed by the
 training data itself (a hash of the feature rows and labels), so an accept or reject retrains
 only the codes it touches. The rationale lists the features that pushed a score up most.
@@ -34,6 +42,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sqlalchemy.orm import Session
 
 from analysis.coding.features import LemmaSpace, key_texts
@@ -45,6 +54,9 @@ MIN_NEGATIVE = 5
 CALIBRATE_MIN = 15
 CALIBRATION_FOLDS = 3
 REGULARISATION = 1.0  # LogisticRegression's C
+THRESHOLD_FOLDS = 5
+# Bounds of a learned threshold: below the lower one a code would be applied on noise.
+THRESHOLD_BOUNDS = (0.05, 0.95)
 TOP_FEATURES = 5
 _CACHE_SIZE = 256
 
@@ -59,6 +71,7 @@ class CodeModel:
     positives: int
     negatives: int
     calibrated: bool
+    threshold: float | None = None  # the F1-best cut on out-of-fold probabilities
 
     def probabilities(self, matrix: sparse.csr_matrix) -> np.ndarray:
         return self.classifier.predict_proba(matrix)[:, 1]  # type: ignore[attr-defined]
@@ -140,8 +153,36 @@ class StackedFeatures:
         return f"{kind} {self.codes[column % n].key}"
 
 
-def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
-    """Fit one code's classifier (calibrated when both classes are large enough)."""
+def best_cut(probabilities: np.ndarray, y: np.ndarray) -> float:
+    """The cut with the highest F1 when every probability at or above it counts as applied.
+
+    Candidates are the probabilities themselves; on a tie the higher (stricter) cut wins.
+    """
+    order = np.argsort(-probabilities, kind="stable")
+    ranked, hits = probabilities[order], y[order]
+    true_positives = np.cumsum(hits)
+    f1 = 2 * true_positives / (np.arange(1, len(ranked) + 1) + y.sum())
+    last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]  # a cut takes all equal scores
+    f1 = np.where(last_of_tie, f1, -1.0)
+    cut = float(ranked[int(np.argmax(f1))])
+    return float(np.clip(cut, *THRESHOLD_BOUNDS))
+
+
+def learned_threshold(matrix: sparse.csr_matrix, y: np.ndarray) -> float:
+    """The F1-best cut on out-of-fold probabilities of the code's own training decisions."""
+    positives, negatives = int(y.sum()), int(len(y) - y.sum())
+    folds = min(THRESHOLD_FOLDS, positives, negatives)
+    out_of_fold = np.zeros(len(y), dtype=np.float64)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    for fit_rows, held_out in splitter.split(np.zeros(len(y)), y):
+        model = _classifier(matrix[fit_rows], y[fit_rows])[0]
+        out_of_fold[held_out] = model.predict_proba(matrix[held_out])[:, 1]
+    return best_cut(out_of_fold, y)
+
+
+def _classifier(matrix: sparse.csr_matrix, y: np.ndarray) -> tuple[object, np.ndarray, bool]:
+    """A fitted classifier (calibrated when both classes are large enough), its coefficients
+    and whether it is calibrated."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     base = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
     if min(positives, negatives) >= CALIBRATE_MIN:
@@ -150,12 +191,17 @@ def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
         coefficients = np.mean(
             [c.estimator.coef_[0] for c in classifier.calibrated_classifiers_], axis=0
         )
-        calibrated = True
-    else:
-        classifier = base.fit(matrix, y)
-        coefficients = base.coef_[0]
-        calibrated = False
-    return CodeModel(code, classifier, coefficients, positives, negatives, calibrated)
+        return classifier, coefficients, True
+    base.fit(matrix, y)
+    return base, base.coef_[0], False
+
+
+def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
+    """Fit one code's classifier and learn its threshold from the same decisions."""
+    positives, negatives = int(y.sum()), int(len(y) - y.sum())
+    classifier, coefficients, calibrated = _classifier(matrix, y)
+    threshold = learned_threshold(matrix, y)
+    return CodeModel(code, classifier, coefficients, positives, negatives, calibrated, threshold)
 
 
 def _fingerprint(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> str:

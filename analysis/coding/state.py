@@ -6,7 +6,10 @@ in force any more); an automatic row (coder ``auto``) is ``suggested`` or ``with
 run no longer suggests it).
 
 A code counts as *applied* to a segment when a person accepted it, or when an automatic
-suggestion at or above the code's threshold is not rejected or removed by anyone. A sub-code
+suggestion at or above the code's threshold is not rejected or removed by anyone. The threshold
+is the code's own (set in the codebook or by the evaluator), else the one learned from the
+evaluators' decisions (``learned.learned_threshold``, stored by each suggestion run), else the
+project default. A sub-code
 implies its parent: the parent counts as applied wherever a child is.
 """
 
@@ -23,6 +26,7 @@ from analysis.store import Code, Coding, Meta
 DEFAULT_THRESHOLD = 0.5
 AUTO_CODER = "auto"
 THRESHOLD_SETTING = "coding_threshold"  # project setting: default threshold for codes without one
+LEARNED_THRESHOLDS = "learned_thresholds"  # Meta key: code -> threshold learned from decisions
 
 POSITIVE = frozenset({"accepted"})
 NEGATIVE = frozenset({"rejected", "removed"})
@@ -65,11 +69,29 @@ def default_threshold(session: Session) -> float:
     return float(row.value) if row is not None and row.value is not None else DEFAULT_THRESHOLD
 
 
+def learned_thresholds(session: Session) -> dict[str, float]:
+    """The thresholds the last suggestion run learned, per code with a learned model."""
+    row = session.get(Meta, LEARNED_THRESHOLDS)
+    return dict(row.value) if row is not None and row.value else {}
+
+
+def store_learned_thresholds(session: Session, values: dict[str, float]) -> None:
+    """Replace the learned thresholds (codes without a model any more lose theirs)."""
+    row = session.get(Meta, LEARNED_THRESHOLDS)
+    if row is None:
+        session.add(Meta(key=LEARNED_THRESHOLDS, value=dict(values)))
+    elif row.value != values:
+        row.value = dict(values)
+    session.flush()  # the thresholds read next in this session must see these
+
+
 def thresholds(session: Session) -> dict[str, float]:
-    """Each code's suggestion threshold (the code's own, else the project default)."""
+    """Each code's suggestion threshold: its own (codebook or evaluator), else the learned one,
+    else the project default."""
     default = default_threshold(session)
+    learned = learned_thresholds(session)
     return {
-        key: value if value is not None else default
+        key: value if value is not None else learned.get(key, default)
         for key, value in session.execute(select(Code.key, Code.threshold))
     }
 

@@ -3,7 +3,12 @@
 Suggestions are rows in the same append-only log as people's decisions. A run appends a row
 only where something changed: a new suggestion, a confidence that moved, or a suggestion that
 fell away (status ``withdrawn``). Suggestions below ``STORE_FLOOR`` are not stored at all:
-nobody reviews a 5 % guess, and 100,000 segments times 21 codes would swamp the log.
+nobody reviews a 5 % guess, and 100,000 segments times 21 codes would swamp the log. Where a
+code's threshold is lower than that (a threshold learned from the evaluator's decisions can
+be), its floor is its threshold, so that everything that counts as applied is stored.
+
+Each run also stores the thresholds learned with the models (``state.thresholds`` uses them for
+codes without a threshold of their own).
 
 A (segment, code) that a person has decided on is never suggested again, and neither are the
 sub-codes of a code a person rejected there, nor the parent of a sub-code a person accepted
@@ -39,6 +44,7 @@ from analysis.coding.state import (
     POSITIVE,
     current_codings,
     default_threshold,
+    store_learned_thresholds,
     thresholds,
 )
 from analysis.store import Code, Coding, Segment, Transcript, Turn, utcnow
@@ -173,7 +179,8 @@ def compute(
     rules.confidence = rules.confidence[:count]
     similarity.confidence = similarity.confidence[:count]
     summary = {
-        key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated}
+        key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated,
+              "threshold": m.threshold}
         for key, m in sorted(models.items())
     }
     return combine(codes, rules, similarity, learned), summary
@@ -222,6 +229,10 @@ def suggest(
     segments = [s for s in every if wanted is None or s.transcript_id in wanted]
     space = build_space(codes, every)
     combined, learned = compute(session, codes, segments, space=space, embedder=embedder)
+    store_learned_thresholds(
+        session,
+        {key: info["threshold"] for key, info in learned.items() if info["threshold"] is not None},
+    )
     ids = {s.id for s in segments}
     blocked = _blocked(session, codes, ids)
     previous = {
@@ -234,7 +245,8 @@ def suggest(
     seen: set[tuple[int, str]] = set()
     unchanged = 0
     applied: Counter[str] = Counter()
-    candidates = np.argwhere(combined.confidence >= floor)
+    floors = np.array([min(floor, limits.get(code.key, default)) for code in codes])
+    candidates = np.argwhere(combined.confidence >= floors[None, :])
     for i, j in candidates.tolist():
         segment_id, code_key = segments[i].id, codes[j].key
         pair = (segment_id, code_key)
