@@ -147,6 +147,11 @@ class TextIndex:
     def term_matrix(self) -> tuple[sparse.csr_matrix, list[str]]:
         """Segment x term BM25 weights (rows are segments) and the term of each column, for
         pseudo-relevance feedback; made from ``bm25s``'s own score matrix on first use."""
+        return self.term_columns[0].tocsr(), self.term_columns[1]
+
+    @functools.cached_property
+    def term_columns(self) -> tuple[sparse.csc_matrix, list[str]]:
+        """The same weights by column (``bm25s``'s own layout), for scoring a few terms."""
         scores = self.bm25.scores
         columns = len(scores["indptr"]) - 1  # bm25s may list a token (the empty one) past these
         vocabulary = [""] * columns
@@ -156,7 +161,7 @@ class TextIndex:
         matrix = sparse.csc_matrix(
             (scores["data"], scores["indices"], scores["indptr"]),
             shape=(scores["num_docs"], columns),
-        ).tocsr()
+        )
         return matrix, vocabulary
 
     def idf(self, term: str) -> float:

@@ -189,7 +189,7 @@ def _feedback(
     if not candidates:
         return np.zeros(size), np.zeros(size)
     chosen = weights[candidates] / weights[candidates[0]]
-    sub = matrix[:, candidates].tocsc()
+    sub = index.term_columns[0][:, candidates]
     score = np.asarray(sub @ chosen).ravel()
     share = np.asarray((sub > 0).astype(np.float64) @ chosen).ravel() / chosen.sum()
     return score, share
