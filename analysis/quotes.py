@@ -8,7 +8,9 @@ free text that ignores case) means the CLI, the tests and the app agree on what 
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -53,8 +55,9 @@ class QuoteFilter:
             )
 
 
-def _codes_of(column: pd.Series) -> pd.Series:
-    return column.fillna("").map(lambda value: set(filter(None, str(value).split(";"))))
+def _carries(codes: pd.Series, key: str) -> pd.Series:
+    """Whether each ``a;b;c`` cell holds ``key`` as a whole entry (vectorised: tables are big)."""
+    return codes.fillna("").str.contains(rf"(?:^|;){re.escape(key)}(?:;|$)", regex=True)
 
 
 def _isin(column: pd.Series, values: Collection[str]) -> pd.Series:
@@ -65,10 +68,9 @@ def select_quotes(frame: pd.DataFrame, chosen: QuoteFilter) -> pd.DataFrame:
     """The rows of a segment table (``Project.segments()``) that pass the filter, in order."""
     keep = pd.Series(True, index=frame.index)
     if chosen.codes:
-        wanted = set(chosen.codes)
-        codes = _codes_of(frame["codes"])
-        test = wanted.issubset if chosen.match == "all" else wanted.intersection
-        keep &= codes.map(test).astype(bool)
+        hits = [_carries(frame["codes"], key) for key in chosen.codes]
+        combine = (lambda a, b: a & b) if chosen.match == "all" else (lambda a, b: a | b)
+        keep &= functools.reduce(combine, hits)
     if chosen.institutions:
         keep &= _isin(frame["institution"], chosen.institutions)
     if chosen.sectors:
@@ -77,8 +79,11 @@ def select_quotes(frame: pd.DataFrame, chosen: QuoteFilter) -> pd.DataFrame:
         keep &= _isin(frame["region"], chosen.regions)
     if chosen.segment_ids is not None:
         keep &= frame["segment_id"].isin(list(chosen.segment_ids))
-    for term in chosen.text.casefold().split():
-        keep &= frame["text"].str.casefold().str.contains(term, regex=False)
+    terms = chosen.text.casefold().split()
+    if terms:
+        text = frame["text"].str.casefold()
+        for term in terms:
+            keep &= text.str.contains(term, regex=False)
     return frame[keep]
 
 
