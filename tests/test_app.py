@@ -547,3 +547,19 @@ def test_a_question_a_follow_up_and_no_evidence(app_db: Path) -> None:
 
     at.button(key="ask_restart").click().run()
     assert len(at.chat_message) == 0
+
+
+def test_quotes_of_one_topic(app_db: Path) -> None:
+    at = open_page("ui/quotes.py")
+    with Project(app_db) as project:
+        topics = project.topics().set_index("label")
+        frame = project.segments()
+    topic = topics.loc["ouders · thuis · zorgen"]
+    at.multiselect(key="quotes_topics").select(int(topic["id"])).run()
+    expected = int(frame["segment_id"].isin(topic["segment_ids"]).sum())
+    assert expected > 0
+    assert f"**{expected}** citaten" in markdown(at)
+    shown = [t for t in texts(at) if t in set(frame["text"])]
+    assert shown and all(
+        any(k in t.casefold() for k in ("ouders", "thuis", "zorgen")) for t in shown
+    )

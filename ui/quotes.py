@@ -35,7 +35,7 @@ def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilte
         label_visibility="collapsed",
     )
     picked = widgets.metadata_filters(frame, "quotes")
-    left, right = st.columns([1, 3])
+    left, middle, right = st.columns([1, 2, 2])
     phases = left.multiselect(
         "Fase van de instelling",
         list(PHASES),
@@ -43,6 +43,17 @@ def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilte
         key="quotes_phases",
         placeholder="Alle fasen",
         help="De fase die je zelf hebt vastgesteld, anders de schatting (pagina Fasen).",
+    )
+    topics = widgets.cached(project, widgets.latest_topics)
+    labels = dict(zip(topics["id"].astype(int), topics["label"], strict=True))
+    chosen_topics = middle.multiselect(
+        "Thema uit de themaverkenning",
+        list(labels),
+        format_func=labels.get,
+        key="quotes_topics",
+        placeholder="Alle thema's" if labels else "Nog geen themaverkenning",
+        disabled=not labels,
+        help="De thema's van de nieuwste verkenning op de pagina Thema's uit de gesprekken.",
     )
     text = right.text_input(
         "Zoek op woorden",
@@ -56,6 +67,7 @@ def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilte
         in_phase = tuple(table[table["phase"].isin(phases)]["institution"])
         institutions = tuple(i for i in institutions if i in in_phase) if institutions else in_phase
         institutions = institutions or ("",)  # no college in those phases: show nothing
+    in_topics = topics[topics["id"].isin(chosen_topics)]["segment_ids"]
     return QuoteFilter(
         codes=tuple(codes),
         match=match,
@@ -63,6 +75,7 @@ def filters(project: Project, frame: pd.DataFrame, book: Codebook) -> QuoteFilte
         institutions=institutions,
         sectors=picked["sector"],
         regions=picked["region"],
+        segment_ids=frozenset(i for ids in in_topics for i in ids) if chosen_topics else None,
     )
 
 

@@ -209,12 +209,22 @@ def codebook(location: str, rev: tuple) -> Codebook:
     return open_project(location).codebook()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def latest_topics(location: str, rev: tuple) -> pd.DataFrame:
+    """The topics of the newest topic run (an empty table before the first run)."""
+    project = open_project(location)
+    if project.topic_runs().empty:
+        return pd.DataFrame(columns=["id", "label", "segment_ids"])
+    return project.topics()
+
+
 TEXT_TABLES = ("transcript", "turn", "segment", "speaker_role")
 # What each cached query reads, when less than everything (see ``version``).
 _READS: dict[Callable, tuple[str, ...]] = {
     transcripts: TEXT_TABLES,
     turns: TEXT_TABLES,
     codebook: ("code", "meta"),
+    latest_topics: ("topic_run", "topic", "segment_topic", "transcript", "segment"),
 }
 
 
