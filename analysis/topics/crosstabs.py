@@ -45,17 +45,21 @@ def topic_code_crosstab(
     codebook = read_codebook(session)
     columns = [c.key for c in (codebook.top_level() if level == "top" else codebook.codes)]
     wanted = set(columns)
-    table = pd.DataFrame(0, index=[labels[t.id] for t in topics], columns=[*columns, UNCODED])
+    pairs = []  # (row label, code) once per segment and code; counted in one crosstab
     for segment_id, topic_id in zip(
         assignments["segment_id"], assignments["topic_id"], strict=True
     ):
         state = states.get(int(segment_id))
-        applied = [code for code in (state.applied if state else []) if code in wanted]
         row = labels[int(topic_id)]
-        for code in applied:
-            table.loc[row, code] += 1
         if not (state and state.applied):
-            table.loc[row, UNCODED] += 1
+            pairs.append((row, UNCODED))
+            continue
+        pairs.extend((row, code) for code in state.applied if code in wanted)
+    long = pd.DataFrame(pairs, columns=["topic", "code"])
+    table = pd.crosstab(long["topic"], long["code"]).reindex(
+        index=[labels[t.id] for t in topics], columns=[*columns, UNCODED], fill_value=0
+    )
+    table.columns.name = None
     table.index.name = "topic"
     if share:
         sizes = assignments.groupby("topic_id").size()

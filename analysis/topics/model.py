@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+import sklearn
 from bertopic import BERTopic
 from bertopic.backend import BaseEmbedder
 from bertopic.cluster import BaseCluster
@@ -94,11 +95,14 @@ def _umap(embeddings: np.ndarray, seed: int) -> UMAP:
     n_neighbors = min(15, len(embeddings) - 1)
     knn: tuple = (None, None, None)
     if len(embeddings) <= EXACT_NEIGHBOURS:
-        distances, indices = (
-            NearestNeighbors(n_neighbors=n_neighbors, metric="cosine", algorithm="brute")
-            .fit(embeddings)
-            .kneighbors(embeddings)
-        )
+        # Distances are computed in blocks; 128 MB blocks instead of scikit-learn's 1 GB keep
+        # the peak memory of a 20,000-segment run low at no cost in speed.
+        with sklearn.config_context(working_memory=128):
+            distances, indices = (
+                NearestNeighbors(n_neighbors=n_neighbors, metric="cosine", algorithm="brute")
+                .fit(embeddings)
+                .kneighbors(embeddings)
+            )
         knn = (indices, distances, None)
     return UMAP(
         n_neighbors=n_neighbors,

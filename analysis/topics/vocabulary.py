@@ -105,10 +105,8 @@ class Documents:
     unit: str
     lemmas: list[str] = field(default_factory=list)
     segment_ids: list[list[int]] = field(default_factory=list)
-    institutions: list[str] = field(default_factory=list)
     segment_words: dict[int, list[str]] = field(default_factory=dict)
     skipped: int = 0
-    excluded: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.lemmas)
@@ -122,26 +120,24 @@ def build_documents(
         raise ValueError(f"unknown topic unit {unit!r}; choose one of {', '.join(UNITS)}")
     excluded = name_words(session)
     rows = session.execute(
-        select(Segment.id, Segment.turn_id, Segment.lemmas, Transcript.institution)
+        select(Segment.id, Segment.turn_id, Segment.lemmas)
         .join(Transcript, Segment.transcript_id == Transcript.id)
         .where(Segment.codable.is_(True))
         .order_by(Transcript.institution, Transcript.source_name, Segment.start, Segment.id)
     ).all()
-    documents = Documents(unit=unit, excluded=excluded)
-    groups: dict[object, tuple[list[int], list[str], str]] = {}
-    for segment_id, turn_id, lemmas, institution in rows:
-        key = turn_id if unit == "turn" else segment_id
-        ids, words, _ = groups.setdefault(key, ([], [], institution or ""))
+    documents = Documents(unit=unit)
+    groups: dict[int, tuple[list[int], list[str]]] = {}
+    for segment_id, turn_id, lemmas in rows:
+        ids, words = groups.setdefault(turn_id if unit == "turn" else segment_id, ([], []))
         ids.append(segment_id)
         documents.segment_words[segment_id] = clean_lemmas(lemmas or "", excluded)
         words.extend(documents.segment_words[segment_id])
-    for ids, words, institution in groups.values():
+    for ids, words in groups.values():
         if len(words) < min_lemmas:
             documents.skipped += 1
             continue
         documents.lemmas.append(" ".join(words))
         documents.segment_ids.append(ids)
-        documents.institutions.append(institution)
     return documents
 
 
