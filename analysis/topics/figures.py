@@ -22,12 +22,18 @@ TITLES = {
     "map": "Thema-kaart: thema's die op elkaar lijken staan dicht bij elkaar",
     "colleges": "Thema's per instelling (aandeel van de fragmenten van de instelling)",
 }
+MAP_LABELS = 12
 _BAR = "#2E6F95"
 _OUTLIER = "#B0B0B0"
 
 
 def _safe(text: object) -> str:
     return html.escape(str(text), quote=False)
+
+
+def _named(points: pd.DataFrame) -> set[int]:
+    """Ids of the topics whose label is written on the map: the ``MAP_LABELS`` largest."""
+    return set(points.nlargest(MAP_LABELS, "size")["id"].tolist())
 
 
 # --- plotly ---------------------------------------------------------------------------------
@@ -58,7 +64,9 @@ def sizes_figure(topics: pd.DataFrame) -> go.Figure:
 
 
 def map_figure(points: pd.DataFrame) -> go.Figure:
-    """Bubbles at the topics' map positions; hover shows label, size and keywords."""
+    """Bubbles at the topics' map positions; hover shows label, size and keywords. Only the
+    largest topics carry their label on the map, so labels do not pile up."""
+    named = _named(points)
     sizes = np.sqrt(points["size"].to_numpy(dtype=float)) if len(points) else np.array([])
     scale = 40 / sizes.max() if len(sizes) and sizes.max() > 0 else 1.0
     figure = go.Figure(
@@ -66,7 +74,7 @@ def map_figure(points: pd.DataFrame) -> go.Figure:
             x=points["x"],
             y=points["y"],
             mode="markers+text",
-            text=[_safe(label) for label in points["label"]],
+            text=[_safe(r.label) if r.id in named else "" for r in points.itertuples()],
             textposition="top center",
             marker={"size": sizes * scale + 8, "color": _BAR, "opacity": 0.6},
             hovertext=[
@@ -133,6 +141,7 @@ def sizes_png(topics: pd.DataFrame) -> bytes:
 def map_png(points: pd.DataFrame) -> bytes:
     figure = Figure(figsize=(7.5, 6))
     axes = figure.subplots()
+    named = _named(points)
     if len(points):
         sizes = points["size"].to_numpy(dtype=float)
         axes.scatter(
@@ -143,7 +152,7 @@ def map_png(points: pd.DataFrame) -> bytes:
             color=_BAR,
             edgecolors="white",
         )
-        for row in points.itertuples():
+        for row in points[points["id"].isin(named)].itertuples():
             axes.annotate(
                 _wrap(row.label, 24), (row.x, row.y), ha="center", va="center", fontsize=7
             )

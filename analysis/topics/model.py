@@ -149,7 +149,7 @@ def cluster_sizes(n_documents: int, min_topic_size: int | None = None) -> tuple[
     return size, max(2, size // 3)
 
 
-def _vectorizer(lemma_documents: Sequence[str]) -> CountVectorizer:
+def keyword_vectorizer(lemma_documents: Sequence[str]) -> CountVectorizer:
     """A CountVectorizer restricted to words and word pairs found in at least two documents."""
     for min_df in (2, 1):
         try:
@@ -294,7 +294,7 @@ def _fit(
             f"too few segments with content words for topics ({n}); import more interviews"
         )
     embeddings = normalise_rows(embeddings)
-    vectorizer = _vectorizer(documents)
+    vectorizer = keyword_vectorizer(documents)
     size, samples = cluster_sizes(n, min_topic_size)
     details: dict = {"documents": n, "min_cluster_size": size, "min_samples": samples}
     topics: list[int] | None = None

@@ -429,14 +429,14 @@ def _merged_keywords(session: Session, run: TopicRun, topic_id: int) -> list[str
     """c-TF-IDF keywords of a topic over all its segments, against the run's other topics."""
     from bertopic.vectorizers import ClassTfidfTransformer
 
-    from analysis.topics.model import _vectorizer
+    from analysis.topics.model import keyword_vectorizer
 
     assignments = assignments_frame(session, run)
-    lemmas = dict(
+    lemmas = dict(  # a join, not an IN list: a run can hold more segments than SQLite binds
         session.execute(
-            select(Segment.id, Segment.lemmas).where(
-                Segment.id.in_(assignments["segment_id"].tolist())
-            )
+            select(Segment.id, Segment.lemmas)
+            .join(SegmentTopic, SegmentTopic.segment_id == Segment.id)
+            .where(SegmentTopic.run_id == run.id)
         ).all()
     )
     excluded = name_words(session)
@@ -444,7 +444,7 @@ def _merged_keywords(session: Session, run: TopicRun, topic_id: int) -> list[str
         " ".join(clean_lemmas(lemmas.get(i) or "", excluded)) for i in assignments["segment_id"]
     ]
     classes = assignments.groupby("topic_id")["doc"].apply(" ".join)
-    vectorizer = _vectorizer(assignments["doc"].tolist())
+    vectorizer = keyword_vectorizer(assignments["doc"].tolist())
     counts = vectorizer.fit_transform(classes.tolist())
     weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
     row = weights[classes.index.get_loc(topic_id)]

@@ -54,7 +54,7 @@ CONVERSATION_WORDS: frozenset[str] = frozenset(
     beter zeker misschien belangrijk belangrijke moeilijk makkelijk lastig lang kort normaal
     echt enorm hartstikke prima gewoon apart vast stil graag nodig bezig los helft idee moment
     begin morgen kom sta zet zetten gezet één langs naast meestal genoeg terecht rest
-    lacht lachen gelach onverstaanbaar kucht zucht
+    lacht lachen gelach onverstaanbaar kucht zucht hé
     """.split()  # noqa: SIM905 (a word list reads and diffs better as text)
 )
 
