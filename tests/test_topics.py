@@ -205,6 +205,16 @@ def test_topic_becomes_a_code_with_suggestions(project: Project) -> None:
         project.topic_to_code(int(project.topics().iloc[1]["id"]), "thema_uit_topic")
 
 
+def test_a_coding_run_keeps_the_suggestions_of_a_topic_turned_into_a_code(
+    project: Project,
+) -> None:
+    topic = project.topics().iloc[0]
+    project.topic_to_code(int(topic["id"]), "thema_uit_topic", label="Nieuw thema")
+    project.suggest()
+    queue = project.segments().set_index("segment_id").loc[topic["representative_ids"]]
+    assert queue["suggestions"].str.contains("thema_uit_topic").all()
+
+
 def test_crosstabs_add_up(project: Project) -> None:
     topics = project.topics().set_index("label")
     colleges = project.topic_college_crosstab()

@@ -26,7 +26,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from analysis.coding.combine import Combined, combine
+from analysis.coding.combine import ORIGINS, Combined, combine
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, SegmentItem
 from analysis.coding.learned import (
@@ -282,7 +282,14 @@ def suggest(
         )
     stored = len(rows)
     for pair, old in previous.items():
-        if old.status == "suggested" and pair not in seen and pair not in blocked:
+        # Only the suggesters' own suggestions fall away; others (e.g. from a topic turned into a
+        # code) were not made by this run and stay until a person decides.
+        if (
+            old.status == "suggested"
+            and old.origin in ORIGINS
+            and pair not in seen
+            and pair not in blocked
+        ):
             rows.append(
                 {
                     "segment_id": pair[0],
