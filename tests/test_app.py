@@ -73,7 +73,7 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception, at.exception
     if page != PAGES[0]:
@@ -138,7 +138,7 @@ def test_page_renders_on_an_empty_project(empty_db: Path, page: str) -> None:
 
 def test_an_unreachable_database_gives_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTERVIEWS_PROJECT", "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
     assert "kan niet worden geopend" in at.error[0].value
 
@@ -461,7 +461,7 @@ def test_export_and_import_through_refi_qda(app_db: Path, tmp_path: Path) -> Non
         sources = sorted(project.transcripts()["source"])
     other = tmp_path / "other.db"
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["project_location"] = str(other)
     at.run()
     uploader(at, "exchange_upload").upload("sample.qdpx", archive.read_bytes(), "application/zip")
