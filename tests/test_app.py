@@ -323,6 +323,10 @@ def test_phase_judgement_overrides_the_estimate(app_db: Path) -> None:
     key = "".join(c if c.isalnum() else "_" for c in institution.casefold())
     at.selectbox(key="phase_institution").select(institution).run()
     at.radio(key=f"judge_phase_{key}").set_value(judged)
+    at.button(key=f"judge_save_{key}").click().run()  # no note: refused in one line
+    assert not at.exception, at.exception
+    assert "Dat lukte niet" in at.error[0].value
+    at.radio(key=f"judge_phase_{key}").set_value(judged)
     at.text_area(key=f"judge_note_{key}").set_value("Internationalisering zit in de teamplannen.")
     at.button(key=f"judge_save_{key}").click().run()
     assert not at.exception, at.exception

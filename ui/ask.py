@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import Project
-from analysis.ask import Answer, AskError, Conversation
+from analysis.ask import Answer, Conversation
 from analysis.codebook import Codebook
 from ui import widgets
 
@@ -166,7 +166,7 @@ def render() -> None:
         with st.chat_message("assistant", avatar=ANSWERER), st.spinner("Zoeken in de interviews…"):
             try:
                 answer = project.ask(question, conversation=conversation(project), **chosen)
-            except AskError as error:
+            except widgets.USER_ERRORS as error:
                 st.warning(widgets.escape_markdown(f"Dat lukte niet: {error}"))
                 return
         asked.append((question, answer))

@@ -285,7 +285,7 @@ def agreement(project: Project, book: Codebook) -> None:
         return
     try:
         result = reliability(widgets.project_location(), widgets.version(project), coder_a, coder_b)
-    except ValueError as error:
+    except widgets.USER_ERRORS as error:
         st.warning(widgets.escape_markdown(f"Niet te berekenen: {error}"))
         return
     overall = result.overall.set_index("code")

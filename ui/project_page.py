@@ -286,7 +286,7 @@ def exporter(project: Project) -> None:
             path = Path(tmp) / name
             try:
                 export_file(project, what, path, anonymise)
-            except (ValueError, OSError) as error:
+            except widgets.USER_ERRORS as error:
                 st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
                 return
             st.session_state["export_file"] = (name, path.read_bytes())
@@ -319,7 +319,7 @@ def exchange_importer(project: Project) -> None:
                 report = project.import_codebook(path)
             else:
                 report = project.import_project(path)
-        except (ValueError, OSError) as error:
+        except widgets.USER_ERRORS as error:
             st.error(widgets.escape_markdown(f"{upload.name}: {error}"))
             return
         finally:

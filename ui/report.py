@@ -88,7 +88,7 @@ def build_section(project: Project) -> None:
                     anonymise=anonymise,
                     attribution=attribution,
                 )
-            except (ValueError, OSError) as error:
+            except widgets.USER_ERRORS as error:
                 status.update(label="Het concept kon niet worden gemaakt", state="error")
                 st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
                 return

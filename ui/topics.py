@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from analysis import Project
-from analysis.topics import TopicError
 from ui import widgets
 
 STEPS = ("Documenten voorbereiden", "Embeddings berekenen", "Thema's zoeken", "Opslaan")
@@ -69,7 +68,7 @@ def run_model(project: Project) -> None:
                 run_id = project.run_topics(
                     unit=unit, min_topic_size=int(size) or None, progress=progress
                 )
-            except (TopicError, ValueError) as error:
+            except widgets.USER_ERRORS as error:
                 status.update(label="Geen thema's gevonden", state="error")
                 st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
                 return

@@ -8,9 +8,12 @@ Every page imports from here, so the rules that keep the app safe and fast live 
 - A ``Project`` is opened once per database URL (``st.cache_resource``); its engine is
   thread-safe and every call opens its own short session, so browser tabs never share a session.
 - Tables are cached (``st.cache_data``) under the project's *version*: the library's cheap
-  ``Project.revision()`` fingerprint (it sees rows added by other tabs or by the CLI) plus a
-  count of writes made through this app process (it sees in-place edits such as a renamed
-  topic). Mutable state is never kept across sessions; decisions go straight to the store.
+  ``Project.revision()`` fingerprint per table (it sees rows added by other tabs or by the CLI;
+  a query keys only on the tables it reads) plus a count of in-place edits made through this
+  app process (a renamed topic, edited metadata). Tables that take long at scale (segments,
+  phases) are kept as last computed and redone at once when cheap, else on request
+  (``slow_table``). Mutable state is never kept across sessions; decisions go straight to the
+  store.
 """
 
 from __future__ import annotations
@@ -33,11 +36,16 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.ingest import IngestError
+from analysis.project import ProjectError
 from analysis.store import StoreError
 
 PAGE_SIZE = 25
 DEFAULT_LOCATION = "interviews.db"
 ROLE_LABELS = {"interviewer": "interviewer", "respondent": "respondent", "other": "overig"}
+# What the library raises for a user's mistake (the coding, topic, report, phase, ask and
+# exchange errors are ValueErrors): shown as one line, never as a traceback.
+USER_ERRORS = (ValueError, LookupError, ProjectError, StoreError, IngestError, OSError)
 
 # CommonMark lets a backslash escape any ASCII punctuation character; escaping them all is simpler
 # and safer than deciding which ones could start Markdown, a Streamlit directive or LaTeX here.
@@ -84,7 +92,7 @@ def project() -> Project:
     try:
         return open_project(location)
     except StoreError as error:
-        st.error(f"Het project kan niet worden geopend: {error}")
+        st.error(f"Het project kan niet worden geopend: {escape_markdown(error)}")
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers so
 
@@ -134,23 +142,19 @@ def default_coder() -> str:
     return os.environ.get("INTERVIEWS_CODER") or getpass.getuser()
 
 
-def run_action(
-    proj: Project, action: Callable[[], object], success: str | None = None, *, rerun: bool = True
-) -> bool:
+def run_action(proj: Project, action: Callable[[], object], success: str | None = None) -> None:
     """Run one write through the library, then rerun so every table on the page is fresh. A user
     mistake shows one line instead of a traceback; ``success`` is shown after the rerun."""
     try:
         action()
-    except (ValueError, LookupError) as error:  # ProjectError, CodingError, CodebookError ...
+    except USER_ERRORS as error:
         st.error(f"Dat lukte niet: {escape_markdown(error)}")
-        return False
+        return
     finally:
         changed(proj)
     if success:
         st.session_state["flash"] = success
-    if rerun:
-        st.rerun()
-    return True
+    st.rerun()
 
 
 def callback(
@@ -165,7 +169,7 @@ def callback(
     ``in_place=False`` for writes that only add rows (see ``changed``)."""
     try:
         action()
-    except (ValueError, LookupError) as error:
+    except USER_ERRORS as error:
         st.session_state["flash_error"] = f"Dat lukte niet: {error}"
         return False
     finally:
@@ -366,7 +370,7 @@ def code_options(book: Codebook) -> list[str]:
 
 
 def code_label(book: Codebook) -> Callable[[str], str]:
-    """A ``format_func`` that shows a code as 'Label (key)', sub-codes indented."""
+    """A ``format_func`` that shows a code by its label, sub-codes set in under their parent."""
 
     def label(key: str) -> str:
         if key not in book:
@@ -412,25 +416,17 @@ def paginate(total: int, key: str, *, per_page: int = PAGE_SIZE) -> slice:
     return slice(start, start + per_page)
 
 
-def institution_label(row: pd.Series | dict) -> str:
-    return str(row.get("institution") or "onbekende instelling")
-
-
 def quote_card(
-    row: pd.Series | dict,
-    book: Codebook,
-    *,
-    actions: Callable[[], None] | None = None,
-    show_question: bool = True,
+    row: pd.Series | dict, book: Codebook, *, actions: Callable[[], None] | None = None
 ) -> None:
     """One quote: who said it (college, speaker role, file), the question it answered, the text
     itself as plain text, and its codes as coloured badges. ``actions`` adds buttons below."""
     with st.container(border=True):
         role = ROLE_LABELS.get(plain(row.get("role")), plain(row.get("role")))
         source = plain(row.get("source"))
-        st.caption(escape_markdown(f"{institution_label(row)} · {role} · {source}"))
-        if show_question:
-            question_line(row.get("question"))
+        college = plain(row.get("institution")) or "onbekende instelling"
+        st.caption(escape_markdown(f"{college} · {role} · {source}"))
+        question_line(row.get("question"))
         st.text(plain(row.get("text")))
         keys = split_codes(row.get("codes"))
         if keys:
@@ -454,9 +450,10 @@ def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
 
 
 def format_media_time(seconds: float | None) -> str:
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+    """A media time as HH:MM:SS ('' when the source had none)."""
+    if not plain(seconds):
         return ""
-    whole = int(seconds)
+    whole = int(float(seconds))
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
