@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.coding.reliability import Reliability
 from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from ui import widgets
 
@@ -50,7 +51,7 @@ def undo(project: Project, coder: str) -> None:
 
 
 @st.cache_data(show_spinner="Overeenstemming berekenen…", max_entries=8)
-def reliability(location: str, rev: tuple, coder_a: str, coder_b: str):
+def reliability(location: str, rev: tuple, coder_a: str, coder_b: str) -> Reliability:
     return widgets.open_project(location).reliability(coder_a, coder_b)
 
 

@@ -12,6 +12,8 @@ from ui import widgets
 
 STEPS = ("Documenten voorbereiden", "Embeddings berekenen", "Thema's zoeken", "Opslaan")
 UNITS = {"segment": "passages", "turn": "hele spreekbeurten"}
+# What a run's topics, sizes and figures read: a coding decision leaves them as they are.
+TOPIC_TABLES = ("topic_run", "topic", "segment_topic", "transcript", "segment")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -179,7 +181,7 @@ def merger(project: Project, frame: pd.DataFrame) -> None:
 
 
 def charts(project: Project, run_id: int) -> None:
-    found = figures(widgets.project_location(), widgets.version(project), run_id)
+    found = figures(widgets.project_location(), widgets.version(project, TOPIC_TABLES), run_id)
     sizes, positions, colleges = st.tabs(["Grootte", "Kaart", "Per instelling"])
     with sizes:
         st.plotly_chart(found["sizes"], key="topics_sizes")
@@ -244,12 +246,12 @@ def render() -> None:
         widgets.empty_state("Nog geen interviews: importeer eerst transcripten.")
         return
     run_model(project)
-    found = runs(widgets.project_location(), widgets.version(project))
+    found = runs(widgets.project_location(), widgets.version(project, TOPIC_TABLES))
     if found.empty:
         widgets.empty_state("Nog geen themaverkenning. Start er hierboven een.")
         return
     run_id = choose_run(found)
-    frame = topics(widgets.project_location(), widgets.version(project), run_id)
+    frame = topics(widgets.project_location(), widgets.version(project, TOPIC_TABLES), run_id)
     topic_table(frame)
     charts(project, run_id)
     st.subheader("Thema bekijken en bewerken")
