@@ -495,6 +495,11 @@ def test_two_sessions_coding_at_once_lose_no_decision(
     second.button(key=f"reject_{top['segment_id']}_{top['code']}").click().run()
     second.button(key=f"accept_{other['segment_id']}_{other['code']}").click().run()
     assert not first.exception and not second.exception
+    # Each tab's queue drops its own decisions at once, and the other's after "Vernieuwen".
+    shown = {b.key for b in first.button}
+    assert f"accept_{other['segment_id']}_{other['code']}" in shown
+    first.button(key="coding_refresh_button").click().run()
+    assert f"accept_{other['segment_id']}_{other['code']}" not in {b.key for b in first.button}
     with Project(app_db) as project:
         history = project.coding_history()
     decisions = {
