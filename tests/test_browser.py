@@ -63,6 +63,12 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Checked first, so that a missing browser is reported before any project is built."""
+    return chromium_path()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -70,7 +76,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def browser_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def browser_db(chromium: str, sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project plus a transcript full of markup, with suggestions and a topic run."""
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "project.db"
@@ -167,13 +173,15 @@ def assert_literal(page: Page) -> None:
     assert main.locator("script", has_text="alert(1)").count() == 0
 
 
-def test_every_page_in_a_real_browser(server: str, browser_db: Path, tmp_path: Path) -> None:
+def test_every_page_in_a_real_browser(
+    chromium: str, server: str, browser_db: Path, tmp_path: Path
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     alerts: list[str] = []
     with sync_playwright() as driver:
         context = driver.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
-            executable_path=chromium_path(),
+            executable_path=chromium,
             args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},
         )
