@@ -24,10 +24,8 @@ def phase_names(book: Codebook) -> dict[int, str]:
 
 
 def overview(table: pd.DataFrame) -> None:
-    shown = table.assign(
-        basis=table["judged"].map({True: "oordeel evaluator", False: "schatting"}),
-        assessor=table["assessor"].fillna(""),
-        note=table["note"].fillna(""),
+    shown = widgets.blank_missing(table).assign(
+        basis=table["judged"].map({True: "oordeel evaluator", False: "schatting"})
     )
     st.dataframe(
         shown,

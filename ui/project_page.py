@@ -128,7 +128,7 @@ def overview(frame: pd.DataFrame) -> None:
     columns[2].metric("Segmenten", int(frame["segments"].sum()))
     columns[3].metric("Woorden", f"{int(frame['words'].sum()):,}".replace(",", "."))
     st.dataframe(
-        frame,
+        widgets.blank_missing(frame),
         hide_index=True,
         key="transcript_table",
         column_order=[

@@ -96,7 +96,7 @@ def choose_run(frame: pd.DataFrame) -> int:
 
 def topic_table(frame: pd.DataFrame) -> None:
     st.dataframe(
-        frame.assign(code=frame["code"].fillna("")),
+        widgets.blank_missing(frame),
         hide_index=True,
         key="topics_table",
         column_order=["label", "size", "colleges", "keywords", "code"],

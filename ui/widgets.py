@@ -59,6 +59,12 @@ def plain(value: object) -> str:
     return str(value)
 
 
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: missing text shows as an empty cell, not as "None"."""
+    text = frame.select_dtypes(include="object").columns
+    return frame.assign(**{column: frame[column].fillna("") for column in text})
+
+
 def escape_markdown(text: object) -> str:
     """``text`` made literal for ``st.markdown`` and Markdown labels: no emphasis, links, HTML,
     colour directives, emoji short codes or formulas; line breaks are kept."""
