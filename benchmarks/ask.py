@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import Project
 from analysis.ask.evaluation import Evaluation, evaluate, load_questions, split_questions
-from benchmarks.synthetic import SAMPLE_DIR, build_corpus
+from benchmarks.synthetic import SAMPLE_DIR, build_corpus, run_fresh
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.jsonl"
 REPEATS = 5
@@ -121,10 +120,7 @@ def latency(sizes: list[int]) -> None:
         f"{'max s':>7} {'follow-up s':>12}"
     )
     for n in sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
-        ).stdout
-        r = json.loads(output.strip().splitlines()[-1])
+        r = run_fresh(__file__, "--one", str(n))
         print(
             f"{r['n']:>5} {r['segments']:>9} {r['index_build_s']:>14.2f} {r['median_s']:>9.3f} "
             f"{r['p95_s']:>7.3f} {r['max_s']:>7.3f} {r['follow_up_median_s']:>12.3f}"

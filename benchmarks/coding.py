@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import Project  # noqa: E402
 from analysis.coding.gold import Evaluation  # noqa: E402
-from benchmarks.synthetic import build_corpus  # noqa: E402
+from benchmarks.synthetic import build_corpus, run_fresh  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_dev.jsonl"
 TRAIN_FILES = ("amstelduin_2026-09-15.txt", "ijsselvallei_gesprek.txt")
@@ -160,10 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'N':>6} {'segments':>9} {'seconds':>8} {'seg/s':>8} {'stored':>8} "
           f"{'traced MB':>10} {'max RSS MB':>11}")
     for n in args.sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        ).stdout
-        row = json.loads(output.strip().splitlines()[-1])
+        row = run_fresh(__file__, "--one", str(n))
         print(f"{row['n']:>6} {row['segments']:>9} {row['seconds']:>8} "
               f"{row['segments_per_second']:>8} {row['stored']:>8} {row['traced_peak_mb']:>10} "
               f"{row['max_rss_mb']:>11}")

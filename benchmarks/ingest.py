@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from analysis import Project
 from analysis.ingest import load_folder_metadata, read_transcript
 from analysis.nlp import get_nlp
 from analysis.segment import segment_turns
-from benchmarks.synthetic import build_corpus
+from benchmarks.synthetic import build_corpus, run_fresh
 
 
 def measure(n: int) -> dict[str, float]:
@@ -76,10 +75,7 @@ def main(argv: list[str]) -> None:
         f"{'import w/s':>11} {'import s':>9} {'peak MB':>8}"
     )
     for n in sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
-        ).stdout
-        r = json.loads(output.strip().splitlines()[-1])
+        r = run_fresh(__file__, "--one", str(n))
         print(
             f"{r['n']:>6} {r['words']:>10} {r['parse_segment_words_per_s']:>18,.0f} "
             f"{r['parse_segment_words_per_cpu_s']:>12,.0f} "

@@ -9,7 +9,10 @@ material they will meet in use, at any scale.
 from __future__ import annotations
 
 import csv
+import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from analysis.ingest import load_folder_metadata, read_transcript
@@ -71,3 +74,14 @@ def build_corpus(n: int, out_dir: Path, seed: int = 0) -> list[Path]:
         writer.writeheader()
         writer.writerows(rows)
     return files
+
+
+def run_fresh(script: str, *args: str) -> dict:
+    """Run ``script`` with ``args`` in a fresh Python process and read the JSON of its last line.
+
+    Each measurement gets its own process so that peak memory and warm-up belong to it alone.
+    """
+    output = subprocess.run(
+        [sys.executable, script, *args], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])

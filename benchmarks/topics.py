@@ -50,7 +50,7 @@ from analysis.lang_nl_fillers import FILLERS  # noqa: E402
 from analysis.nlp import STOP_WORDS  # noqa: E402
 from analysis.store import SegmentTopic, Topic, TopicRun  # noqa: E402
 from analysis.topics.vocabulary import name_words  # noqa: E402
-from benchmarks.synthetic import build_corpus  # noqa: E402
+from benchmarks.synthetic import build_corpus, run_fresh  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_dev.jsonl"
 SAMPLE = ROOT / "transcripts"
@@ -108,13 +108,7 @@ def scale(sizes: Sequence[int]) -> list[dict]:
             subprocess.run(
                 [sys.executable, __file__, "--ingest", str(n), str(database)], check=True
             )
-            output = subprocess.run(
-                [sys.executable, __file__, "--run", str(database)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row = {"interviews": n, **json.loads(output.strip().splitlines()[-1])}
+            row = {"interviews": n, **run_fresh(__file__, "--run", str(database))}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     return rows
