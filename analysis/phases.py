@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError
 from analysis.codebook_store import read_codebook
-from analysis.coding.rules import _negated as negated  # one reading of negation for all matchers
+from analysis.coding.rules import negated  # one reading of negation for all matchers
 from analysis.coding.state import (
     AUTO_CODER,
     NEGATIVE,

@@ -82,13 +82,8 @@ def quote_block(answer: Answer, number: int, book: Codebook, transcripts: dict[i
                     st.markdown(widgets.code_badges(list(quote.codes), book))
                 transcript_id = transcripts.get(quote.segment_id)
                 if transcript_id is not None:
-                    st.button(
-                        "Open in transcript",
-                        key=f"ask_open_{number}_{quote.segment_id}",
-                        type="tertiary",
-                        icon=":material/article:",
-                        on_click=widgets.open_in_reader,
-                        args=(transcript_id, quote.segment_id),
+                    widgets.open_in_reader_button(
+                        transcript_id, quote.segment_id, key=f"ask_open_{number}_{quote.segment_id}"
                     )
 
 

@@ -165,14 +165,7 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             ),
         )
         if pd.notna(row.get("transcript_id")):
-            st.button(
-                "Open in transcript",
-                key=f"open_{key}",
-                type="tertiary",
-                icon=":material/article:",
-                on_click=widgets.open_in_reader,
-                args=(int(row["transcript_id"]), segment_id),
-            )
+            widgets.open_in_reader_button(row["transcript_id"], segment_id, key=f"open_{key}")
 
 
 def suggestion_card(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:

@@ -96,13 +96,8 @@ def card_actions(project: Project, row: pd.Series, chapter: str | None) -> None:
                 "Citaat staat klaar in het rapport",
             ),
         )
-        st.button(
-            "Open in transcript",
-            key=f"quotes_open_{segment_id}",
-            type="tertiary",
-            icon=":material/article:",
-            on_click=widgets.open_in_reader,
-            args=(int(row["transcript_id"]), segment_id),
+        widgets.open_in_reader_button(
+            row["transcript_id"], segment_id, key=f"quotes_open_{segment_id}"
         )
 
 

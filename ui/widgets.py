@@ -455,6 +455,18 @@ def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
     st.switch_page("ui/reader.py")
 
 
+def open_in_reader_button(transcript_id: int, segment_id: int, key: str) -> None:
+    """The quote cards' and the queue's button that jumps to the passage in the reader."""
+    st.button(
+        "Open in transcript",
+        key=key,
+        type="tertiary",
+        icon=":material/article:",
+        on_click=open_in_reader,
+        args=(int(transcript_id), segment_id),
+    )
+
+
 def format_media_time(seconds: float | None) -> str:
     """A media time as HH:MM:SS ('' when the source had none)."""
     if not plain(seconds):

@@ -115,7 +115,7 @@ class RuleSuggester:
                 kept, ignored = [], []
                 for start, end in _outermost(spans):
                     text = doc[start:end].text
-                    if _negated(doc, start):
+                    if negated(doc, start):
                         ignored.append({"text": text, "why": "negation"})
                     elif all(k in echoed for k in range(start, end)):
                         ignored.append({"text": text, "why": "question"})
@@ -144,7 +144,7 @@ def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return result
 
 
-def _negated(doc: Doc, start: int) -> bool:
+def negated(doc: Doc, start: int) -> bool:
     """A negation cue within the window before ``start``, in the same clause."""
     for k in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
         token = doc[k]
