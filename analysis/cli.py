@@ -235,19 +235,8 @@ def _add_coding(sub: _WithProject) -> None:
 
 def cmd_topics(args: argparse.Namespace, project: Project) -> int:
     if args.runs:
-        _print_table(
-            project.topic_runs(),
-            [
-                "id",
-                "created_at",
-                "unit",
-                "embedding_model",
-                "method",
-                "topics",
-                "documents",
-                "min_topic_size",
-            ],
-        )
+        runs = project.topic_runs()  # its columns are defined once, in topics.runs
+        _print_table(runs, list(runs.columns))
         return 0
     run_id = args.run
     if run_id is None:
