@@ -13,7 +13,7 @@ from analysis import Project
 from analysis.cli import main
 from analysis.codebook import load_codebook
 from analysis.coding.combine import combine
-from analysis.coding.items import CodeItem, SegmentItem
+from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.rules import RuleSuggester
 from analysis.coding.similarity import SimilaritySuggester
 from analysis.coding.suggest import build_space
@@ -95,7 +95,11 @@ def test_keyword_in_passing_stays_below_threshold_and_substance_passes(rules, co
     corpus = [passing, substance, *items("We praten over het weer.", "Thee is ook prima.")]
     space = build_space(codes, corpus)
     combined = combine(
-        codes, rules.scores(corpus), SimilaritySuggester(codes, space=space).scores(corpus), None
+        codes,
+        rules.scores(corpus),
+        SimilaritySuggester(codes, space=space).scores(corpus),
+        no_context(corpus, codes),
+        None,
     )
     j = [c.key for c in codes].index("professionalisation.barriers")
     assert 0.0 < rules.scores([passing]).confidence[0, j] < THRESHOLD
@@ -117,6 +121,10 @@ def test_similarity_finds_a_paraphrase_without_keywords(rules, codes) -> None:
     assert similarity.explain(0, j)["nearest"].startswith("Verlegen meiden die eerst")
 
 
+def no_context(corpus: list[SegmentItem], codes) -> Scores:
+    return Scores("context", np.zeros((len(corpus), len(codes)), np.float32), lambda i, j: {})
+
+
 def test_parent_confidence_is_at_least_its_best_child(rules, codes) -> None:
     corpus = items(
         "De ouders zijn vaak het probleem, en thuis is er geen geld voor.",
@@ -125,7 +133,11 @@ def test_parent_confidence_is_at_least_its_best_child(rules, codes) -> None:
     )
     space = build_space(codes, corpus)
     combined = combine(
-        codes, rules.scores(corpus), SimilaritySuggester(codes, space=space).scores(corpus), None
+        codes,
+        rules.scores(corpus),
+        SimilaritySuggester(codes, space=space).scores(corpus),
+        no_context(corpus, codes),
+        None,
     )
     column = {c.key: j for j, c in enumerate(codes)}
     for code in codes:

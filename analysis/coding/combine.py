@@ -1,14 +1,16 @@
-"""One confidence per (segment, code) from the three suggesters.
+"""One confidence per (segment, code) from the suggesters.
 
-- Zero-shot (no decisions yet): rules and similarity combined as independent evidence
-  (noisy-OR, ``1 - (1 - r)(1 - s)``). They are independent by construction: similarity ignores
-  the code's own keywords (``similarity._without_keywords``), so one word is never counted
-  twice, and a keyword in passing (rules just under threshold, no similar context) stays below
-  the threshold while a keyword in a sentence that sounds like the code passes it.
-- Once a code has a learned model, its probability is the confidence. The model has the rule
-  and similarity scores among its features (``learned``), so it has learned from the
-  evaluators' decisions how far to trust each of them for this code; blending them in again
-  would overrule what it learned.
+- Zero-shot (no decisions yet): rules, similarity and context (``context``: the question and
+  the rest of the answer) combined as independent evidence (noisy-OR,
+  ``1 - (1 - r)(1 - s)(1 - c)``). Rules and similarity are independent by construction:
+  similarity ignores the code's own keywords (``similarity._without_keywords``), so one word is
+  never counted twice, and a keyword in passing (rules just under threshold, no similar
+  context) stays below the threshold while a keyword in a sentence that sounds like the code
+  passes it.
+- Once a code has a learned model, its probability is the confidence. The model weighs its own
+  prediction against the zero-shot confidence with weights learned from the evaluators'
+  decisions (``learned``), so adding the zero-shot evidence again would overrule what it
+  learned.
 - A sub-code implies its parent: the parent's confidence is at least its best child's.
 
 The origin of a suggestion is the suggester that contributed most; the rationale keeps every
@@ -22,9 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.coding.context import lift_parents, noisy_or
 from analysis.coding.items import CodeItem, Scores
 
-ORIGINS = ("rule", "similarity", "learned")
+ORIGINS = ("rule", "similarity", "learned", "context")
 
 
 @dataclass
@@ -60,31 +63,33 @@ class Combined:
         return ORIGINS[int(self.leader[i, j])]
 
 
+def zero_shot(codes: Sequence[CodeItem], *parts: np.ndarray) -> np.ndarray:
+    """The zero-shot confidence of every code (what a learned model is weighed against):
+    the evidence of ``parts`` combined, a parent lifted to its best child."""
+    confidence = noisy_or(*parts)
+    lift_parents(codes, confidence)
+    return confidence
+
+
 def combine(
-    codes: Sequence[CodeItem], rules: Scores, similarity: Scores, learned: Scores | None
+    codes: Sequence[CodeItem],
+    rules: Scores,
+    similarity: Scores,
+    context: Scores,
+    learned: Scores | None,
 ) -> Combined:
-    r = rules.confidence.astype(np.float32)
-    s = similarity.confidence.astype(np.float32)
-    zero_shot = 1.0 - (1.0 - r) * (1.0 - s)
+    r, s, c = (part.confidence.astype(np.float32) for part in (rules, similarity, context))
+    confidence = noisy_or(r, s, c)
     leader = np.where(r >= s, 0, 1)
-    confidence = zero_shot
-    parts = {"rule": rules, "similarity": similarity}
+    leader = np.where(c > np.maximum(r, s), ORIGINS.index("context"), leader)
+    parts = {"rule": rules, "similarity": similarity, "context": context}
     if learned is not None:
         l_ = learned.confidence
         has_model = ~np.isnan(l_)
-        confidence = np.where(has_model, np.nan_to_num(l_), zero_shot)
-        leader = np.where(has_model, 2, leader)
+        confidence = np.where(has_model, np.nan_to_num(l_), confidence)
+        leader = np.where(has_model, ORIGINS.index("learned"), leader)
         parts["learned"] = learned
     confidence = confidence.astype(np.float32)
     via = np.full(confidence.shape, -1, dtype=np.int64)
-    column = {code.key: j for j, code in enumerate(codes)}
-    depth = {code.key: code.key.count(".") for code in codes}
-    for code in sorted(codes, key=lambda c: -depth[c.key]):  # deepest first: grandchildren up
-        if code.parent is None or code.parent not in column:
-            continue
-        child, parent = column[code.key], column[code.parent]
-        lifted = confidence[:, child] > confidence[:, parent]
-        confidence[lifted, parent] = confidence[lifted, child]
-        leader[lifted, parent] = leader[lifted, child]
-        via[lifted, parent] = np.where(via[lifted, child] >= 0, via[lifted, child], child)
+    lift_parents(codes, confidence, leader, via)
     return Combined(np.clip(confidence, 0.0, 1.0), leader, via, parts, [c.key for c in codes])

@@ -17,13 +17,18 @@ from analysis.coding.text import keys
 
 @dataclass(frozen=True)
 class SegmentItem:
-    """One respondent segment: its text, its content lemmas and the question it answers."""
+    """One respondent segment: its text, its content lemmas and the question it answers.
+
+    ``answer`` identifies the answer the segment belongs to (the interviewer turn it answers,
+    ``Segment.question_turn_id``): segments with the same one are read as one answer.
+    """
 
     id: int
     text: str
     lemmas: str = ""  # content lemmas, space-joined (Segment.lemmas)
     question: str = ""
     transcript_id: int = 0
+    answer: int | None = None
 
     @property
     def key_text(self) -> str:

@@ -8,9 +8,17 @@ disagree on a segment, the newest decision wins.
 
 Features (``StackedFeatures``): the segment's TF-IDF match keys, the TF-IDF keys of the question
 it answers (interviews are organised by theme, and a coder reads the answer with its question),
-and the rule and similarity scores of every code. With the zero-shot scores among its inputs
-the model learns, per code, how far the keywords and the codebook examples can be trusted, and
-it still has them for words the few examples never contained.
+and the rule, similarity and context scores of every code. With the zero-shot scores among its
+inputs the model learns, per code, how far the keywords and the codebook examples can be
+trusted, and it still has them for words the few examples never contained.
+
+Weighed against the codebook: with the tens of decisions an evaluator makes at first, the
+model also fits accidents of those segments, and on unseen interviews it was worse than the
+zero-shot confidence for some codes. So the final probability is a second, two-weight logistic
+regression (``CodeModel.stack``) on the logits of the model's out-of-fold probability and of
+the zero-shot confidence (``combine.zero_shot``), fitted on the same decisions: where the
+evaluator's decisions follow the codebook it keeps its say, and where they go against it (a
+keyword the evaluator keeps rejecting in another sense) its weight drops to nothing.
 
 Probabilities: with enough examples of both classes (``CALIBRATE_MIN`` each) the model is
 wrapped in ``CalibratedClassifierCV`` (sigmoid, 3 folds), which fits the probability map on
@@ -22,8 +30,9 @@ them a handful of positives would barely move the probabilities.
 Learned threshold: a probability still needs a cut, and the right one differs per code (a
 code the evaluator applies often wants a low cut, a rare and strict one a high cut). The cut is
 learned from the evaluator's own decisions: the code's model is trained ``THRESHOLD_FOLDS``
-times on part of the decisions and predicts the rest (out-of-fold probabilities), and the cut
-that gives the best F1 on those predictions becomes the code's learned threshold. It applies
+times on part of the decisions and predicts the rest (out-of-fold probabilities), these are
+weighed against the zero-shot confidence as above, and the cut that gives the best F1 on the
+result becomes the code's learned threshold. It applies
 only to codes without a threshold of their own (``state.thresholds``): a threshold the
 evaluator or the codebook set always wins.
 
@@ -58,6 +67,7 @@ THRESHOLD_FOLDS = 5
 # Bounds of a learned threshold: below the lower one a code would be applied on noise.
 THRESHOLD_BOUNDS = (0.05, 0.95)
 TOP_FEATURES = 5
+STACK_EPSILON = 1e-3  # probabilities are clipped to [e, 1 - e] before taking logits
 _CACHE_SIZE = 256
 
 
@@ -71,10 +81,13 @@ class CodeModel:
     positives: int
     negatives: int
     calibrated: bool
+    stack: LogisticRegression
     threshold: float | None = None  # the F1-best cut on out-of-fold probabilities
 
-    def probabilities(self, matrix: sparse.csr_matrix) -> np.ndarray:
-        return self.classifier.predict_proba(matrix)[:, 1]  # type: ignore[attr-defined]
+    def probabilities(self, matrix: sparse.csr_matrix, prior: np.ndarray) -> np.ndarray:
+        """The model's probability weighed against the zero-shot confidence ``prior``."""
+        own = self.classifier.predict_proba(matrix)[:, 1]  # type: ignore[attr-defined]
+        return self.stack.predict_proba(_stack_inputs(own, prior))[:, 1]
 
 
 _cache: dict[str, CodeModel] = {}
@@ -126,18 +139,22 @@ def trainable(labels: dict[str, dict[int, bool]]) -> dict[str, dict[int, bool]]:
 
 
 class StackedFeatures:
-    """Segment words | question words | rule score per code | similarity score per code."""
+    """Segment words | question words | rule, similarity and context score per code."""
 
     def __init__(self, space: LemmaSpace, codes: Sequence[CodeItem]) -> None:
         self.space = space
         self.codes = list(codes)
 
     def matrix(
-        self, items: Sequence[SegmentItem], rules: np.ndarray, similarity: np.ndarray
+        self,
+        items: Sequence[SegmentItem],
+        rules: np.ndarray,
+        similarity: np.ndarray,
+        context: np.ndarray,
     ) -> sparse.csr_matrix:
         words = self.space.transform([item.key_text for item in items])
         questions = self.space.transform(key_texts([item.question for item in items]))
-        scores = sparse.csr_matrix(np.hstack([rules, similarity]).astype(np.float32))
+        scores = sparse.csr_matrix(np.hstack([rules, similarity, context]).astype(np.float32))
         return sparse.hstack([words, questions, scores], format="csr", dtype=np.float32)
 
     def name(self, column: int) -> str:
@@ -149,14 +166,17 @@ class StackedFeatures:
             return f"vraag: {self.space.word(column - width)}"
         column -= 2 * width
         n = len(self.codes)
-        kind = "trefwoorden" if column < n else "gelijkenis"
+        kind = ("trefwoorden", "gelijkenis", "samenhang")[column // n]
         return f"{kind} {self.codes[column % n].key}"
 
 
 def best_cut(probabilities: np.ndarray, y: np.ndarray) -> float:
     """The cut with the highest F1 when every probability at or above it counts as applied.
 
-    Candidates are the probabilities themselves; on a tie the higher (stricter) cut wins.
+    The best split of the ranked probabilities is found first (on a tie of F1 the stricter
+    one); the cut is then placed halfway between the lowest probability taken and the highest
+    one left out, not on the lowest one taken: a new segment that scores a little below the
+    weakest accepted example is more like it than like the strongest rejected one.
     """
     order = np.argsort(-probabilities, kind="stable")
     ranked, hits = probabilities[order], y[order]
@@ -164,20 +184,30 @@ def best_cut(probabilities: np.ndarray, y: np.ndarray) -> float:
     f1 = 2 * true_positives / (np.arange(1, len(ranked) + 1) + y.sum())
     last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]  # a cut takes all equal scores
     f1 = np.where(last_of_tie, f1, -1.0)
-    cut = float(ranked[int(np.argmax(f1))])
+    taken = int(np.argmax(f1))
+    cut = float(ranked[taken])
+    if taken + 1 < len(ranked):
+        cut = (cut + float(ranked[taken + 1])) / 2
     return float(np.clip(cut, *THRESHOLD_BOUNDS))
 
 
-def learned_threshold(matrix: sparse.csr_matrix, y: np.ndarray) -> float:
-    """The F1-best cut on out-of-fold probabilities of the code's own training decisions."""
+def out_of_fold(matrix: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
+    """Each decision's probability from a model trained without it (``THRESHOLD_FOLDS`` folds)."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     folds = min(THRESHOLD_FOLDS, positives, negatives)
-    out_of_fold = np.zeros(len(y), dtype=np.float64)
+    result = np.zeros(len(y), dtype=np.float64)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
     for fit_rows, held_out in splitter.split(np.zeros(len(y)), y):
         model = _classifier(matrix[fit_rows], y[fit_rows])[0]
-        out_of_fold[held_out] = model.predict_proba(matrix[held_out])[:, 1]
-    return best_cut(out_of_fold, y)
+        result[held_out] = model.predict_proba(matrix[held_out])[:, 1]  # type: ignore[attr-defined]
+    return result
+
+
+def _stack_inputs(own: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Logits of the model's probability and the zero-shot confidence, as two columns."""
+    clipped = [np.clip(np.asarray(p, dtype=np.float64), STACK_EPSILON, 1 - STACK_EPSILON)
+               for p in (own, prior)]
+    return np.column_stack([np.log(p / (1 - p)) for p in clipped])
 
 
 def _classifier(matrix: sparse.csr_matrix, y: np.ndarray) -> tuple[object, np.ndarray, bool]:
@@ -196,38 +226,53 @@ def _classifier(matrix: sparse.csr_matrix, y: np.ndarray) -> tuple[object, np.nd
     return base, base.coef_[0], False
 
 
-def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> CodeModel:
-    """Fit one code's classifier and learn its threshold from the same decisions."""
+def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray, prior: np.ndarray) -> CodeModel:
+    """Fit one code's classifier, weigh it against the zero-shot ``prior`` and learn its
+    threshold, all from the same decisions (out of fold where the model judges itself)."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     classifier, coefficients, calibrated = _classifier(matrix, y)
-    threshold = learned_threshold(matrix, y)
-    return CodeModel(code, classifier, coefficients, positives, negatives, calibrated, threshold)
+    inputs = _stack_inputs(out_of_fold(matrix, y), prior)
+    stack = LogisticRegression(C=REGULARISATION, class_weight="balanced").fit(inputs, y)
+    threshold = best_cut(stack.predict_proba(inputs)[:, 1], y)
+    return CodeModel(
+        code, classifier, coefficients, positives, negatives, calibrated, stack, threshold
+    )
 
 
-def _fingerprint(code: str, matrix: sparse.csr_matrix, y: np.ndarray) -> str:
+def _fingerprint(code: str, matrix: sparse.csr_matrix, y: np.ndarray, prior: np.ndarray) -> str:
     digest = hashlib.sha256(code.encode())
-    for part in (matrix.data, matrix.indices, matrix.indptr, y):
+    for part in (matrix.data, matrix.indices, matrix.indptr, y, prior):
         digest.update(np.ascontiguousarray(part).tobytes())
     digest.update(str(matrix.shape).encode())
     return digest.hexdigest()
 
 
 def train_models(
-    labels: dict[str, dict[int, bool]], matrix: sparse.csr_matrix, row_of: dict[int, int]
+    labels: dict[str, dict[int, bool]],
+    matrix: sparse.csr_matrix,
+    row_of: dict[int, int],
+    prior: np.ndarray,
+    column: dict[str, int],
 ) -> dict[str, CodeModel]:
-    """A model per code in ``labels`` (from the cache when trained on the same data before)."""
+    """A model per code in ``labels`` (from the cache when trained on the same data before).
+
+    ``prior``: the zero-shot confidences, a row per row of ``matrix`` and the column of each
+    code given by ``column``.
+    """
     models = {}
     for key, examples in labels.items():
         ids = sorted(s for s in examples if s in row_of)
-        rows = matrix[[row_of[s] for s in ids]]
+        index = [row_of[s] for s in ids]
+        rows = matrix[index]
         y = np.array([examples[s] for s in ids], dtype=int)
         if y.sum() < MIN_POSITIVE or len(y) - y.sum() < MIN_NEGATIVE:
             continue
-        cache_key = _fingerprint(key, rows, y)
+        code_prior = np.ascontiguousarray(prior[index, column[key]], dtype=np.float32)
+        cache_key = _fingerprint(key, rows, y, code_prior)
         if cache_key not in _cache:
             if len(_cache) >= _CACHE_SIZE:
                 _cache.pop(next(iter(_cache)))
-            _cache[cache_key] = train(key, rows, y)
+            _cache[cache_key] = train(key, rows, y, code_prior)
         models[key] = _cache[cache_key]
     return models
 
@@ -244,13 +289,17 @@ class LearnedSuggester:
         self.models = models
         self.features = features
 
-    def scores(self, matrix: sparse.csr_matrix) -> Scores:
-        """Probabilities for codes with a model; NaN marks codes without one."""
+    def scores(self, matrix: sparse.csr_matrix, prior: np.ndarray) -> Scores:
+        """Probabilities for codes with a model; NaN marks codes without one.
+
+        ``prior``: the zero-shot confidences of the same rows, which each model weighs its own
+        prediction against.
+        """
         confidence = np.full((matrix.shape[0], len(self.codes)), np.nan, dtype=np.float32)
         for j, code in enumerate(self.codes):
             model = self.models.get(code.key)
             if model is not None and matrix.shape[0]:
-                confidence[:, j] = model.probabilities(matrix)
+                confidence[:, j] = model.probabilities(matrix, prior[:, j])
 
         def explain(i: int, j: int) -> dict:
             model = self.models.get(self.codes[j].key)
@@ -264,10 +313,13 @@ class LearnedSuggester:
                 for k in order[:TOP_FEATURES]
                 if contributions[k] > 0
             ]
+            weights = model.stack.coef_[0]
             return {
                 "features": names,
                 "trained_on": {"accepted": model.positives, "rejected": model.negatives},
                 "calibrated": model.calibrated,
+                "weights": {"model": round(float(weights[0]), 2),
+                            "codebook": round(float(weights[1]), 2)},
             }
 
         return Scores(self.origin, confidence, explain)

@@ -18,7 +18,13 @@ QUEUE_COLUMNS = [
     "segment_id", "transcript", "institution", "question", "text", "code", "label",
     "confidence", "origin", "rationale",
 ]
-_ORIGIN_NL = {"rule": "trefwoorden", "similarity": "gelijkenis", "learned": "geleerd"}
+_ORIGIN_NL = {
+    "rule": "trefwoorden", "similarity": "gelijkenis", "learned": "geleerd", "context": "samenhang",
+}
+
+
+# Context evidence below this is not worth a word in the reason.
+CONTEXT_SHOWN = 0.05
 
 
 def describe(rationale: dict) -> str:
@@ -32,6 +38,11 @@ def describe(rationale: dict) -> str:
         nearest = similarity["nearest"]
         shown = "de definitie" if nearest == "definitie" else f"“{nearest[:80]}”"
         parts.append(f"lijkt op {shown} ({similarity.get('similarity', 0):.2f})")
+    context = rationale.get("context") or {}
+    if context.get("question", 0) >= CONTEXT_SHOWN:
+        parts.append(f"de vraag gaat erover ({context['question']:.2f})")
+    if context.get("answer", 0) >= CONTEXT_SHOWN:
+        parts.append(f"de rest van het antwoord gaat erover ({context['answer']:.2f})")
     learned = rationale.get("learned") or {}
     if learned.get("features"):
         counts = learned.get("trained_on", {})

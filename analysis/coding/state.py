@@ -8,7 +8,7 @@ run no longer suggests it).
 A code counts as *applied* to a segment when a person accepted it, or when an automatic
 suggestion at or above the code's threshold is not rejected or removed by anyone. The threshold
 is the code's own (set in the codebook or by the evaluator), else the one learned from the
-evaluators' decisions (``learned.learned_threshold``, stored by each suggestion run), else the
+evaluators' decisions (``learned.train``, stored by each suggestion run), else the
 project default. A sub-code
 implies its parent: the parent counts as applied wherever a child is.
 """

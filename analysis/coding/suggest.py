@@ -26,7 +26,8 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from analysis.coding.combine import ORIGINS, Combined, combine
+from analysis.coding.combine import ORIGINS, Combined, combine, zero_shot
+from analysis.coding.context import context_scores
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, SegmentItem
 from analysis.coding.learned import (
@@ -97,7 +98,7 @@ def load_segments(
     query = (
         select(
             Segment.id, Segment.text, Segment.lemmas, Segment.transcript_id,
-            question.start, question.end,
+            Segment.question_turn_id, question.start, question.end,
         )
         .join(Turn, Segment.turn_id == Turn.id)
         .outerjoin(question, Segment.question_turn_id == question.id)
@@ -130,6 +131,7 @@ def load_segments(
             lemmas=row.lemmas or "",
             question=texts[row.transcript_id][row.start : row.end] if row.start is not None else "",
             transcript_id=row.transcript_id,
+            answer=row.question_turn_id,
         )
         for row in rows
     ]
@@ -154,36 +156,59 @@ def compute(
     """Confidences for every segment and code, and a summary of the learned models.
 
     The segments people decided on (the training examples) are scored along with ``segments``,
-    since the learned models take the rule and similarity scores as features.
+    since the learned models take the rule, similarity and context scores as features.
     """
     labels = trainable(training_labels(session, codes)) if learn else {}
     known = {s.id for s in segments}
     wanted = {sid for examples in labels.values() for sid in examples} - known
     items = list(segments) + (load_segments(session, ids=wanted) if wanted else [])
-    rules = RuleSuggester(codes).scores(items)
+    rule_suggester = RuleSuggester(codes)
+    rules = rule_suggester.scores(items)
     if embedder is None:
-        similarity = SimilaritySuggester(codes, space=space).scores(items)
+        tfidf = SimilaritySuggester(codes, space=space)
+        similarity = tfidf.scores(items)
+
+        def similarity_of(questions: list[SegmentItem]) -> np.ndarray:
+            return tfidf.scores(questions).confidence
     else:
-        from analysis.embeddings import segment_vectors
+        from analysis.embeddings import normalise_rows, segment_vectors
 
         vectors = segment_vectors(session, [s.id for s in items], embedder)  # type: ignore[arg-type]
-        similarity = SimilaritySuggester(codes, embedder=embedder).scores(items, vectors)
+        dense = SimilaritySuggester(codes, embedder=embedder)
+        similarity = dense.scores(items, vectors)
+
+        def similarity_of(questions: list[SegmentItem]) -> np.ndarray:
+            encoded = normalise_rows(embedder.encode([q.text for q in questions]))  # type: ignore[attr-defined]
+            return dense.scores(questions, encoded).confidence
+
+    context = context_scores(
+        codes, items, rule_suggester, similarity_of, rules.confidence, similarity.confidence
+    )
     learned, models = None, {}
     if labels:
         features = StackedFeatures(space, codes)
-        matrix = features.matrix(items, rules.confidence, similarity.confidence)
-        models = train_models(labels, matrix, {item.id: k for k, item in enumerate(items)})
+        matrix = features.matrix(items, rules.confidence, similarity.confidence, context.confidence)
+        prior = zero_shot(codes, rules.confidence, similarity.confidence, context.confidence)
+        models = train_models(
+            labels,
+            matrix,
+            {item.id: k for k, item in enumerate(items)},
+            prior,
+            {code.key: j for j, code in enumerate(codes)},
+        )
         if models:
-            learned = LearnedSuggester(codes, models, features).scores(matrix[: len(segments)])
+            learned = LearnedSuggester(codes, models, features).scores(
+                matrix[: len(segments)], prior[: len(segments)]
+            )
     count = len(segments)
-    rules.confidence = rules.confidence[:count]
-    similarity.confidence = similarity.confidence[:count]
+    for part in (rules, similarity, context):
+        part.confidence = part.confidence[:count]
     summary = {
         key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated,
               "threshold": m.threshold}
         for key, m in sorted(models.items())
     }
-    return combine(codes, rules, similarity, learned), summary
+    return combine(codes, rules, similarity, context, learned), summary
 
 
 def _blocked(

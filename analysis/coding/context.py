@@ -1,0 +1,147 @@
+"""Context: what the interviewer asked, and what the rest of the answer is about.
+
+A coder never reads a segment alone. Interviews are organised by theme, so the question a
+segment answers says a good deal about its code ("Wat doen jullie voor studenten voor wie het
+niet vanzelf gaat?" announces inclusion), and an answer of several segments usually stays on
+one theme: the segment after "we hebben een buddysysteem" that says "en dat werkt echt" is
+about the same measure without naming it.
+
+Two kinds of evidence per (segment, code), each a confidence in [0, 1]:
+
+- *question*: the rules and similarity suggesters run on the interviewer's question (the
+  echo and interviewer exclusions of the rules concern the segment's own words; here the
+  question is read on purpose, as context);
+- *answer*: the strongest own evidence (rules and similarity, parents lifted) among the other
+  segments that answer the same question.
+
+Context supports; it does not code on its own. Each kind is weighted (``QUESTION_WEIGHT``,
+``ANSWER_WEIGHT``, both below any sensible threshold) and scaled by the segment's own
+substance, ``n / (n + SHORT_TEXT_WORDS)`` for n content words, as similarity scales short
+texts: a bare "Ja, klopt." under a question about inclusion gets next to nothing, a
+substantive answer without the code's words gets a real push. The weights were set on the two
+training interviews of the development gold (README, "Codering"), never on the held-out ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from analysis.coding.items import CodeItem, Scores, SegmentItem
+from analysis.coding.rules import RuleSuggester
+from analysis.coding.similarity import SHORT_TEXT_WORDS
+from analysis.nlp import lemmatise
+
+QUESTION_WEIGHT = 0.5
+ANSWER_WEIGHT = 0.5
+
+
+def noisy_or(*parts: np.ndarray) -> np.ndarray:
+    """Independent pieces of evidence for the same code: 1 - Π(1 - p)."""
+    missing = np.ones_like(parts[0], dtype=np.float32)
+    for part in parts:
+        missing *= 1.0 - part.astype(np.float32)
+    return 1.0 - missing
+
+
+def lift_parents(
+    codes: Sequence[CodeItem],
+    confidence: np.ndarray,
+    leader: np.ndarray | None = None,
+    via: np.ndarray | None = None,
+) -> None:
+    """In place: a parent's confidence becomes at least its best child's (deepest first).
+
+    ``leader`` and ``via`` (which suggester led, which child a parent's score came from) follow
+    the lifted scores when given.
+    """
+    column = {code.key: j for j, code in enumerate(codes)}
+    depth = {code.key: code.key.count(".") for code in codes}
+    for code in sorted(codes, key=lambda c: -depth[c.key]):  # grandchildren up
+        if code.parent is None or code.parent not in column:
+            continue
+        child, parent = column[code.key], column[code.parent]
+        lifted = confidence[:, child] > confidence[:, parent]
+        confidence[lifted, parent] = confidence[lifted, child]
+        if leader is not None:
+            leader[lifted, parent] = leader[lifted, child]
+        if via is not None:
+            via[lifted, parent] = np.where(via[lifted, child] >= 0, via[lifted, child], child)
+
+
+def substance(segments: Sequence[SegmentItem]) -> np.ndarray:
+    """How much a segment says of its own, in [0, 1): n / (n + SHORT_TEXT_WORDS)."""
+    words = np.array([len(s.key_text.split()) for s in segments], dtype=np.float32)
+    return words / (words + SHORT_TEXT_WORDS)
+
+
+# Similarity confidences of some items (rows) for every code (columns): TF-IDF or embedder.
+SimilarityOf = Callable[[list[SegmentItem]], np.ndarray]
+
+
+def question_evidence(
+    segments: Sequence[SegmentItem], rules: RuleSuggester, similarity_of: SimilarityOf
+) -> np.ndarray:
+    """Rules and similarity on the question each segment answers (each question read once)."""
+    questions = sorted({s.question for s in segments if s.question.strip()})
+    result = np.zeros((len(segments), len(rules.codes)), dtype=np.float32)
+    if not questions:
+        return result
+    lemmas = lemmatise(questions)
+    items = [
+        SegmentItem(id=k, text=text, lemmas=" ".join(words))
+        for k, (text, words) in enumerate(zip(questions, lemmas, strict=True))
+    ]
+    scores = noisy_or(rules.scores(items).confidence, similarity_of(items))
+    row = {text: k for k, text in enumerate(questions)}
+    for i, segment in enumerate(segments):
+        if segment.question in row:
+            result[i] = scores[row[segment.question]]
+    return result
+
+
+def answer_evidence(segments: Sequence[SegmentItem], own: np.ndarray) -> np.ndarray:
+    """Per segment, the strongest ``own`` evidence among the other segments of its answer."""
+    result = np.zeros_like(own, dtype=np.float32)
+    answers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, segment in enumerate(segments):
+        if segment.answer is not None:
+            answers[(segment.transcript_id, segment.answer)].append(i)
+    for rows in answers.values():
+        if len(rows) < 2:
+            continue
+        block = own[rows]
+        order = np.argsort(-block, axis=0)
+        columns = np.arange(block.shape[1])
+        best, second = block[order[0], columns], block[order[1], columns]
+        for position, i in enumerate(rows):
+            is_best = order[0] == position
+            result[i] = np.where(is_best, second, best)  # the best of the *others*
+    return result
+
+
+def context_scores(
+    codes: Sequence[CodeItem],
+    segments: Sequence[SegmentItem],
+    rules: RuleSuggester,
+    similarity_of: SimilarityOf,
+    own_rules: np.ndarray,
+    own_similarity: np.ndarray,
+) -> Scores:
+    """The weighted context evidence of every segment and code, with its reasons."""
+    own = noisy_or(own_rules, own_similarity)
+    lift_parents(codes, own)
+    weight = substance(segments)[:, None]
+    question = QUESTION_WEIGHT * weight * question_evidence(segments, rules, similarity_of)
+    answer = ANSWER_WEIGHT * weight * answer_evidence(segments, own)
+    confidence = noisy_or(question, answer)
+
+    def explain(i: int, j: int) -> dict:
+        return {
+            "question": round(float(question[i, j]), 3),
+            "answer": round(float(answer[i, j]), 3),
+        }
+
+    return Scores("context", confidence, explain)
