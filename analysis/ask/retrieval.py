@@ -61,6 +61,9 @@ LABEL_MATCH = 0.8
 DEFINITION_MATCH = 0.5
 CONTEXT_WEIGHT = 1.5  # BM25 of the interviewer question, relative to the segment's own words
 CONTEXT_COVERAGE = 0.75  # coverage credit of a word only the interviewer question has
+# BM25 of the sentence an anaphoric segment refers back to, relative to its own words; it
+# reorders, but earns no coverage (a coverage credit changed nothing on the tuning half).
+ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
@@ -250,14 +253,16 @@ def _lexical(
         best = np.zeros(size, dtype=np.float64)
         hit = np.zeros(size, dtype=np.float64)
         for term, weight in concept.alternatives():
-            for scores, factor in (
-                (index.term_scores(term), weight),
-                (index.context_scores(term), weight * CONTEXT_WEIGHT),
+            for scores, factor, credit in (
+                (index.term_scores(term), weight, weight),
+                (index.context_scores(term), weight * CONTEXT_WEIGHT, weight * CONTEXT_COVERAGE),
             ):
                 if scores is not None:
                     np.maximum(best, factor * scores, out=best)
-                    credit = weight if factor == weight else weight * CONTEXT_COVERAGE
                     np.maximum(hit, credit * (scores > 0), out=hit)
+            antecedent = index.antecedent_scores(term) if ANTECEDENT_WEIGHT else None
+            if antecedent is not None:
+                np.maximum(best, weight * ANTECEDENT_WEIGHT * antecedent, out=best)
         weight = concept_weight(index, concept)
         lexical += concept.weight * best
         covered += weight * hit
