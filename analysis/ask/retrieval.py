@@ -9,7 +9,9 @@ Three rankings of the segments inside the filters are made and fused by reciproc
    parts (half) counts, so "stageplekken" finds "stage" and a segment with "buitenlandstage"
    is found by "buitenland". The words of the interviewer question a segment answers count
    too (:data:`CONTEXT_WEIGHT`), in a BM25 index of their own: "Vervanging, vooral." is an
-   answer to "Wat houdt docenten tegen?" without saying so;
+   answer to "Wat houdt docenten tegen?" without saying so. So do the words of the segment
+   before one that opens with "die", "daar" or the like (:data:`ANTECEDENT_WEIGHT`,
+   :func:`analysis.ask.index.antecedent_documents`), which reorder but earn no coverage;
 2. **semantic**: cosine similarity to the question under the configured embedding model, or,
    without one, TF-IDF over the same terms plus the interviewer question's
    (:class:`analysis.ask.index.TfidfBackend`, at half weight since it shares BM25's evidence);
@@ -33,8 +35,9 @@ question's ("simulatorlessen omgegooid" beside "lessen anders"). Feedback only f
 first-pass evidence: a question nothing answers still gets no evidence.
 
 The constants before feedback were set on the whole judged question set
-(``tests/data/questions.jsonl``); the feedback constants, and any constant from now on, on its
-tuning half only (:func:`analysis.ask.evaluation.split_questions`; figures in the README).
+(``tests/data/questions.jsonl``); the feedback and antecedent constants, and any constant from
+now on, on its tuning half only (:func:`analysis.ask.evaluation.split_questions`). The blind
+set (``tests/data/questions_blind.jsonl``) is never used to choose one; figures in the README.
 """
 
 from __future__ import annotations
