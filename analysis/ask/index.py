@@ -5,10 +5,12 @@ Building it reads every codable segment once, so it is kept per project in memor
 with their own fingerprints, because they change at different speeds:
 
 * the **text layer** (:class:`TextIndex`): segment terms in a ``bm25s`` index, the terms of
-  the interviewer questions they answer in a second one, the compound splitter over the corpus
-  vocabulary, and a vector per segment for the semantic ranking — the configured embedding
-  model's vectors (cached in the store by :func:`analysis.embeddings.segment_vectors`) or,
-  without one, TF-IDF over the segment's and its question's terms.
+  the interviewer questions they answer in a second one, the terms of the sentence an
+  anaphoric segment refers back to in a third (:func:`antecedent_documents`), the compound
+  splitter over the corpus vocabulary, and a vector per segment for the semantic ranking —
+  the configured embedding model's vectors (cached in the store by
+  :func:`analysis.embeddings.segment_vectors`) or, without one, TF-IDF over the segment's and
+  its question's terms.
   Its fingerprint covers the segments (count, highest id, total length), the transcripts'
   metadata and the ``embedding_model`` setting; it changes on import, re-segmentation and
   metadata edits.
@@ -24,6 +26,7 @@ import functools
 import hashlib
 import json
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -36,7 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.ask.terms import CompoundSplitter, quick_terms, quick_words, text_terms
+from analysis.ask.terms import CompoundSplitter, quick_terms, quick_words, text_terms, words
 from analysis.coding.state import THRESHOLD_SETTING, segment_codes
 from analysis.coding.text import match_key
 from analysis.embeddings import Embedder, load_embedder, normalise_rows, segment_vectors
@@ -132,6 +135,8 @@ class TextIndex:
     context_rows: np.ndarray  # row -> its interviewer question in ``context_bm25``, or -1
     context_bm25: bm25s.BM25
     context_frequency: dict[str, int]
+    antecedent_bm25: bm25s.BM25  # row i: the terms of the segment row i refers back to
+    antecedent_frequency: dict[str, int]
     splitter: CompoundSplitter
     dense: DenseBackend
     fingerprint: tuple
@@ -184,6 +189,13 @@ class TextIndex:
         per_question = np.append(self.context_bm25.get_scores([term]), 0.0)
         return per_question[self.context_rows]
 
+    def antecedent_scores(self, term: str) -> np.ndarray | None:
+        """BM25 score for one term of the segment each segment refers back to (None: no such
+        segment has it; 0 for a segment that does not refer back)."""
+        if term not in self.antecedent_frequency:
+            return None
+        return self.antecedent_bm25.get_scores([term])
+
     def institution(self, row: int) -> str:
         return self.transcripts[self.transcript_rows[row]].institution
 
@@ -232,7 +244,7 @@ def build_text_index(session: Session, embedder: Embedder | None, fingerprint: t
     rows = session.execute(
         select(
             Segment.id, Segment.transcript_id, Segment.text, Segment.lemmas,
-            Segment.question_turn_id,
+            Segment.question_turn_id, Segment.turn_id,
         )
         .where(Segment.codable.is_(True))
         .order_by(Segment.transcript_id, Segment.start, Segment.id)
@@ -257,6 +269,12 @@ def build_text_index(session: Session, embedder: Embedder | None, fingerprint: t
     context_frequency: Counter[str] = Counter()
     for terms in context_documents:
         context_frequency.update(set(terms))
+    antecedents = antecedent_documents(
+        documents, [row.turn_id for row in rows], [row.text for row in rows]
+    )
+    antecedent_frequency: Counter[str] = Counter()
+    for terms in antecedents:
+        antecedent_frequency.update(set(terms))
     segment_ids = np.array([row.id for row in rows], dtype=np.int64)
     dense: DenseBackend
     if embedder is not None:
@@ -284,10 +302,49 @@ def build_text_index(session: Session, embedder: Embedder | None, fingerprint: t
         ),
         context_bm25=_bm25(context_documents),
         context_frequency=dict(context_frequency),
+        antecedent_bm25=_bm25(antecedents),
+        antecedent_frequency=dict(antecedent_frequency),
         splitter=splitter,
         dense=dense,
         fingerprint=fingerprint,
     )
+
+
+# Words that open a segment before its first real word ("En", "Maar", "Ja,") and the pronouns
+# and demonstratives by which spoken Dutch refers back to what was just said ("Die doet
+# sindsdien ...", "Daar hebben we ...", "Toen ze terugkwam ...").
+_LEADING_WORDS = frozenset(words("en maar ja nee nou dus want ehm eh"))
+_ANAPHORA = frozenset(words("die dat dit deze daar hij zij ze dan toen zo"))
+_FIRST_WORDS = re.compile(r"\w+")
+
+
+def refers_back(text: str) -> bool:
+    """Whether a segment opens by pointing back at the sentence before it: its first word
+    after "en", "maar", "ja" and the like is a pronoun or demonstrative."""
+    for match in _FIRST_WORDS.finditer(text[:80]):
+        word = match.group(0).lower()
+        if word not in _LEADING_WORDS:
+            return word in _ANAPHORA
+    return False
+
+
+def antecedent_documents(
+    documents: list[list[str]], turns: list[int], texts: list[str]
+) -> list[list[str]]:
+    """Per segment, the terms of the segment before it in the same respondent turn when it
+    :func:`refers_back` to it, else none.
+
+    Respondents name a subject once and go on with "die" and "daar": "Een van onze lasdocenten
+    is twee weken naar Bilbao geweest." / "En die doet nu elke ochtend ...". The second segment
+    holds the answer, the first the question's words. Only the one segment before counts, and
+    only for a segment that opens with a pronoun: giving every segment its neighbours' words
+    made the ranking worse on the tuning questions (README).
+    """
+    result: list[list[str]] = []
+    for i, (turn, text) in enumerate(zip(turns, texts, strict=True)):
+        linked = i > 0 and turns[i - 1] == turn and refers_back(text)
+        result.append(list(documents[i - 1]) if linked else [])
+    return result
 
 
 def _bm25(documents: list[list[str]]) -> bm25s.BM25:

@@ -9,7 +9,9 @@ Three rankings of the segments inside the filters are made and fused by reciproc
    parts (half) counts, so "stageplekken" finds "stage" and a segment with "buitenlandstage"
    is found by "buitenland". The words of the interviewer question a segment answers count
    too (:data:`CONTEXT_WEIGHT`), in a BM25 index of their own: "Vervanging, vooral." is an
-   answer to "Wat houdt docenten tegen?" without saying so;
+   answer to "Wat houdt docenten tegen?" without saying so. So do the words of the segment
+   before one that opens with "die", "daar" or the like (:data:`ANTECEDENT_WEIGHT`,
+   :func:`analysis.ask.index.antecedent_documents`), which reorder but earn no coverage;
 2. **semantic**: cosine similarity to the question under the configured embedding model, or,
    without one, TF-IDF over the same terms plus the interviewer question's
    (:class:`analysis.ask.index.TfidfBackend`, at half weight since it shares BM25's evidence);
@@ -33,8 +35,9 @@ question's ("simulatorlessen omgegooid" beside "lessen anders"). Feedback only f
 first-pass evidence: a question nothing answers still gets no evidence.
 
 The constants before feedback were set on the whole judged question set
-(``tests/data/questions.jsonl``); the feedback constants, and any constant from now on, on its
-tuning half only (:func:`analysis.ask.evaluation.split_questions`; figures in the README).
+(``tests/data/questions.jsonl``); the feedback and antecedent constants, and any constant from
+now on, on its tuning half only (:func:`analysis.ask.evaluation.split_questions`). The blind
+set (``tests/data/questions_blind.jsonl``) is never used to choose one; figures in the README.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ LABEL_MATCH = 0.8
 DEFINITION_MATCH = 0.5
 CONTEXT_WEIGHT = 1.5  # BM25 of the interviewer question, relative to the segment's own words
 CONTEXT_COVERAGE = 0.75  # coverage credit of a word only the interviewer question has
+# BM25 of the sentence an anaphoric segment refers back to, relative to its own words; it
+# reorders, but earns no coverage (a coverage credit changed nothing on the tuning half).
+ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
@@ -250,14 +256,16 @@ def _lexical(
         best = np.zeros(size, dtype=np.float64)
         hit = np.zeros(size, dtype=np.float64)
         for term, weight in concept.alternatives():
-            for scores, factor in (
-                (index.term_scores(term), weight),
-                (index.context_scores(term), weight * CONTEXT_WEIGHT),
+            for scores, factor, credit in (
+                (index.term_scores(term), weight, weight),
+                (index.context_scores(term), weight * CONTEXT_WEIGHT, weight * CONTEXT_COVERAGE),
             ):
                 if scores is not None:
                     np.maximum(best, factor * scores, out=best)
-                    credit = weight if factor == weight else weight * CONTEXT_COVERAGE
                     np.maximum(hit, credit * (scores > 0), out=hit)
+            antecedent = index.antecedent_scores(term) if ANTECEDENT_WEIGHT else None
+            if antecedent is not None:
+                np.maximum(best, weight * ANTECEDENT_WEIGHT * antecedent, out=best)
         weight = concept_weight(index, concept)
         lexical += concept.weight * best
         covered += weight * hit
