@@ -10,25 +10,26 @@ from analysis.coding import learned
 from analysis.coding.suggest import build_space, compute, load_codes, load_segments
 
 CODE = "inclusion.measures"
-# How this college lowers the threshold: buddies and older students who prepare the first-timers.
+# How this college lowers the threshold: a 'maatje' (a buddy) from a higher year who prepares
+# the first-timers.
 # The codebook's keywords for the code hardly occur here.
 RIGHT_TRAIN = [
-    "Iedere student die voor het eerst gaat, krijgt een buddy van een jaar hoger.",
-    "De buddy gaat mee naar de avond voor vertrek en vertelt wat je daar eet en waar je slaapt.",
+    "Iedere student die voor het eerst gaat, krijgt een maatje van een jaar hoger.",
+    "Het maatje gaat mee naar de avond voor vertrek en vertelt wat je daar eet en waar je slaapt.",
     "We koppelen eerstejaars aan een ouderejaars die zelf al een keer weg is geweest.",
     "Die ouderejaars belt de eerste avond even op, gewoon om te vragen hoe het gaat.",
-    "Voor de meiden van de entree regelen we een buddy die ook uit hun eigen wijk komt.",
-    "Een buddy neemt veel spanning weg, dat merken we echt aan de aanmeldingen.",
-    "Wie twijfelt, mag eerst een middag meelopen met een buddy die al geweest is.",
-    "De buddy's krijgen er studiepunten voor, dus ze doen het graag.",
-    "Bij de logistiek hebben ze nu ook buddy's, dat hebben ze van de zorg afgekeken.",
-    "Met een buddy erbij durven ook de stillere studenten zich op te geven.",
+    "Voor de meiden van de entree regelen we een maatje die ook uit hun eigen wijk komt.",
+    "Een maatje neemt veel spanning weg, dat merken we echt aan de aanmeldingen.",
+    "Wie twijfelt, mag eerst een middag meelopen met een maatje die al geweest is.",
+    "De maatjes krijgen er studiepunten voor, dus ze doen het graag.",
+    "Bij de logistiek hebben ze nu ook maatjes, dat hebben ze van de zorg afgekeken.",
+    "Met een maatje erbij durven ook de stillere studenten zich op te geven.",
 ]
 RIGHT_UNSEEN = [
-    "Een ouderejaars als buddy maakt het voor de twijfelaars veel makkelijker.",
-    "Wie voor het eerst weg gaat, krijgt van ons altijd een buddy die het al kent.",
-    "Die buddy belt de eerste dagen even hoe het gaat.",
-    "Ook bij de techniek koppelen we nu elke eerstejaars aan een buddy.",
+    "Een ouderejaars als maatje maakt het voor de twijfelaars veel makkelijker.",
+    "Wie voor het eerst weg gaat, krijgt van ons altijd een maatje die het al kent.",
+    "Dat maatje belt de eerste dagen even hoe het gaat.",
+    "Ook bij de techniek koppelen we nu elke eerstejaars aan een maatje.",
 ]
 # Keywords of the code used in another sense: to be rejected.
 WRONG_TRAIN = [
@@ -95,7 +96,7 @@ def test_ten_accepts_raise_the_right_and_lower_the_wrong(empty_project: Project)
     empty_project.suggest()
     queue = empty_project.suggestion_queue(code=CODE)
     row = queue[queue["segment_id"] == right_unseen[0]].iloc[0]
-    assert row["origin"] == "geleerd" and "buddy" in row["rationale"]
+    assert row["origin"] == "geleerd" and "maatje" in row["rationale"]
 
 
 def test_models_are_cached_by_the_decisions_they_learn_from(empty_project: Project) -> None:

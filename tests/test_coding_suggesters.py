@@ -85,6 +85,19 @@ def test_words_echoing_the_interviewers_question_are_not_coded(rules, codes) -> 
     assert score(rules, codes, alone, "regional_cooperation")[0] > 0.0
 
 
+def test_a_stop_word_never_stands_for_a_keyword_with_the_same_stem(rules, codes) -> None:
+    # "waar" (a stop word) and the keyword "waarde" share the Snowball stem "waar".
+    question, value = items(
+        "Waar waren we gebleven? O ja, bij de vergadering van dinsdag.",
+        "Die uitwisseling heeft echt waarde voor het hele team.",
+    )
+    assert score(rules, codes, question, "impact")[0] == 0.0
+    assert score(rules, codes, value, "impact")[0] > 0.0
+    # Stop words still count inside a phrase: "in de regio".
+    (phrase,) = items("We werken daar veel samen in de regio.")
+    assert "in de regio" in score(rules, codes, phrase, "regional_cooperation")[1]["matches"]
+
+
 def test_keyword_in_passing_stays_below_threshold_and_substance_passes(rules, codes) -> None:
     passing, substance = items(
         "Mijn zoon heeft zijn rooster van de voetbalclub nog steeds niet, dus we weten niet "

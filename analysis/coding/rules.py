@@ -23,12 +23,13 @@ from collections.abc import Sequence
 import numpy as np
 from spacy.attrs import IS_ALPHA, LOWER
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.text import compound_head, match_key
 from analysis.nlp import PIPE_BATCH_SIZE, get_nlp
 
+STOP_KEY_MARK = "~"  # prefix of a stop word's match key (see ``_key``)
 NEGATION_CUES = frozenset(
     {"geen", "niet", "nooit", "nauwelijks", "amper", "niets", "niks", "nergens", "niemand",
      "zonder", "allerminst", "geenszins"}
@@ -70,7 +71,7 @@ class RuleSuggester:
             texts = [*code.keywords, *code.phrases]
             patterns = []
             for doc in self.nlp.pipe(texts, disable=_SKIP_PIPES):
-                words = [match_key(t.lemma_) for t in doc if not (t.is_punct or t.is_space)]
+                words = [_key(t) for t in doc if not (t.is_punct or t.is_space)]
                 if not words:
                     continue
                 if len(words) == 1:
@@ -87,8 +88,8 @@ class RuleSuggester:
             if token.is_punct or token.is_space:
                 result.append(token.text)
                 continue
-            key = match_key(token.lemma_) or token.lower_  # a stem can be empty ("ge")
-            if key not in self.single:
+            key = _key(token)
+            if key not in self.single and not token.is_stop:
                 key = compound_head(key, self.single) or key
             result.append(key)
         return result
@@ -132,6 +133,17 @@ class RuleSuggester:
                     "ignored": ignored,
                 }
         return Scores(self.origin, confidence, lambda i, j: reasons.get((i, j), {}))
+
+
+def _key(token: Token) -> str:
+    """A token's match key; stop words get a key of their own kind.
+
+    Stems collide: "waarde" and the stop word "waar" share the stem "waar". A stop word still
+    takes part in a phrase ("in de regio"), since phrases are keyed the same way, but never
+    stands for a content keyword on its own.
+    """
+    key = match_key(token.lemma_) or token.lower_  # a stem can be empty ("ge")
+    return STOP_KEY_MARK + key if token.is_stop else key
 
 
 def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
