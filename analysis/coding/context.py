@@ -19,7 +19,8 @@ Context supports; it does not code on its own. Each kind is weighted (``QUESTION
 substance, ``n / (n + SHORT_TEXT_WORDS)`` for n content words, as similarity scales short
 texts: a bare "Ja, klopt." under a question about inclusion gets next to nothing, a
 substantive answer without the code's words gets a real push. The weights were set on the two
-training interviews of the development gold (README, "Codering"), never on the held-out ones.
+training interviews of the development gold, never on the held-out ones (README, "Coding
+suggestions (dev set)").
 """
 
 from __future__ import annotations
