@@ -62,12 +62,13 @@ from analysis.coding.rules import negated  # one reading of negation for all mat
 from analysis.coding.state import (
     AUTO_CODER,
     NEGATIVE,
+    Decision,
     SegmentCodes,
     current_codings,
     segment_codes,
 )
 from analysis.nlp import PIPE_BATCH_SIZE, get_nlp
-from analysis.store import Coding, PhaseJudgement, Segment, Transcript, Turn
+from analysis.store import PhaseJudgement, Segment, Transcript, Turn
 
 PHASES_ROOT = "phases"
 HUMAN_WEIGHT = 3.0
@@ -188,14 +189,15 @@ class Codings:
     defines them, and the newest decision per (segment, code, coder)."""
 
     applied: dict[int, SegmentCodes]
-    rows: list[Coding]
+    rows: list[Decision]
 
     @classmethod
     def read(cls, session: Session) -> Codings:
-        return cls(segment_codes(session), current_codings(session))
+        rows = current_codings(session)
+        return cls(segment_codes(session, decisions=rows), rows)
 
     @functools.cached_property
-    def people(self) -> list[Coding]:
+    def people(self) -> list[Decision]:
         return [row for row in self.rows if row.coder != AUTO_CODER]
 
     @functools.cached_property

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.coding.state import AUTO_CODER, DECIDED, current_codings
+from analysis.coding.state import AUTO_CODER, DECIDED, current_codings, rationales
 from analysis.coding.suggest import load_segments
 from analysis.store import Code, Transcript
 
@@ -87,6 +87,7 @@ def suggestion_queue(
         name, inst = transcripts[segment.transcript_id]
         records.append(
             {
+                "_id": row.id,
                 "segment_id": row.segment_id,
                 "transcript": name,
                 "institution": inst,
@@ -96,10 +97,15 @@ def suggestion_queue(
                 "label": labels.get(row.code_key, ""),
                 "confidence": row.confidence,
                 "origin": _ORIGIN_NL.get(row.origin, row.origin),
-                "rationale": describe(row.rationale or {}),
             }
         )
-    frame = pd.DataFrame(records, columns=QUEUE_COLUMNS)
+    frame = pd.DataFrame(records, columns=["_id", *QUEUE_COLUMNS])
     frame = frame.sort_values(["confidence", "segment_id", "code"], ascending=[False, True, True])
     frame = frame.reset_index(drop=True)
-    return frame.head(limit) if limit is not None else frame
+    if limit is not None:
+        frame = frame.head(limit)
+    # The reasons last, for the rows kept: their JSON is the costly part of the log.
+    ids = frame["_id"].tolist()
+    reasons = rationales(session, ids)
+    frame["rationale"] = [describe(reasons[i]) for i in ids]
+    return frame.drop(columns="_id")
