@@ -193,26 +193,24 @@ def segment_codes(
         if row.coder != AUTO_CODER and row.status in DECIDED:
             decided.setdefault((row.segment_id, row.code_key), set()).add(row.status)
     applied: dict[int, set[str]] = {}
-    result: dict[int, SegmentCodes] = {}
+    suggestions: dict[int, list[tuple[str, float]]] = {}
     for row in rows:
-        pair = (row.segment_id, row.code_key)
         if row.coder != AUTO_CODER:
             if row.status == "accepted":
                 applied.setdefault(row.segment_id, set()).add(row.code_key)
-                result.setdefault(row.segment_id, SegmentCodes())
             continue
         if row.status != "suggested":
             continue
         confidence = row.confidence or 0.0
-        verdicts = decided.get(pair, set())
+        verdicts = decided.get((row.segment_id, row.code_key), set())
         if not verdicts:
-            result.setdefault(row.segment_id, SegmentCodes()).suggestions.append(
-                (row.code_key, confidence)
-            )
+            suggestions.setdefault(row.segment_id, []).append((row.code_key, confidence))
         if confidence >= limits.get(row.code_key, default) and not verdicts & NEGATIVE:
             applied.setdefault(row.segment_id, set()).add(row.code_key)
-            result.setdefault(row.segment_id, SegmentCodes())
-    for segment_id, state in result.items():
-        state.applied = sorted(with_ancestors(applied.get(segment_id, ()), parents))
-        state.suggestions.sort(key=lambda pair: (-pair[1], pair[0]))
-    return result
+    return {
+        segment_id: SegmentCodes(
+            applied=sorted(with_ancestors(applied.get(segment_id, ()), parents)),
+            suggestions=sorted(suggestions.get(segment_id, ()), key=lambda p: (-p[1], p[0])),
+        )
+        for segment_id in sorted(applied.keys() | suggestions.keys())
+    }
