@@ -381,9 +381,11 @@ class Project:
         min_confidence: float = 0.0,
         institution: str | None = None,
         limit: int | None = None,
+        reasons: bool = True,
     ) -> pd.DataFrame:
         """Open suggestions to review: segment, text, question, institution, code, confidence,
-        rationale; highest confidence first."""
+        rationale; highest confidence first. ``reasons=False`` leaves the rationale empty, to
+        be read per page with :meth:`suggestion_reasons` (half the time of a long queue)."""
         with self.store.session() as session:
             return queue.suggestion_queue(
                 session,
@@ -391,7 +393,13 @@ class Project:
                 min_confidence=min_confidence,
                 institution=institution,
                 limit=limit,
+                reasons=reasons,
             )
+
+    def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""
+        with self.store.session() as session:
+            return queue.suggestion_reasons(session, pairs)
 
     def suggestions_revision(self) -> int:
         """The id of the newest automatic coding row (0 before any). It changes when suggestions

@@ -257,6 +257,9 @@ def test_accept_and_reject_suggestions_are_recorded(app_db: Path) -> None:
     with Project(app_db) as project:
         queue = project.suggestion_queue()
     first, second = queue.iloc[0], queue.iloc[1]
+    # The page's queue is read without reasons; the cards shown get theirs.
+    captions = [caption.value for caption in at.caption]
+    assert first["rationale"] and escape_markdown(f"Waarom: {first['rationale']}") in captions
     at.button(key=f"accept_{first['segment_id']}_{first['code']}").click().run()
     assert not at.exception, at.exception
     at.button(key=f"reject_{second['segment_id']}_{second['code']}").click().run()
