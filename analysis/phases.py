@@ -547,17 +547,30 @@ def assessments_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
     return frame
 
 
+def _evidence_record(item: PhaseEvidence) -> dict[str, object]:
+    return {
+        "segment_id": item.segment_id,
+        "source": item.source,
+        "phase": item.phase,
+        "weight": item.weight,
+        "reasons": "; ".join(item.reasons),
+        "text": item.text,
+    }
+
+
 def evidence_frame(assessment: PhaseAssessment) -> pd.DataFrame:
     """Every piece of evidence for one college, strongest first."""
-    rows = [
-        {
-            "segment_id": item.segment_id,
-            "source": item.source,
-            "phase": item.phase,
-            "weight": item.weight,
-            "reasons": "; ".join(item.reasons),
-            "text": item.text,
-        }
-        for item in assessment.evidence
-    ]
+    rows = [_evidence_record(item) for item in assessment.evidence]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+
+def all_evidence_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
+    """Every college's evidence in one frame, ``institution`` first, each college's strongest
+    first: what :func:`evidence_frame` gives per college, for a page that shows one college
+    after another from one estimate."""
+    rows = [
+        {"institution": a.institution, **_evidence_record(item)}
+        for a in assessments
+        for item in a.evidence
+    ]
+    return pd.DataFrame(rows, columns=["institution", *EVIDENCE_COLUMNS])

@@ -566,6 +566,15 @@ class Project:
             raise ProjectError(f"no transcripts of a college named {institution!r}")
         return phases.evidence_frame(found[0])
 
+    def phase_overview(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``phase_assessments`` and every college's ``phase_evidence`` (one frame, with an
+        ``institution`` column) from one estimate: the estimate reads the whole corpus (the
+        indicators' weights depend on all colleges), so a page that shows both and lets the
+        evaluator go from college to college computes it once."""
+        with self.store.session() as session:
+            found = phases.assess(session)
+        return phases.assessments_frame(found), phases.all_evidence_frame(found)
+
     def judge_phase(self, institution: str, phase: int, note: str, assessor: str) -> int:
         """Record the evaluator's judgement of a college's phase (it wins over the estimate)."""
         with self.store.session() as session:

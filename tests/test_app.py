@@ -325,6 +325,13 @@ def test_phase_judgement_overrides_the_estimate(app_db: Path) -> None:
     judged = 4 if estimate != 4 else 1
     key = "".join(c if c.isalnum() else "_" for c in institution.casefold())
     at.selectbox(key="phase_institution").select(institution).run()
+    with Project(app_db) as project:
+        evidence = project.phase_evidence(institution)
+    # The evidence per phase, from the same estimate as the table.
+    shown = [e.label for e in at.expander if e.label.endswith(" passages")]
+    counts = [int(label.split(" — ")[1].split()[0]) for label in shown]
+    assert counts == [int((evidence["phase"] == n).sum()) for n in (1, 2, 3, 4)]
+    assert sum(counts) == len(evidence) > 0
     at.radio(key=f"judge_phase_{key}").set_value(judged)
     at.button(key=f"judge_save_{key}").click().run()  # no note: refused in one line
     assert not at.exception, at.exception
