@@ -47,6 +47,11 @@ STOP_WORDS: frozenset[str] = frozenset(SPACY_STOP_WORDS | FILLERS | FUNCTION_WOR
 # Docs per nlp.pipe batch: large batches amortise the per-batch overhead of the pipeline.
 PIPE_BATCH_SIZE = 512
 
+# The components of get_nlp() that only set sentence boundaries: a matcher on words or lemmas
+# passes them as ``nlp.pipe(..., disable=SENTENCE_PIPES)`` (they are most of the pipeline's time)
+# and runs them later, if at all, on the few docs where sentences matter.
+SENTENCE_PIPES = ("sentencizer", "interviews_paragraph_breaks", "interviews_opening_punct")
+
 # Columns of the token table that content-word selection reads (see content_positions).
 _ATTRS = [IS_ALPHA, LIKE_NUM, LENGTH, IS_STOP, LEMMA, LOWER, SENT_START]
 _ALPHA, _NUM, _LEN, _STOP, _LEMMA, _LOWER, _SENT = range(len(_ATTRS))

@@ -62,12 +62,13 @@ from analysis.coding.rules import negated  # one reading of negation for all mat
 from analysis.coding.state import (
     AUTO_CODER,
     NEGATIVE,
+    Decision,
     SegmentCodes,
     current_codings,
     segment_codes,
 )
-from analysis.nlp import PIPE_BATCH_SIZE, get_nlp
-from analysis.store import Coding, PhaseJudgement, Segment, Transcript, Turn
+from analysis.nlp import PIPE_BATCH_SIZE, SENTENCE_PIPES, get_nlp
+from analysis.store import PhaseJudgement, Segment, Transcript, Turn
 
 PHASES_ROOT = "phases"
 HUMAN_WEIGHT = 3.0
@@ -188,14 +189,15 @@ class Codings:
     defines them, and the newest decision per (segment, code, coder)."""
 
     applied: dict[int, SegmentCodes]
-    rows: list[Coding]
+    rows: list[Decision]
 
     @classmethod
     def read(cls, session: Session) -> Codings:
-        return cls(segment_codes(session), current_codings(session))
+        rows = current_codings(session)
+        return cls(segment_codes(session, decisions=rows), rows)
 
     @functools.cached_property
-    def people(self) -> list[Coding]:
+    def people(self) -> list[Decision]:
         return [row for row in self.rows if row.coder != AUTO_CODER]
 
     @functools.cached_property
@@ -290,10 +292,19 @@ def _indicator_hits(
     matcher = _matcher(pairs)
     number = {d.key: d.number for d in definitions}
     nlp = get_nlp()
-    hits: dict[int, dict[int, set[str]]] = {}
-    docs = nlp.pipe((s.text for s in segments), batch_size=PIPE_BATCH_SIZE)
+    # Match on tokens and lemmas alone; sentence boundaries (for the past cues of _left_behind)
+    # are set afterwards on the tenth of the segments with a match: the sentence components
+    # took three quarters of the pipeline's time and change neither tokens nor lemmas.
+    docs = nlp.pipe((s.text for s in segments), batch_size=PIPE_BATCH_SIZE, disable=SENTENCE_PIPES)
+    matched = []
     for segment, doc in zip(segments, docs, strict=True):
         spans = filter_spans(matcher(doc, as_spans=True))
+        if spans:
+            matched.append((segment, doc, spans))
+    others = [name for name in nlp.pipe_names if name not in SENTENCE_PIPES]
+    sentenced = nlp.pipe((doc for _, doc, _ in matched), batch_size=PIPE_BATCH_SIZE, disable=others)
+    hits: dict[int, dict[int, set[str]]] = {}
+    for (segment, _, spans), doc in zip(matched, sentenced, strict=True):
         for span in spans:
             if _left_behind(doc, span.start):
                 continue
@@ -536,17 +547,30 @@ def assessments_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
     return frame
 
 
+def _evidence_record(item: PhaseEvidence) -> dict[str, object]:
+    return {
+        "segment_id": item.segment_id,
+        "source": item.source,
+        "phase": item.phase,
+        "weight": item.weight,
+        "reasons": "; ".join(item.reasons),
+        "text": item.text,
+    }
+
+
 def evidence_frame(assessment: PhaseAssessment) -> pd.DataFrame:
     """Every piece of evidence for one college, strongest first."""
-    rows = [
-        {
-            "segment_id": item.segment_id,
-            "source": item.source,
-            "phase": item.phase,
-            "weight": item.weight,
-            "reasons": "; ".join(item.reasons),
-            "text": item.text,
-        }
-        for item in assessment.evidence
-    ]
+    rows = [_evidence_record(item) for item in assessment.evidence]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+
+def all_evidence_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
+    """Every college's evidence in one frame, ``institution`` first, each college's strongest
+    first: what :func:`evidence_frame` gives per college, for a page that shows one college
+    after another from one estimate."""
+    rows = [
+        {"institution": a.institution, **_evidence_record(item)}
+        for a in assessments
+        for item in a.evidence
+    ]
+    return pd.DataFrame(rows, columns=["institution", *EVIDENCE_COLUMNS])

@@ -381,9 +381,11 @@ class Project:
         min_confidence: float = 0.0,
         institution: str | None = None,
         limit: int | None = None,
+        reasons: bool = True,
     ) -> pd.DataFrame:
         """Open suggestions to review: segment, text, question, institution, code, confidence,
-        rationale; highest confidence first."""
+        rationale; highest confidence first. ``reasons=False`` leaves the rationale empty, to
+        be read per page with :meth:`suggestion_reasons` (half the time of a long queue)."""
         with self.store.session() as session:
             return queue.suggestion_queue(
                 session,
@@ -391,7 +393,13 @@ class Project:
                 min_confidence=min_confidence,
                 institution=institution,
                 limit=limit,
+                reasons=reasons,
             )
+
+    def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""
+        with self.store.session() as session:
+            return queue.suggestion_reasons(session, pairs)
 
     def suggestions_revision(self) -> int:
         """The id of the newest automatic coding row (0 before any). It changes when suggestions
@@ -557,6 +565,15 @@ class Project:
         if not found:
             raise ProjectError(f"no transcripts of a college named {institution!r}")
         return phases.evidence_frame(found[0])
+
+    def phase_overview(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``phase_assessments`` and every college's ``phase_evidence`` (one frame, with an
+        ``institution`` column) from one estimate: the estimate reads the whole corpus (the
+        indicators' weights depend on all colleges), so a page that shows both and lets the
+        evaluator go from college to college computes it once."""
+        with self.store.session() as session:
+            found = phases.assess(session)
+        return phases.assessments_frame(found), phases.all_evidence_frame(found)
 
     def judge_phase(self, institution: str, phase: int, note: str, assessor: str) -> int:
         """Record the evaluator's judgement of a college's phase (it wins over the estimate)."""

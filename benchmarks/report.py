@@ -1,7 +1,7 @@
 """Report benchmark: time to build and write the Word draft of the sample corpus, and how well the
 phase estimate agrees with the sample's answer key.
 
-Usage: python benchmarks/report.py [--repeat N]
+Usage: python benchmarks/report.py [--repeat N] [--interviews N [--project PATH]]
 
 Set-up (not timed): the sample corpus is imported into a fresh project and coded automatically
 (``Project.suggest``), as ``make demo`` does. Then:
@@ -16,6 +16,10 @@ each as wall-clock and CPU seconds (on a shared machine the wall clock includes 
   ``transcripts/README.md``, from automatic suggestions alone, and after importing the hand-coded
   dev gold (``tests/data/gold_dev.jsonl``, five interviews) as an evaluator's codings. "Within"
   also counts a "tussen a en b" estimate that contains the intended phase.
+
+With ``--interviews N`` it times build + write in the app on a synthetic project of N interviews
+with suggestions made (as ``benchmarks/app.py`` builds it, or the project given by
+``--project``) instead: the first draft and the median of N more, wall-clock and CPU seconds.
 """
 
 from __future__ import annotations
@@ -73,10 +77,33 @@ def timed(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def at_scale(n: int, project_path: Path | None, repeat: int) -> None:
+    """Build + write in the app on a synthetic project of ``n`` interviews."""
+    from analysis.nlp import get_nlp
+    from benchmarks.app import build
+
+    get_nlp()  # loaded in a running app
+    with tempfile.TemporaryDirectory() as tmp:
+        location = project_path or build(n, Path(tmp))
+        with Project(location) as project:
+            segments = project.coding_progress()["segments"]
+            first = timed(lambda: project.write_report(Path(tmp) / "concept.docx"), 1)
+            again = timed(lambda: project.write_report(Path(tmp) / "concept.docx"), repeat)
+    print(f"{location.name}: {segments} segments")
+    print(f"build + write .docx, in the app, first: {first[0]:.2f} s ({first[1]:.2f} s CPU)")
+    print(f"build + write .docx, in the app (median of {repeat} more): "
+          f"{again[0]:.2f} s ({again[1]:.2f} s CPU)")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--interviews", type=int, help="time a synthetic project of N instead")
+    parser.add_argument("--project", type=Path, help="with --interviews: reuse this project")
     args = parser.parse_args(argv)
+    if args.interviews:
+        at_scale(args.interviews, args.project, args.repeat)
+        return
     key = intended_phases()
     with tempfile.TemporaryDirectory() as tmp:
         location = Path(tmp) / "sample.db"

@@ -88,11 +88,11 @@ def snapshot(project: Project) -> dict[str, object]:
 
 def codings_in_force(project: Project) -> list[tuple]:
     """(source, start, end, code, coder, memo) of every person's accepted coding in force."""
-    from analysis.coding.state import current_codings
+    from analysis.coding.state import current_codings, full_rows
 
     with project.store.session() as session:
         rows = []
-        for row in current_codings(session):
+        for row in full_rows(session, current_codings(session)):
             if row.coder == "auto" or row.status != "accepted":
                 continue
             segment = session.get(Segment, row.segment_id)

@@ -257,6 +257,9 @@ def test_accept_and_reject_suggestions_are_recorded(app_db: Path) -> None:
     with Project(app_db) as project:
         queue = project.suggestion_queue()
     first, second = queue.iloc[0], queue.iloc[1]
+    # The page's queue is read without reasons; the cards shown get theirs.
+    captions = [caption.value for caption in at.caption]
+    assert first["rationale"] and escape_markdown(f"Waarom: {first['rationale']}") in captions
     at.button(key=f"accept_{first['segment_id']}_{first['code']}").click().run()
     assert not at.exception, at.exception
     at.button(key=f"reject_{second['segment_id']}_{second['code']}").click().run()
@@ -322,6 +325,13 @@ def test_phase_judgement_overrides_the_estimate(app_db: Path) -> None:
     judged = 4 if estimate != 4 else 1
     key = "".join(c if c.isalnum() else "_" for c in institution.casefold())
     at.selectbox(key="phase_institution").select(institution).run()
+    with Project(app_db) as project:
+        evidence = project.phase_evidence(institution)
+    # The evidence per phase, from the same estimate as the table.
+    shown = [e.label for e in at.expander if e.label.endswith(" passages")]
+    counts = [int(label.split(" — ")[1].split()[0]) for label in shown]
+    assert counts == [int((evidence["phase"] == n).sum()) for n in (1, 2, 3, 4)]
+    assert sum(counts) == len(evidence) > 0
     at.radio(key=f"judge_phase_{key}").set_value(judged)
     at.button(key=f"judge_save_{key}").click().run()  # no note: refused in one line
     assert not at.exception, at.exception

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from coding_support import add_interview
+from sqlalchemy import select
 
 from analysis import Project
 from analysis.coding import CodingError
+from analysis.coding.state import current_codings, full_rows, rationales
+from analysis.store import Coding
 
 EXCHANGES = [
     (
@@ -135,3 +138,66 @@ def test_user_mistakes_are_one_clear_line(project_with_segments) -> None:
         project.remove_code(ids[0], "impact", "Marieke")
     with pytest.raises(CodingError, match="no coding"):
         project.add_memo(ids[0], "impact", "Marieke", "notitie")
+
+
+def test_state_read_is_the_newest_row_per_segment_code_and_coder(project_with_segments) -> None:
+    """``current_codings`` picks the newest decisions in SQL and reads only some columns; on a
+    history with suggestions, withdrawals, undo and re-code it must agree with the plain
+    reading of the whole log, for every filter, and the rows it leaves out stay readable."""
+    project, ids = project_with_segments
+    project.suggest()
+    with project.store.session() as session:
+        session.add_all(
+            Coding(segment_id=ids[0], code_key="impact", coder="auto", origin="rule",
+                   status=status, confidence=confidence, rationale={"step": status})
+            for status, confidence in [("suggested", 0.9), ("withdrawn", None), ("suggested", 0.6)]
+        )
+    project.apply_code(ids[0], "impact", "Marieke", memo="eerst ja")
+    project.remove_code(ids[0], "impact", "Marieke")
+    project.apply_code(ids[0], "impact", "Marieke")
+    project.reject(ids[0], "impact", "Pieter")
+    project.apply_code(ids[1], "professionalisation.hr_policy", "Marieke")
+    project.recode(
+        ids[1], "professionalisation.hr_policy", "professionalisation.barriers", "Marieke"
+    )
+    project.apply_code(ids[2], "inclusion.barriers", "Pieter")
+    project.apply_code(ids[2], "inclusion", "Pieter")
+    project.undo("Pieter")
+    project.undo("Pieter")
+    with project.store.session() as session:
+        log = session.scalars(select(Coding)).all()
+        newest: dict[tuple[int, str, str], Coding] = {}
+        for row in log:
+            key = (row.segment_id, row.code_key, row.coder)
+            if key not in newest or row.id > newest[key].id:
+                newest[key] = row
+
+        def expected(segments: set[int] | None, coder: str | None) -> list[tuple]:
+            kept = [
+                row for row in newest.values()
+                if (segments is None or row.segment_id in segments)
+                and (coder is None or row.coder == coder)
+            ]
+            kept.sort(key=lambda r: (r.segment_id, r.code_key, r.id))
+            return [
+                (r.id, r.segment_id, r.code_key, r.coder, r.origin, r.status, r.confidence)
+                for r in kept
+            ]
+
+        assert len(log) > len(newest)  # there is history to skip
+        for segments in (None, {ids[0]}, {ids[1], ids[2]}):
+            for coder in (None, "auto", "Marieke", "Pieter"):
+                found = current_codings(session, segments, coder=coder)
+                assert [tuple(row) for row in found] == expected(segments, coder)
+        state = {(r.segment_id, r.code_key, r.coder): r.status for r in current_codings(session)}
+        assert state[(ids[0], "impact", "auto")] == "suggested"
+        assert state[(ids[0], "impact", "Marieke")] == "accepted"
+        assert state[(ids[0], "impact", "Pieter")] == "rejected"
+        assert state[(ids[1], "professionalisation.hr_policy", "Marieke")] == "removed"
+        assert state[(ids[2], "inclusion", "Pieter")] == "undone"
+        decisions = current_codings(session, {ids[0]})
+        rows = full_rows(session, decisions)
+        assert [row.id for row in rows] == [d.id for d in decisions]
+        assert [row.memo for row in rows] == [newest[d[1:4]].memo for d in decisions]
+        auto = next(d for d in decisions if d.coder == "auto")
+        assert rationales(session, [auto.id]) == {auto.id: {"step": "suggested"}}

@@ -185,6 +185,14 @@ def test_suggestions_never_overwrite_a_human_decision(empty_project: Project) ->
     top = queue[queue["code"] == "inclusion.barriers"].iloc[0]
     assert top["segment_id"] == ids[0] and "ouders" in top["rationale"]
     assert top["question"] == "Wat houdt studenten tegen?"
+    # An interface reads the queue without reasons and asks for those of the rows it shows.
+    bare = empty_project.suggestion_queue(min_confidence=THRESHOLD, reasons=False)
+    assert bare.drop(columns="rationale").equals(queue.drop(columns="rationale"))
+    assert set(bare["rationale"]) == {""}
+    pairs = list(zip(queue["segment_id"], queue["code"], strict=True))
+    reasons = empty_project.suggestion_reasons([*pairs, (ids[2], "inclusion.barriers")])
+    assert [reasons[pair] for pair in pairs] == list(queue["rationale"])
+    assert reasons[(ids[2], "inclusion.barriers")] == ""  # nothing suggested there
 
     empty_project.reject(ids[0], "inclusion.barriers", "Marieke")
     second = empty_project.suggest()

@@ -69,6 +69,13 @@ def test_each_phase_is_recognised_from_its_indicators(four_colleges: Project) ->
         assert 0.0 < row["confidence"] < 1.0
         # The quotes that carry the estimate are that college's own segments.
         assert row["evidence"] and set(row["evidence"]) <= set(segment_ids(four_colleges, college))
+    # The app's overview gives the same table and, per college, the same evidence.
+    table, everything = four_colleges.phase_overview()
+    assert table.equals(four_colleges.phase_assessments())
+    assert set(everything["institution"]) == set(found)
+    for college in found:
+        own = everything[everything["institution"] == college].drop(columns="institution")
+        assert own.reset_index(drop=True).equals(four_colleges.phase_evidence(college))
     evidence = four_colleges.phase_evidence("Vakschool Rivierenland")
     assert set(evidence["phase"]) == {2}
     assert any("contactpersoon" in reasons for reasons in evidence["reasons"])

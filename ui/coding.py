@@ -23,8 +23,8 @@ def suggestion_queue(location: str, generation: int, refresh: int) -> pd.DataFra
     """Every open suggestion as of suggestion run ``generation``. It is not rebuilt after each
     decision (at 1,000 interviews that takes many seconds): this session hides what it decided
     (see ``done``), and "Vernieuwen" or a new suggestion run shows what others decided. Shared
-    read-only between sessions."""
-    return widgets.open_project(location).suggestion_queue()
+    read-only between sessions. Without the reasons: those are read per page (``review``)."""
+    return widgets.open_project(location).suggestion_queue(reasons=False)
 
 
 def done(project: Project) -> set[tuple[int, str]]:
@@ -214,7 +214,11 @@ def review(project: Project, book: Codebook, queue: pd.DataFrame) -> None:
     page = shown.iloc[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
     transcripts = widgets.cached(project, widgets.transcripts)
     ids = dict(zip(transcripts["source"], transcripts["id"], strict=True))
-    page = page.assign(transcript_id=page["transcript"].map(ids))
+    pairs = list(zip(page["segment_id"], page["code"], strict=True))
+    reasons = project.suggestion_reasons(pairs)
+    page = page.assign(
+        transcript_id=page["transcript"].map(ids), rationale=[reasons[pair] for pair in pairs]
+    )
     for number, (_, row) in enumerate(page.iterrows()):
         suggestion_card(project, book, row, first=number == 0)
 

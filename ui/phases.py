@@ -14,11 +14,6 @@ from ui import widgets
 EVIDENCE_PER_PHASE = 10
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def evidence(location: str, rev: tuple, institution: str) -> pd.DataFrame:
-    return widgets.open_project(location).phase_evidence(institution)
-
-
 def phase_names(book: Codebook) -> dict[int, str]:
     return {d.number: d.label for d in phase_definitions(book)}
 
@@ -54,8 +49,8 @@ def overview(table: pd.DataFrame) -> None:
     )
 
 
-def evidence_list(project: Project, institution: str, names: dict[int, str]) -> None:
-    found = evidence(widgets.project_location(), widgets.version(project), institution)
+def evidence_list(found: pd.DataFrame, names: dict[int, str]) -> None:
+    """One college's evidence per phase (from the same estimate as the table above it)."""
     if found.empty:
         widgets.empty_state("Geen bewijs gevonden voor een fase bij deze instelling.")
         return
@@ -114,7 +109,9 @@ def judgement_form(project: Project, row: pd.Series, names: dict[int, str]) -> N
             )
 
 
-def detail(project: Project, table: pd.DataFrame, names: dict[int, str]) -> None:
+def detail(
+    project: Project, table: pd.DataFrame, evidence: pd.DataFrame, names: dict[int, str]
+) -> None:
     institutions = list(table["institution"])
     institution = st.selectbox("Instelling", institutions, key="phase_institution")
     row = table.set_index("institution").loc[institution].copy()
@@ -138,7 +135,7 @@ def detail(project: Project, table: pd.DataFrame, names: dict[int, str]) -> None
         )
         if not scores.empty:
             st.bar_chart(scores, x="fase", y="score", horizontal=True, height=200)
-        evidence_list(project, institution, names)
+        evidence_list(evidence[evidence["institution"] == institution], names)
     with right:
         judgement_form(project, row, names)
 
@@ -150,14 +147,14 @@ def render() -> None:
         "Waar staat elke instelling in de vier fasen van internationalisering (KIS 2020)? "
         "De schatting rust op coderingen en kenmerken in de tekst; jouw oordeel gaat altijd voor.",
     )
-    table = widgets.phase_assessments(project)
+    table, evidence = widgets.phase_overview(project)
     if table.empty:
         widgets.empty_state("Nog geen interviews om fasen uit af te leiden.")
         return
     names = phase_names(widgets.cached(project, widgets.codebook))
     overview(table)
     st.subheader("Per instelling")
-    detail(project, table, names)
+    detail(project, table, evidence, names)
 
 
 render()

@@ -260,8 +260,8 @@ class _SlowTables:
     """The newest computed value of each slow table per project, shared by all sessions.
 
     Values are read-only (pages filter them into new frames); only this registry changes, under
-    its lock. Why not ``st.cache_data``: at 1,000 interviews the segment table takes tens of
-    seconds and the phase estimate more than a minute, and every coding decision changes their
+    its lock. Why not ``st.cache_data``: at 1,000 interviews the segment table and the phase
+    estimate take seconds each (see the README), and every coding decision changes their
     inputs. Recomputing on every visit would make those pages unusable while someone codes, so
     a table that took long is shown as it was, with the time it was made and a button to redo it.
     """
@@ -323,11 +323,18 @@ def segments(proj: Project) -> pd.DataFrame:
     )
 
 
+def phase_overview(proj: Project) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each college's phase in force (judgement, else estimate) and every college's evidence,
+    from one estimate: ``Project.phase_overview``. At most one call per page run (a stale table
+    shows its own "Opnieuw berekenen" button)."""
+    return slow_table(
+        proj, "phases", lambda p: p.phase_overview(), "Bewijs voor de fasen verzamelen…"
+    )
+
+
 def phase_assessments(proj: Project) -> pd.DataFrame:
     """Each college's phase in force (judgement, else estimate): ``Project.phase_assessments``."""
-    return slow_table(
-        proj, "phases", lambda p: p.phase_assessments(), "Bewijs voor de fasen verzamelen…"
-    )
+    return phase_overview(proj)[0]
 
 
 # --- codes --------------------------------------------------------------------------------------

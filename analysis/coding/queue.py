@@ -6,11 +6,13 @@ leaves the queue as soon as any person decides on that segment and code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.coding.state import AUTO_CODER, DECIDED, current_codings
+from analysis.coding.state import AUTO_CODER, DECIDED, current_codings, rationales
 from analysis.coding.suggest import load_segments
 from analysis.store import Code, Transcript
 
@@ -62,8 +64,14 @@ def suggestion_queue(
     min_confidence: float = 0.0,
     institution: str | None = None,
     limit: int | None = None,
+    reasons: bool = True,
 ) -> pd.DataFrame:
-    """Open suggestions, highest confidence first, filtered by code, confidence, institution."""
+    """Open suggestions, highest confidence first, filtered by code, confidence, institution.
+
+    ``reasons=False`` leaves ``rationale`` empty, for an interface that shows a page at a time
+    and asks :func:`suggestion_reasons` for the page: reading the reason of every suggestion
+    is half the time of a long queue.
+    """
     rows = current_codings(session)
     decided = {
         (row.segment_id, row.code_key)
@@ -98,6 +106,7 @@ def suggestion_queue(
         name, inst = transcripts[segment.transcript_id]
         records.append(
             {
+                "_id": row.id,
                 "segment_id": row.segment_id,
                 "transcript": name,
                 "institution": inst,
@@ -107,10 +116,30 @@ def suggestion_queue(
                 "label": labels.get(row.code_key, ""),
                 "confidence": row.confidence,
                 "origin": _ORIGIN_NL.get(row.origin, row.origin),
-                "rationale": describe(row.rationale or {}),
             }
         )
-    frame = pd.DataFrame(records, columns=QUEUE_COLUMNS)
+    frame = pd.DataFrame(records, columns=["_id", *QUEUE_COLUMNS])
     frame = frame.sort_values(["confidence", "segment_id", "code"], ascending=[False, True, True])
     frame = frame.reset_index(drop=True)
-    return frame.head(limit) if limit is not None else frame
+    if limit is not None:
+        frame = frame.head(limit)
+    # The reasons last, for the rows kept: their JSON is the costly part of the log.
+    if reasons:
+        ids = frame["_id"].tolist()
+        found = rationales(session, ids)
+        frame["rationale"] = [describe(found[i]) for i in ids]
+    else:
+        frame["rationale"] = ""
+    return frame.drop(columns="_id")
+
+
+def suggestion_reasons(
+    session: Session, pairs: Iterable[tuple[int, str]]
+) -> dict[tuple[int, str], str]:
+    """Why each (segment, code) was suggested, in Dutch, as :func:`suggestion_queue` says it:
+    the reason of the automatic suggestion in force ("" when there is none)."""
+    wanted = {(int(segment), str(code)) for segment, code in pairs}  # numpy ints from a frame
+    rows = current_codings(session, {segment for segment, _ in wanted}, coder=AUTO_CODER)
+    ids = {(row.segment_id, row.code_key): row.id for row in rows}
+    found = rationales(session, [ids[pair] for pair in wanted if pair in ids])
+    return {pair: describe(found[ids[pair]]) if pair in ids else "" for pair in wanted}

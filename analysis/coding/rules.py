@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.text import compound_head, match_key
-from analysis.nlp import PIPE_BATCH_SIZE, get_nlp
+from analysis.nlp import PIPE_BATCH_SIZE, SENTENCE_PIPES, get_nlp
 
 STOP_KEY_MARK = "~"  # prefix of a stop word's match key (see ``_key``)
 NEGATION_CUES = frozenset(
@@ -47,8 +47,6 @@ ECHO_LENGTH = 3  # words in a row shared with the question
 
 KEYWORD_WEIGHT = 0.63
 PHRASE_WEIGHT = 1.26
-# Components the matcher does not need (sentence boundaries); tokenizer and lemmatizer remain.
-_SKIP_PIPES = ("sentencizer", "interviews_paragraph_breaks", "interviews_opening_punct")
 
 
 def confidence_of(keywords: int, phrases: int) -> float:
@@ -70,7 +68,7 @@ class RuleSuggester:
         for code in self.codes:
             texts = [*code.keywords, *code.phrases]
             patterns = []
-            for doc in self.nlp.pipe(texts, disable=_SKIP_PIPES):
+            for doc in self.nlp.pipe(texts, disable=SENTENCE_PIPES):
                 words = [_key(t) for t in doc if not (t.is_punct or t.is_space)]
                 if not words:
                     continue
@@ -99,7 +97,7 @@ class RuleSuggester:
         reasons: dict[tuple[int, int], dict] = {}
         texts = [s.text for s in segments]
         echo_cache: dict[str, set[tuple[int, ...]]] = {}
-        docs = self.nlp.pipe(texts, disable=_SKIP_PIPES, batch_size=PIPE_BATCH_SIZE)
+        docs = self.nlp.pipe(texts, disable=SENTENCE_PIPES, batch_size=PIPE_BATCH_SIZE)
         for i, doc in enumerate(docs):
             key_doc = Doc(self.nlp.vocab, words=self._token_keys(doc))
             found = self.matcher(key_doc)

@@ -15,8 +15,9 @@ implies its parent: the parent counts as applied wherever a child is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,23 +45,83 @@ class SegmentCodes:
     suggestions: list[tuple[str, float]] = field(default_factory=list)
 
 
+class Decision(NamedTuple):
+    """The columns of a coding row that the readers of the state need.
+
+    A plain tuple, not a ``Coding``: the log is the largest table (over 100,000 rows at 1,000
+    interviews) and building ORM objects, with their JSON ``rationale``, cost ten times the
+    query. ``rationale``, ``memo`` and ``created_at`` are read where they are shown
+    (:func:`rationales`, :func:`full_rows`).
+    """
+
+    id: int
+    segment_id: int
+    code_key: str
+    coder: str
+    origin: str
+    status: str
+    confidence: float | None
+
+
 def current_codings(
     session: Session, segment_ids: Iterable[int] | None = None, *, coder: str | None = None
-) -> list[Coding]:
-    """The newest row per (segment, code, coder): the decisions in force."""
+) -> list[Decision]:
+    """The newest row per (segment, code, coder): the decisions in force, ordered by segment,
+    code and id.
+
+    The newest row is chosen in SQL (``max(id)`` per group: plain SQL for SQLite and PostgreSQL
+    alike, and SQLite answers it from the (segment, code, coder) index alone); the coder and up
+    to ``_MAX_IN`` segment ids filter inside that grouping, so a few segments' state reads only
+    their own rows.
+    """
     newest = select(func.max(Coding.id)).group_by(Coding.segment_id, Coding.code_key, Coding.coder)
     if coder is not None:
         newest = newest.where(Coding.coder == coder)
-    query = select(Coding).where(Coding.id.in_(newest))
     wanted: set[int] | None = None
     if segment_ids is not None:
         ids = list(segment_ids)
         if len(ids) <= _MAX_IN:
-            query = query.where(Coding.segment_id.in_(ids))
+            newest = newest.where(Coding.segment_id.in_(ids))
         else:
             wanted = set(ids)
-    rows = session.scalars(query.order_by(Coding.segment_id, Coding.code_key, Coding.id))
-    return [row for row in rows if wanted is None or row.segment_id in wanted]
+    query = (
+        select(*(getattr(Coding, name) for name in Decision._fields))
+        .where(Coding.id.in_(newest))
+        .order_by(Coding.segment_id, Coding.code_key, Coding.id)
+    )
+    return [
+        Decision(*row)
+        for row in session.execute(query).tuples()
+        if wanted is None or row[1] in wanted
+    ]
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _MAX_IN):
+        yield ids[start : start + _MAX_IN]
+
+
+def full_rows(session: Session, decisions: Iterable[Decision]) -> list[Coding]:
+    """The complete ``Coding`` rows of these decisions, in the same order: for the few readers
+    that need the memo, the time or the rationale of the decisions they keep."""
+    ids = [decision.id for decision in decisions]
+    found: dict[int, Coding] = {}
+    for chunk in _chunks(ids):
+        rows = session.scalars(select(Coding).where(Coding.id.in_(chunk)))
+        found.update((row.id, row) for row in rows)
+    return [found[i] for i in ids]
+
+
+def rationales(session: Session, ids: Iterable[int]) -> dict[int, dict]:
+    """Each coding row's rationale by id (an empty dict when it has none), read only for the
+    rows that are shown: parsing the JSON of every suggestion costs more than the rest of the
+    state together."""
+    wanted = sorted(set(ids))
+    result: dict[int, dict] = {}
+    for chunk in _chunks(wanted):
+        query = select(Coding.id, Coding.rationale).where(Coding.id.in_(chunk))
+        result.update((i, value or {}) for i, value in session.execute(query).tuples())
+    return result
 
 
 def default_threshold(session: Session) -> float:
@@ -112,41 +173,44 @@ def with_ancestors(codes: Iterable[str], parents: dict[str, str | None]) -> set[
 
 
 def segment_codes(
-    session: Session, segment_ids: Iterable[int] | None = None
+    session: Session,
+    segment_ids: Iterable[int] | None = None,
+    *,
+    decisions: Sequence[Decision] | None = None,
 ) -> dict[int, SegmentCodes]:
     """Applied codes and open suggestions per segment (segments without any are left out).
 
     ``suggestions`` lists the automatic suggestions nobody has decided on yet, highest first.
+    A caller that has already read :func:`current_codings` passes them as ``decisions`` (then
+    ``segment_ids`` is not used), so that the log is read once.
     """
     limits = thresholds(session)
     default = default_threshold(session)
     parents = parent_map(session)
-    rows = current_codings(session, segment_ids)
+    rows = current_codings(session, segment_ids) if decisions is None else decisions
     decided: dict[tuple[int, str], set[str]] = {}
     for row in rows:
         if row.coder != AUTO_CODER and row.status in DECIDED:
             decided.setdefault((row.segment_id, row.code_key), set()).add(row.status)
     applied: dict[int, set[str]] = {}
-    result: dict[int, SegmentCodes] = {}
+    suggestions: dict[int, list[tuple[str, float]]] = {}
     for row in rows:
-        pair = (row.segment_id, row.code_key)
         if row.coder != AUTO_CODER:
             if row.status == "accepted":
                 applied.setdefault(row.segment_id, set()).add(row.code_key)
-                result.setdefault(row.segment_id, SegmentCodes())
             continue
         if row.status != "suggested":
             continue
         confidence = row.confidence or 0.0
-        verdicts = decided.get(pair, set())
+        verdicts = decided.get((row.segment_id, row.code_key), set())
         if not verdicts:
-            result.setdefault(row.segment_id, SegmentCodes()).suggestions.append(
-                (row.code_key, confidence)
-            )
+            suggestions.setdefault(row.segment_id, []).append((row.code_key, confidence))
         if confidence >= limits.get(row.code_key, default) and not verdicts & NEGATIVE:
             applied.setdefault(row.segment_id, set()).add(row.code_key)
-            result.setdefault(row.segment_id, SegmentCodes())
-    for segment_id, state in result.items():
-        state.applied = sorted(with_ancestors(applied.get(segment_id, ()), parents))
-        state.suggestions.sort(key=lambda pair: (-pair[1], pair[0]))
-    return result
+    return {
+        segment_id: SegmentCodes(
+            applied=sorted(with_ancestors(applied.get(segment_id, ()), parents)),
+            suggestions=sorted(suggestions.get(segment_id, ()), key=lambda p: (-p[1], p[0])),
+        )
+        for segment_id in sorted(applied.keys() | suggestions.keys())
+    }

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from analysis.codebook_store import code_guids, read_codebook
 from analysis.coding import CodingError
 from analysis.coding.manual import check_coder, new_batch, own_row, record
-from analysis.coding.state import AUTO_CODER, current_codings
+from analysis.coding.state import AUTO_CODER, current_codings, full_rows
 from analysis.corpus import build_segments, span_question
 from analysis.exchange.qdc import (
     CodebookImportReport,
@@ -148,7 +148,9 @@ def export_project(
         session.scalars(select(Transcript)).all(), key=lambda t: (t.institution, t.source_name)
     )
     all_rows = current_codings(session)
-    codings = [r for r in all_rows if r.coder != AUTO_CODER and r.status == "accepted"]
+    codings = full_rows(
+        session, [r for r in all_rows if r.coder != AUTO_CODER and r.status == "accepted"]
+    )
     open_suggestions = sum(r.coder == AUTO_CODER and r.status == "suggested" for r in all_rows)
     memos = session.scalars(select(Memo).order_by(Memo.id)).all()
     segments = {
