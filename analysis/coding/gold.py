@@ -144,7 +144,7 @@ def align(session: Session, items: Sequence[GoldItem], source: str) -> Alignment
         name: (tid, text)
         for tid, name, text in session.execute(
             select(Transcript.id, Transcript.source_name, Transcript.text)
-        ).tuples()
+        )
     }
     problems: list[str] = []
     found: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}

@@ -91,13 +91,13 @@ def suggestion_queue(
         tid: (name, inst)
         for tid, name, inst in session.execute(
             select(Transcript.id, Transcript.source_name, Transcript.institution)
-        ).tuples()
+        )
     }
     wanted = {
         tid for tid, (_, inst) in transcripts.items() if institution is None or inst == institution
     }
     segments = {s.id: s for s in load_segments(session, wanted)}
-    labels = dict(session.execute(select(Code.key, Code.label)).tuples().all())
+    labels = dict(session.execute(select(Code.key, Code.label)).all())
     records = []
     for row in open_rows:
         segment = segments.get(row.segment_id)

@@ -91,7 +91,7 @@ def current_codings(
     )
     return [
         Decision(*row)
-        for row in session.execute(query).tuples()
+        for row in session.execute(query)
         if wanted is None or row[1] in wanted
     ]
 
@@ -120,7 +120,7 @@ def rationales(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     result: dict[int, dict] = {}
     for chunk in _chunks(wanted):
         query = select(Coding.id, Coding.rationale).where(Coding.id.in_(chunk))
-        result.update((i, value or {}) for i, value in session.execute(query).tuples())
+        result.update((i, value or {}) for i, value in session.execute(query))
     return result
 
 
@@ -159,7 +159,7 @@ def thresholds(session: Session) -> dict[str, float]:
 
 def parent_map(session: Session) -> dict[str, str | None]:
     """Each code's parent key (None for a top-level code)."""
-    return dict(session.execute(select(Code.key, Code.parent_key)).tuples().all())
+    return dict(session.execute(select(Code.key, Code.parent_key)).all())
 
 
 def with_ancestors(codes: Iterable[str], parents: dict[str, str | None]) -> set[str]:

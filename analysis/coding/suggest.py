@@ -122,7 +122,7 @@ def load_segments(
             select(Transcript.id, Transcript.text).where(
                 Transcript.id.in_({row.transcript_id for row in rows})
             )
-        ).tuples().all()
+        ).all()
     )
     return [
         SegmentItem(

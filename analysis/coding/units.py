@@ -126,7 +126,7 @@ def _add_spans(
     if coder is not None:
         query = query.where(Coding.coder == coder)
     newest: dict[tuple[int, str, str], tuple[int, int, int, str]] = {}
-    for transcript_id, start, end, row in session.execute(query).tuples():
+    for transcript_id, start, end, row in session.execute(query):
         newest[(row.segment_id, row.code_key, row.coder)] = (transcript_id, start, end, row.status)
     for (_, code_key, _), (transcript_id, start, end, status) in newest.items():
         if status == "accepted":
@@ -135,4 +135,4 @@ def _add_spans(
 
 
 def transcript_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Transcript.id, Transcript.source_name)).tuples().all())
+    return dict(session.execute(select(Transcript.id, Transcript.source_name)).all())
