@@ -236,9 +236,10 @@ def test_the_question_set_finds_its_answers(project: Project) -> None:
     assert len([q for q in questions if q["quotes"]]) >= 15
     with project.store.session() as session:
         result = evaluate(session, project.url, questions, k=5)
-    # Regression floor a little under the figures in the README (recall@5 0.61, MRR 0.84).
-    assert result.recall >= 0.55
-    assert result.mrr >= 0.75
+    # Regression floor a little under the README's figures after import (all 18 questions:
+    # recall@5 0.708, MRR 0.903).
+    assert result.recall >= 0.68
+    assert result.mrr >= 0.85
     assert result.no_evidence_accuracy == 1.0
 
 
