@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.coding.context import lift_parents, noisy_or
+from analysis.coding.evidence import lift_parents, noisy_or
 from analysis.coding.items import CodeItem, Scores
 
 ORIGINS = ("rule", "similarity", "learned", "context")
@@ -61,14 +61,6 @@ class Combined:
 
     def origin(self, i: int, j: int) -> str:
         return ORIGINS[int(self.leader[i, j])]
-
-
-def zero_shot(codes: Sequence[CodeItem], *parts: np.ndarray) -> np.ndarray:
-    """The zero-shot confidence of every code (what a learned model is weighed against):
-    the evidence of ``parts`` combined, a parent lifted to its best child."""
-    confidence = noisy_or(*parts)
-    lift_parents(codes, confidence)
-    return confidence
 
 
 def combine(

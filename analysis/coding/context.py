@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from analysis.coding.evidence import noisy_or, zero_shot
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.rules import RuleSuggester
 from analysis.coding.similarity import SHORT_TEXT_WORDS
@@ -37,39 +38,6 @@ from analysis.nlp import lemmatise
 
 QUESTION_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5
-
-
-def noisy_or(*parts: np.ndarray) -> np.ndarray:
-    """Independent pieces of evidence for the same code: 1 - Π(1 - p)."""
-    missing = np.ones_like(parts[0], dtype=np.float32)
-    for part in parts:
-        missing *= 1.0 - part.astype(np.float32)
-    return 1.0 - missing
-
-
-def lift_parents(
-    codes: Sequence[CodeItem],
-    confidence: np.ndarray,
-    leader: np.ndarray | None = None,
-    via: np.ndarray | None = None,
-) -> None:
-    """In place: a parent's confidence becomes at least its best child's (deepest first).
-
-    ``leader`` and ``via`` (which suggester led, which child a parent's score came from) follow
-    the lifted scores when given.
-    """
-    column = {code.key: j for j, code in enumerate(codes)}
-    depth = {code.key: code.key.count(".") for code in codes}
-    for code in sorted(codes, key=lambda c: -depth[c.key]):  # grandchildren up
-        if code.parent is None or code.parent not in column:
-            continue
-        child, parent = column[code.key], column[code.parent]
-        lifted = confidence[:, child] > confidence[:, parent]
-        confidence[lifted, parent] = confidence[lifted, child]
-        if leader is not None:
-            leader[lifted, parent] = leader[lifted, child]
-        if via is not None:
-            via[lifted, parent] = np.where(via[lifted, child] >= 0, via[lifted, child], child)
 
 
 def substance(segments: Sequence[SegmentItem]) -> np.ndarray:
@@ -132,8 +100,7 @@ def context_scores(
     own_similarity: np.ndarray,
 ) -> Scores:
     """The weighted context evidence of every segment and code, with its reasons."""
-    own = noisy_or(own_rules, own_similarity)
-    lift_parents(codes, own)
+    own = zero_shot(codes, own_rules, own_similarity)
     weight = substance(segments)[:, None]
     question = QUESTION_WEIGHT * weight * question_evidence(segments, rules, similarity_of)
     answer = ANSWER_WEIGHT * weight * answer_evidence(segments, own)

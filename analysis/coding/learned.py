@@ -16,7 +16,7 @@ Weighed against the codebook: with the tens of decisions an evaluator makes at f
 model also fits accidents of those segments, and on unseen interviews it was worse than the
 zero-shot confidence for some codes. So the final probability is a second, two-weight logistic
 regression (``CodeModel.stack``) on the logits of the model's out-of-fold probability and of
-the zero-shot confidence (``combine.zero_shot``), fitted on the same decisions: where the
+the zero-shot confidence (``evidence.zero_shot``), fitted on the same decisions: where the
 evaluator's decisions follow the codebook it keeps its say, and where they go against it (a
 keyword the evaluator keeps rejecting in another sense) its weight drops to nothing.
 

@@ -26,8 +26,9 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from analysis.coding.combine import ORIGINS, Combined, combine, zero_shot
+from analysis.coding.combine import ORIGINS, Combined, combine
 from analysis.coding.context import context_scores
+from analysis.coding.evidence import zero_shot
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, SegmentItem
 from analysis.coding.learned import (
