@@ -16,8 +16,8 @@ Two kinds of evidence per (segment, code), each a confidence in [0, 1]:
 
 Context supports; it does not code on its own. Each kind is weighted (``QUESTION_WEIGHT``,
 ``ANSWER_WEIGHT``, both below any sensible threshold) and scaled by the segment's own
-substance, ``n / (n + SHORT_TEXT_WORDS)`` for n content words, as similarity scales short
-texts: a bare "Ja, klopt." under a question about inclusion gets next to nothing, a
+substance (``similarity.substance``: n / (n + 4) for n content words), as similarity scales
+short texts: a bare "Ja, klopt." under a question about inclusion gets next to nothing, a
 substantive answer without the code's words gets a real push. The weights were set on the two
 training interviews of the development gold, never on the held-out ones (README, "Coding
 suggestions (dev set)").
@@ -33,17 +33,11 @@ import numpy as np
 from analysis.coding.evidence import noisy_or, zero_shot
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.rules import RuleSuggester
-from analysis.coding.similarity import SHORT_TEXT_WORDS
+from analysis.coding.similarity import substance
 from analysis.nlp import lemmatise
 
 QUESTION_WEIGHT = 0.5
 ANSWER_WEIGHT = 0.5
-
-
-def substance(segments: Sequence[SegmentItem]) -> np.ndarray:
-    """How much a segment says of its own, in [0, 1): n / (n + SHORT_TEXT_WORDS)."""
-    words = np.array([len(s.key_text.split()) for s in segments], dtype=np.float32)
-    return words / (words + SHORT_TEXT_WORDS)
 
 
 # Similarity confidences of some items (rows) for every code (columns): TF-IDF or embedder.
@@ -101,7 +95,7 @@ def context_scores(
 ) -> Scores:
     """The weighted context evidence of every segment and code, with its reasons."""
     own = zero_shot(codes, own_rules, own_similarity)
-    weight = substance(segments)[:, None]
+    weight = substance([s.key_text for s in segments])[:, None]
     question = QUESTION_WEIGHT * weight * question_evidence(segments, rules, similarity_of)
     answer = ANSWER_WEIGHT * weight * answer_evidence(segments, own)
     confidence = noisy_or(question, answer)

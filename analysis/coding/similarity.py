@@ -35,6 +35,13 @@ EMBEDDING_QUANTILE = 0.97
 DESCRIPTION = "definitie"
 
 
+def substance(key_texts: Sequence[str]) -> np.ndarray:
+    """How much each text says of its own, in [0, 1): n / (n + SHORT_TEXT_WORDS) for n content
+    words (a text's match keys, space-joined)."""
+    words = np.array([len(text.split()) for text in key_texts], dtype=np.float32)
+    return words / (words + SHORT_TEXT_WORDS)
+
+
 def profile_texts(code: CodeItem) -> list[str]:
     """The texts that represent a code: its description first, then its examples."""
     description = " ".join([code.label, code.definition, *code.keywords, *code.phrases])
@@ -106,9 +113,7 @@ class SimilaritySuggester:
         if self.space is not None:
             texts = [s.key_text for s in segments]
             matrix = self.space.transform(texts)
-            words = np.array([len(t.split()) for t in texts], dtype=np.float32)
-            shrink = words / (words + SHORT_TEXT_WORDS)
-            cosines = (matrix @ self.profiles.T).toarray() * shrink[:, None]
+            cosines = (matrix @ self.profiles.T).toarray() * substance(texts)[:, None]
         else:
             if vectors is None:
                 raise ValueError("segment vectors are needed with an embedder")
