@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,24 +45,39 @@ ANSWER_WEIGHT = 0.5
 SimilarityOf = Callable[[list[SegmentItem]], np.ndarray]
 
 
-def question_evidence(
-    segments: Sequence[SegmentItem], rules: RuleSuggester, similarity_of: SimilarityOf
-) -> np.ndarray:
-    """Rules and similarity on the question each segment answers (each question read once)."""
-    questions = sorted({s.question for s in segments if s.question.strip()})
-    result = np.zeros((len(segments), len(rules.codes)), dtype=np.float32)
-    if not questions:
-        return result
-    lemmas = lemmatise(questions)
+@dataclass(frozen=True)
+class Questions:
+    """The distinct interviewer questions that segments answer, each lemmatised once.
+
+    Read by the context evidence here and by the learned models' question words
+    (``learned.StackedFeatures``), so that each question goes through spaCy once per run.
+    """
+
+    items: list[SegmentItem]  # one per distinct question, its lemmas filled in
+    row: np.ndarray  # per segment, its question's index in ``items``, or -1 for none
+
+
+def answered_questions(segments: Sequence[SegmentItem]) -> Questions:
+    texts = sorted({s.question for s in segments if s.question.strip()})
     items = [
         SegmentItem(id=k, text=text, lemmas=" ".join(words))
-        for k, (text, words) in enumerate(zip(questions, lemmas, strict=True))
+        for k, (text, words) in enumerate(zip(texts, lemmatise(texts), strict=True))
     ]
-    scores = noisy_or(rules.scores(items).confidence, similarity_of(items))
-    row = {text: k for k, text in enumerate(questions)}
-    for i, segment in enumerate(segments):
-        if segment.question in row:
-            result[i] = scores[row[segment.question]]
+    index = {text: k for k, text in enumerate(texts)}
+    row = np.array([index.get(s.question, -1) for s in segments], dtype=np.int64)
+    return Questions(items, row)
+
+
+def question_evidence(
+    questions: Questions, rules: RuleSuggester, similarity_of: SimilarityOf
+) -> np.ndarray:
+    """Rules and similarity on the question each segment answers (each question read once)."""
+    result = np.zeros((len(questions.row), len(rules.codes)), dtype=np.float32)
+    if not questions.items:
+        return result
+    scores = noisy_or(rules.scores(questions.items).confidence, similarity_of(questions.items))
+    answered = questions.row >= 0
+    result[answered] = scores[questions.row[answered]]
     return result
 
 
@@ -88,6 +104,7 @@ def answer_evidence(segments: Sequence[SegmentItem], own: np.ndarray) -> np.ndar
 def context_scores(
     codes: Sequence[CodeItem],
     segments: Sequence[SegmentItem],
+    questions: Questions,
     rules: RuleSuggester,
     similarity_of: SimilarityOf,
     own_rules: np.ndarray,
@@ -96,7 +113,7 @@ def context_scores(
     """The weighted context evidence of every segment and code, with its reasons."""
     own = zero_shot(codes, own_rules, own_similarity)
     weight = substance([s.key_text for s in segments])[:, None]
-    question = QUESTION_WEIGHT * weight * question_evidence(segments, rules, similarity_of)
+    question = QUESTION_WEIGHT * weight * question_evidence(questions, rules, similarity_of)
     answer = ANSWER_WEIGHT * weight * answer_evidence(segments, own)
     confidence = noisy_or(question, answer)
 

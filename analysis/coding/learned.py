@@ -54,7 +54,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sqlalchemy.orm import Session
 
-from analysis.coding.features import LemmaSpace, key_texts
+from analysis.coding.context import Questions
+from analysis.coding.features import LemmaSpace
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.state import AUTO_CODER, NEGATIVE, POSITIVE, current_codings
 
@@ -148,14 +149,25 @@ class StackedFeatures:
     def matrix(
         self,
         items: Sequence[SegmentItem],
+        questions: Questions,
         rules: np.ndarray,
         similarity: np.ndarray,
         context: np.ndarray,
     ) -> sparse.csr_matrix:
+        """``questions``: the questions ``items`` answer (``context.answered_questions``)."""
         words = self.space.transform([item.key_text for item in items])
-        questions = self.space.transform(key_texts([item.question for item in items]))
+        per_question = sparse.vstack(
+            [
+                self.space.transform([q.key_text for q in questions.items]),
+                sparse.csr_matrix((1, len(self.space.names)), dtype=np.float32),  # no question
+            ],
+            format="csr",
+        )
+        answered = np.where(questions.row >= 0, questions.row, len(questions.items))
         scores = sparse.csr_matrix(np.hstack([rules, similarity, context]).astype(np.float32))
-        return sparse.hstack([words, questions, scores], format="csr", dtype=np.float32)
+        return sparse.hstack(
+            [words, per_question[answered], scores], format="csr", dtype=np.float32
+        )
 
     def name(self, column: int) -> str:
         """A readable (Dutch) name for a feature, for rationales."""

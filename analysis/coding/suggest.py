@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
 from analysis.coding.combine import ORIGINS, Combined, combine
-from analysis.coding.context import context_scores
+from analysis.coding.context import answered_questions, context_scores
 from analysis.coding.evidence import zero_shot
 from analysis.coding.features import LemmaSpace, key_texts
 from analysis.coding.items import CodeItem, SegmentItem
@@ -182,13 +182,17 @@ def compute(
             encoded = normalise_rows(embedder.encode([q.text for q in questions]))  # type: ignore[attr-defined]
             return dense.scores(questions, encoded).confidence
 
+    questions = answered_questions(items)
     context = context_scores(
-        codes, items, rule_suggester, similarity_of, rules.confidence, similarity.confidence
+        codes, items, questions, rule_suggester, similarity_of, rules.confidence,
+        similarity.confidence,
     )
     learned, models = None, {}
     if labels:
         features = StackedFeatures(space, codes)
-        matrix = features.matrix(items, rules.confidence, similarity.confidence, context.confidence)
+        matrix = features.matrix(
+            items, questions, rules.confidence, similarity.confidence, context.confidence
+        )
         prior = zero_shot(codes, rules.confidence, similarity.confidence, context.confidence)
         models = train_models(
             labels,
