@@ -12,7 +12,7 @@ from coding_support import add_interview
 from analysis import Project
 from analysis.cli import main
 from analysis.codebook import load_codebook
-from analysis.coding.combine import combine
+from analysis.coding.combine import Combined, combine
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.rules import RuleSuggester
 from analysis.coding.similarity import SimilaritySuggester
@@ -51,6 +51,17 @@ def score(suggester: RuleSuggester, codes: list[CodeItem], segment: SegmentItem,
     scores = suggester.scores([segment])
     j = [c.key for c in codes].index(key)
     return float(scores.confidence[0, j]), scores.explain(0, j)
+
+
+def rules_and_similarity(
+    corpus: list[SegmentItem], codes: list[CodeItem], rules: RuleSuggester
+) -> Combined:
+    """The combiner on rules and similarity alone (no context, nothing learned)."""
+    no_context = Scores(
+        "context", np.zeros((len(corpus), len(codes)), np.float32), lambda i, j: {}
+    )
+    similarity = SimilaritySuggester(codes, space=build_space(codes, corpus)).scores(corpus)
+    return combine(codes, rules.scores(corpus), similarity, no_context, None)
 
 
 def test_rules_match_inflected_keywords_and_phrases(rules, codes) -> None:
@@ -106,14 +117,7 @@ def test_keyword_in_passing_stays_below_threshold_and_substance_passes(rules, co
         "rooster gewoon niet rond, en de werkdruk is al zo hoog.",
     )
     corpus = [passing, substance, *items("We praten over het weer.", "Thee is ook prima.")]
-    space = build_space(codes, corpus)
-    combined = combine(
-        codes,
-        rules.scores(corpus),
-        SimilaritySuggester(codes, space=space).scores(corpus),
-        no_context(corpus, codes),
-        None,
-    )
+    combined = rules_and_similarity(corpus, codes, rules)
     j = [c.key for c in codes].index("professionalisation.barriers")
     assert 0.0 < rules.scores([passing]).confidence[0, j] < THRESHOLD
     assert combined.confidence[0, j] < THRESHOLD
@@ -134,24 +138,13 @@ def test_similarity_finds_a_paraphrase_without_keywords(rules, codes) -> None:
     assert similarity.explain(0, j)["nearest"].startswith("Verlegen meiden die eerst")
 
 
-def no_context(corpus: list[SegmentItem], codes) -> Scores:
-    return Scores("context", np.zeros((len(corpus), len(codes)), np.float32), lambda i, j: {})
-
-
 def test_parent_confidence_is_at_least_its_best_child(rules, codes) -> None:
     corpus = items(
         "De ouders zijn vaak het probleem, en thuis is er geen geld voor.",
         "Elk domein heeft een contactpersoon internationalisering.",
         "Met de Berufsschule over de grens maken we samen examens.",
     )
-    space = build_space(codes, corpus)
-    combined = combine(
-        codes,
-        rules.scores(corpus),
-        SimilaritySuggester(codes, space=space).scores(corpus),
-        no_context(corpus, codes),
-        None,
-    )
+    combined = rules_and_similarity(corpus, codes, rules)
     column = {c.key: j for j, c in enumerate(codes)}
     for code in codes:
         if code.parent:
