@@ -33,7 +33,7 @@ from sklearn.pipeline import Pipeline
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.store import Embedding, Segment
+from analysis.store import Embedding, Segment, id_chunks
 
 # Interview data is personal data: the Hugging Face libraries must never reach for the network.
 # These take effect when they are imported after this module; load paths below also pass
@@ -44,7 +44,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 DEFAULT_DIMENSIONS = 100
 _BATCH = 64
-_SQL_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
 class EmbeddingError(ValueError):
@@ -309,8 +308,7 @@ def segment_vectors(
     texts: dict[int, str] = {}
     cached: dict[int, Embedding] = {}
     unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), _SQL_CHUNK):
-        chunk = unique[start : start + _SQL_CHUNK]
+    for chunk in id_chunks(unique):
         texts.update(
             session.execute(select(Segment.id, Segment.text).where(Segment.id.in_(chunk))).all()
         )

@@ -15,7 +15,7 @@ single self-contained file that upgrades itself on open, with no migration envir
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +49,13 @@ from sqlalchemy.orm import (
 )
 
 SCHEMA_VERSION = 1
+IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
+
+
+def id_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` in slices of ``IN_CHUNK``, one ``IN (...)`` query each."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
 
 
 def utcnow() -> datetime:

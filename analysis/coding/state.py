@@ -15,14 +15,14 @@ implies its parent: the parent counts as applied wherever a child is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.store import Code, Coding, Meta
+from analysis.store import Code, Coding, Meta, id_chunks
 
 DEFAULT_THRESHOLD = 0.5
 AUTO_CODER = "auto"
@@ -96,17 +96,12 @@ def current_codings(
     ]
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _MAX_IN):
-        yield ids[start : start + _MAX_IN]
-
-
 def full_rows(session: Session, decisions: Iterable[Decision]) -> list[Coding]:
     """The complete ``Coding`` rows of these decisions, in the same order: for the few readers
     that need the memo, the time or the rationale of the decisions they keep."""
     ids = [decision.id for decision in decisions]
     found: dict[int, Coding] = {}
-    for chunk in _chunks(ids):
+    for chunk in id_chunks(ids):
         rows = session.scalars(select(Coding).where(Coding.id.in_(chunk)))
         found.update((row.id, row) for row in rows)
     return [found[i] for i in ids]
@@ -118,7 +113,7 @@ def rationales(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     state together."""
     wanted = sorted(set(ids))
     result: dict[int, dict] = {}
-    for chunk in _chunks(wanted):
+    for chunk in id_chunks(wanted):
         query = select(Coding.id, Coding.rationale).where(Coding.id.in_(chunk))
         result.update((i, value or {}) for i, value in session.execute(query))
     return result

@@ -49,7 +49,7 @@ from analysis.coding.state import (
     store_learned_thresholds,
     thresholds,
 )
-from analysis.store import Code, Coding, Segment, Transcript, Turn, utcnow
+from analysis.store import Code, Coding, Segment, Transcript, Turn, id_chunks, utcnow
 
 STORE_FLOOR = 0.3
 CHANGE = 0.01  # a confidence that moved less than this is not written again
@@ -115,8 +115,7 @@ def load_segments(
     else:
         wanted = sorted(set(ids))
         rows = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in id_chunks(wanted):
             rows += session.execute(query.where(Segment.id.in_(chunk))).all()
     texts = dict(
         session.execute(
