@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pyarrow
 import pytest
 import streamlit as st
 from app_support import HOSTILE_TEXT, LITERALS, add_topic_run
@@ -18,7 +19,7 @@ from streamlit.testing.v1.element_tree import FileUploader
 
 from analysis import Project
 from analysis.quotes import QuoteFilter, export_bytes, select_quotes
-from ui.widgets import badge_colour, escape_markdown
+from ui.widgets import badge_colour, blank_missing, escape_markdown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -118,6 +119,21 @@ def test_badge_colour_picks_the_nearest_streamlit_colour() -> None:
     assert badge_colour("#9E84D6") == "violet"
     assert badge_colour("#D9D9D9") == "gray"
     assert badge_colour("geen kleur") == "gray"
+
+
+def test_blank_missing_blanks_text_and_keeps_numbers_typed() -> None:
+    table = pd.DataFrame(
+        {
+            "institution": ["ROC Amstelduin", "Peelrand College"],
+            "phase": pd.Series([3, None], dtype=object),
+            "note": ["Oordeel na tweede gesprek", None],
+        }
+    )
+    shown = blank_missing(table)
+    assert shown["note"].tolist() == ["Oordeel na tweede gesprek", ""]
+    assert str(shown["phase"].dtype) == "Int64"  # not "" among integers, which Arrow rejects
+    assert shown["phase"].isna().tolist() == [False, True]
+    pyarrow.Table.from_pandas(shown)  # raised ArrowTypeError with "" in the phase column
 
 
 # --- every page renders -------------------------------------------------------------------------

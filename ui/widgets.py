@@ -60,9 +60,20 @@ def plain(value: object) -> str:
 
 
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for display: missing text shows as an empty cell, not as "None"."""
-    text = frame.select_dtypes(include="object").columns
-    return frame.assign(**{column: frame[column].fillna("") for column in text})
+    """A table for display: missing text shows as an empty cell, not as "None".
+
+    Only columns of text are blanked; a column of numbers with gaps (a college without a phase)
+    becomes a nullable number column instead, since "" among integers is a column Arrow cannot
+    type and Streamlit would warn and fall back to slower display.
+    """
+    columns = {}
+    for column in frame.select_dtypes(include="object").columns:
+        values = frame[column].dropna()
+        if all(isinstance(value, str) for value in values):
+            columns[column] = frame[column].fillna("")
+        else:
+            columns[column] = frame[column].convert_dtypes()
+    return frame.assign(**columns)
 
 
 def escape_markdown(text: object) -> str:
