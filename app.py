@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import widgets
+from ui.pages import NAVIGATION, PageSpec
 
 st.set_page_config(
     page_title="Interviewanalyse",
@@ -20,28 +21,19 @@ st.set_page_config(
 )
 
 
-def page(path: str, title: str, icon: str, url_path: str, **kwargs: bool) -> st.Page:
-    return st.Page(path, title=title, icon=f":material/{icon}:", url_path=url_path, **kwargs)
+def page(spec: PageSpec) -> st.Page:
+    return st.Page(
+        spec.path,
+        title=spec.title,
+        icon=f":material/{spec.icon}:",
+        url_path=spec.url_path,
+        default=spec.default,
+    )
 
 
-PAGES = {
-    "Materiaal": [
-        page("ui/project_page.py", "Project en import", "folder_open", "project", default=True),
-        page("ui/reader.py", "Transcript lezen", "article", "lezen"),
-    ],
-    "Analyse": [
-        page("ui/coding.py", "Coderen", "label", "coderen"),
-        page("ui/quotes.py", "Citaten per thema", "format_quote", "citaten"),
-        page("ui/topics.py", "Thema's uit de gesprekken", "bubble_chart", "themas"),
-        page("ui/phases.py", "Fasen", "stairs", "fasen"),
-        page("ui/ask.py", "Vraag het de interviews", "chat", "vraag"),
-    ],
-    "Publicatie": [
-        page("ui/report.py", "Rapport", "description", "rapport"),
-    ],
-}
-
-navigation = st.navigation(PAGES)
+navigation = st.navigation(
+    {section: [page(spec) for spec in specs] for section, specs in NAVIGATION.items()}
+)
 project = widgets.project()
 with st.sidebar:
     st.caption(f"Project: {widgets.escape_markdown(widgets.project_title(project.url))}")

@@ -19,19 +19,10 @@ from streamlit.testing.v1.element_tree import FileUploader
 
 from analysis import Project
 from analysis.quotes import QuoteFilter, export_bytes, select_quotes
+from ui.pages import HOME, PAGE_PATHS
 from ui.widgets import badge_colour, blank_missing, escape_markdown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = [
-    "ui/project_page.py",
-    "ui/reader.py",
-    "ui/coding.py",
-    "ui/quotes.py",
-    "ui/topics.py",
-    "ui/phases.py",
-    "ui/ask.py",
-    "ui/report.py",
-]
 CODER = "Sanne de Wit"
 
 
@@ -77,7 +68,7 @@ def open_page(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception, at.exception
-    if page != PAGES[0]:
+    if page != HOME:
         at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -139,17 +130,17 @@ def test_blank_missing_blanks_text_and_keeps_numbers_typed() -> None:
 # --- every page renders -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_PATHS)
 def test_page_renders_on_the_sample_project(app_db: Path, page: str) -> None:
     at = open_page(page)
     assert at.title, f"{page} has no title"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_PATHS)
 def test_page_renders_on_an_empty_project(empty_db: Path, page: str) -> None:
     at = open_page(page)
     assert at.title, f"{page} has no title"
-    assert at.info or page == PAGES[0], f"{page} shows nothing to explain the empty project"
+    assert at.info or page == HOME, f"{page} shows nothing to explain the empty project"
 
 
 def test_an_unreachable_database_gives_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
