@@ -11,6 +11,7 @@ from coding_support import add_interview
 from sqlalchemy import func, select
 
 from analysis import Project
+from analysis.codebook import CodebookError
 from analysis.memos import MEMO_COLUMNS, MemoError
 from analysis.store import Memo
 from tests.exchange_checks import assert_valid
@@ -192,3 +193,16 @@ def test_memos_written_here_are_in_the_refi_qda_export(interviews, tmp_path: Pat
             [("transcript", SANNE, ON_TRANSCRIPT), ("segment", SANNE, ON_PARENTS),
              ("code", BRAM, ON_CODE)]
         )
+
+
+def test_a_code_with_memos_is_not_removed_from_the_codebook(interviews) -> None:
+    project, _, _, _, _ = interviews
+    memo = project.write_memo(ON_CODE, BRAM, code="inclusion.sectors")
+    book = project.codebook()
+    book.remove("inclusion.sectors")
+    with pytest.raises(CodebookError, match=r"inclusion\.sectors: code has memos"):
+        project.save_codebook(book)
+    assert project.memos()["id"].tolist() == [memo]
+    project.delete_memo(memo, BRAM)
+    project.save_codebook(book)
+    assert "inclusion.sectors" not in project.codebook()
