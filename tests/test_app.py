@@ -365,6 +365,20 @@ def test_reader_writes_memos_on_the_interview_and_a_passage(app_db: Path) -> Non
     assert on_interview not in texts(at) and corrected in texts(at)
 
 
+def test_coding_page_writes_a_memo_on_a_code(app_db: Path) -> None:
+    at = open_page("ui/coding.py")
+    at.segmented_control(key="coding_view").set_value("memos").run()
+    at.selectbox(key="memo_code").select("inclusion.barriers").run()
+    assert not at.exception, at.exception
+    note = "Drempels: ook geld thuis en bijbaantjes hieronder, niet onder impact.student."
+    at.text_area(key="coding_code_memo_inclusion.barriers").set_value(note)
+    at.button(key="coding_code_memo_inclusion.barriers_save").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        assert project.memos(code="inclusion.barriers")["text"].tolist() == [note]
+    assert note in texts(at)
+
+
 # --- phases -------------------------------------------------------------------------------------
 
 

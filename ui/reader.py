@@ -92,79 +92,13 @@ def remove_buttons(project: Project, book: Codebook, segment_id: int, applied: l
             )
 
 
-MEMO_EXCERPT = 60
-
-
-def memo_item(project: Project, memo: pd.Series, prefix: str) -> None:
-    """One memo: who, when and about what (escaped), its text literally, and for its own author
-    a way to change or delete it."""
-    if memo["target"] == "segment":
-        passage = " ".join(widgets.plain(memo["passage"]).split())
-        if len(passage) > MEMO_EXCERPT:
-            passage = passage[:MEMO_EXCERPT].rstrip() + "…"
-        about = f"bij de passage “{passage}”"
-    else:
-        about = "bij het gesprek"
-    when = pd.Timestamp(memo["created_at"]).strftime("%d-%m-%Y %H:%M")
-    st.caption(widgets.escape_markdown(f"{memo['author']} · {when} · {about}"))
-    st.text(memo["text"])
-    coder = widgets.coder()
-    if memo["author"] != coder:
-        return
-    memo_id = int(memo["id"])
-    edit_key = f"{prefix}_edit_text_{memo_id}"
-    with st.container(horizontal=True, gap="small"):
-        with st.popover("Bewerken", icon=":material/edit:", type="tertiary"):
-            st.text_area("Memo", value=memo["text"], key=edit_key)
-            st.button(
-                "Wijziging opslaan",
-                key=f"{prefix}_edit_save_{memo_id}",
-                on_click=widgets.callback,
-                args=(
-                    project,
-                    lambda: project.edit_memo(memo_id, st.session_state.get(edit_key, ""), coder),
-                    "Memo gewijzigd",
-                ),
-            )
-        st.button(
-            "Verwijderen",
-            key=f"{prefix}_delete_{memo_id}",
-            icon=":material/delete:",
-            type="tertiary",
-            on_click=widgets.callback,
-            args=(project, lambda: project.delete_memo(memo_id, coder), "Memo verwijderd"),
-            kwargs={"in_place": False},
-        )
-
-
-def memo_writer(project: Project, key: str, label: str, **target: int) -> None:
-    """A text area and a save button that writes a memo on ``target`` under the coder's name."""
-    coder = widgets.coder()
-    st.text_area(label, key=key, placeholder="Wat wil je onthouden voor de analyse of het rapport?")
-
-    def save() -> None:
-        project.write_memo(st.session_state.get(key, ""), coder, **target)
-        st.session_state[key] = ""  # the memo is stored: an empty box for the next one
-
-    st.button(
-        "Memo opslaan",
-        key=f"{key}_save",
-        icon=":material/sticky_note_2:",
-        disabled=not coder,
-        help=None if coder else "Vul eerst je naam in (zijbalk).",
-        on_click=widgets.callback,
-        args=(project, save, "Memo opgeslagen"),
-        kwargs={"in_place": False},
-    )
-
-
 def transcript_memos(project: Project, transcript_id: int, memos: pd.DataFrame) -> None:
     """Everything written about this interview: memos on it and on its passages, newest first,
     and a box for a new memo on the interview as a whole."""
     with st.expander(f"Memo's bij dit gesprek ({len(memos)})", icon=":material/sticky_note_2:"):
         for memo in memos.to_dict("records"):
-            memo_item(project, pd.Series(memo), "reader_tmemo")
-        memo_writer(
+            widgets.memo_item(project, pd.Series(memo), "reader_tmemo")
+        widgets.memo_writer(
             project,
             f"reader_transcript_memo_{transcript_id}",
             "Nieuwe memo bij dit gesprek",
@@ -178,8 +112,8 @@ def segment_memos(project: Project, segment_id: int) -> None:
     if not memos.empty:
         st.caption("Memo's bij deze passage")
         for memo in memos.to_dict("records"):
-            memo_item(project, pd.Series(memo), "reader_smemo")
-    memo_writer(
+            widgets.memo_item(project, pd.Series(memo), "reader_smemo")
+    widgets.memo_writer(
         project, f"reader_segment_memo_{segment_id}", "Memo bij deze passage", segment_id=segment_id
     )
 
