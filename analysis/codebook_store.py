@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from analysis.codebook import Code, Codebook, CodebookError
 from analysis.store import Code as CodeRow
-from analysis.store import Coding, Meta
+from analysis.store import Coding, Memo, Meta
 
 _COLUMNS = (
     "label",
@@ -53,7 +53,8 @@ def code_guids(session: Session) -> dict[str, str]:
 def write_codebook(session: Session, codebook: Codebook) -> None:
     """Make the project's codes equal to ``codebook``: add, update, and delete unused codes.
 
-    A code that has codings cannot disappear silently: removing it is refused with its key.
+    A code that has codings or memos cannot disappear silently (its memos would go with it):
+    removing it is refused with its key.
     """
     existing = {row.key: row for row in session.scalars(select(CodeRow))}
     wanted = {code.key for code in codebook.codes}
@@ -62,10 +63,14 @@ def write_codebook(session: Session, codebook: Codebook) -> None:
         used = session.scalars(
             select(Coding.code_key).where(Coding.code_key.in_(gone)).group_by(Coding.code_key)
         ).all()
-        if used:
+        noted = session.scalars(
+            select(Memo.code_key).where(Memo.code_key.in_(gone)).group_by(Memo.code_key)
+        ).all()
+        if used or noted:
             raise CodebookError(
                 "project codebook",
-                [f"{key}: code has codings and cannot be removed" for key in used],
+                [f"{key}: code has codings and cannot be removed" for key in used]
+                + [f"{key}: code has memos and cannot be removed" for key in noted],
             )
         for key in gone:
             session.delete(existing[key])

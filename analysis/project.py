@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import corpus, phases, views
+from analysis import corpus, memos, phases, views
 from analysis.ask import Answer, Conversation, Filters, LLMSettings
 from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
@@ -428,6 +428,58 @@ class Project:
                 select(func.count()).select_from(Segment).where(Segment.codable.is_(True))
             )
         return {"segments": total or 0, "coded": coded or 0}
+
+    # --- memos on transcripts, passages and codes ---------------------------------------
+    # (``add_memo`` above is the memo on one person's coding; these are the evaluator's notes on
+    # the material itself, as in ATLAS.ti, NVivo and MAXQDA. Rules: see ``analysis.memos``.)
+
+    def write_memo(
+        self,
+        text: str,
+        author: str,
+        *,
+        transcript_id: int | None = None,
+        segment_id: int | None = None,
+        code: str | None = None,
+    ) -> int:
+        """Write a memo on exactly one transcript, segment (passage) or code; returns its id.
+
+        Memos keep the evaluator's thinking with the material it is about, so that it survives
+        until the report is written and travels in the REFI-QDA export."""
+        with self.store.session() as session:
+            return memos.add_memo(
+                session, text, author,
+                transcript_id=transcript_id, segment_id=segment_id, code_key=code,
+            ).id
+
+    def edit_memo(self, memo_id: int, text: str, author: str) -> None:
+        """Correct the text of one's own memo; another author's memo is refused (a memo is a
+        person's own words; disagreement is a memo of one's own)."""
+        with self.store.session() as session:
+            memos.edit_memo(session, memo_id, text, author)
+
+    def delete_memo(self, memo_id: int, author: str) -> None:
+        """Delete one's own memo; another author's memo is refused, as for ``edit_memo``."""
+        with self.store.session() as session:
+            memos.delete_memo(session, memo_id, author)
+
+    def memos(
+        self,
+        *,
+        transcript_id: int | None = None,
+        segment_id: int | None = None,
+        code: str | None = None,
+        author: str | None = None,
+        with_segments: bool = False,
+    ) -> pd.DataFrame:
+        """Memos matching every filter given, newest first (``memos.MEMO_COLUMNS``).
+        ``with_segments`` adds, to a transcript's own memos, those on its passages: everything
+        written about one interview in one list."""
+        with self.store.session() as session:
+            return memos.memos_frame(
+                session, transcript_id=transcript_id, segment_id=segment_id, code_key=code,
+                author=author, with_segments=with_segments,
+            )
 
     # --- topics (issue 4) -----------------------------------------------------------------
     # analysis.topics is imported inside the methods: fitting pulls in BERTopic, and the

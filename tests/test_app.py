@@ -320,6 +320,72 @@ def test_reader_codes_a_passage_a_part_of_it_and_takes_a_code_off(app_db: Path) 
     assert text[span.iloc[0]["start"] : span.iloc[0]["end"]] == words
 
 
+def test_reader_writes_memos_on_the_interview_and_a_passage(app_db: Path) -> None:
+    at = open_page("ui/reader.py")
+    with Project(app_db) as project:
+        transcript_id = int(project.transcripts().iloc[0]["id"])
+        segment_id = int(project.segments(transcript_id=transcript_id).iloc[0]["segment_id"])
+        other = project.write_memo(
+            "Sfeer: open, de bestuurder had het beleidsplan erbij.", "Bram Kuipers",
+            transcript_id=transcript_id,
+        )
+    at.run()
+    on_interview = "Bestuurder noemt de ouders pas na doorvragen; **terugkomen** in <b>H3</b>."
+    box = f"reader_transcript_memo_{transcript_id}"
+    at.text_area(key=box).set_value(on_interview)
+    at.button(key=f"{box}_save").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        memos = project.memos(transcript_id=transcript_id)
+    mine = int(memos[memos["author"] == CODER]["id"].iloc[0])
+    assert memos[memos["author"] == CODER]["text"].tolist() == [on_interview]
+    assert on_interview in texts(at)  # listed, literally (st.text: no Markdown, no HTML)
+    assert "**terugkomen**" not in markdown(at) and "<b>" not in markdown(at)
+    assert at.text_area(key=box).value == ""  # an empty box for the next memo
+    # Only the author may change a memo: Bram's has no buttons for Sanne.
+    keys = {button.key for button in at.button}
+    assert f"reader_tmemo_delete_{mine}" in keys and f"reader_tmemo_delete_{other}" not in keys
+
+    at.button(key=f"reader_select_{segment_id}").click().run()
+    on_passage = "Mooi citaat voor het hoofdstuk inclusie, maar eerst de context checken."
+    at.text_area(key=f"reader_segment_memo_{segment_id}").set_value(on_passage)
+    at.button(key=f"reader_segment_memo_{segment_id}_save").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        assert project.memos(segment_id=segment_id)["text"].tolist() == [on_passage]
+        written = int(project.memos(segment_id=segment_id)["id"].iloc[0])
+    # Under its passage and in the interview's list, which now holds three memos.
+    assert texts(at).count(on_passage) == 2
+    assert any("Memo's bij dit gesprek (3)" in e.label for e in at.expander)
+
+    corrected = on_passage.replace("eerst", "pas na")
+    at.text_area(key=f"reader_smemo_edit_text_{written}").set_value(corrected)
+    at.button(key=f"reader_smemo_edit_save_{written}").click().run()
+    assert not at.exception, at.exception
+    at.button(key=f"reader_tmemo_delete_{mine}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        left = project.memos(transcript_id=transcript_id, with_segments=True)
+    assert sorted(left["text"]) == sorted(
+        [corrected, "Sfeer: open, de bestuurder had het beleidsplan erbij."]
+    )
+    assert on_interview not in texts(at) and corrected in texts(at)
+
+
+def test_coding_page_writes_a_memo_on_a_code(app_db: Path) -> None:
+    at = open_page("ui/coding.py")
+    at.segmented_control(key="coding_view").set_value("memos").run()
+    at.selectbox(key="memo_code").select("inclusion.barriers").run()
+    assert not at.exception, at.exception
+    note = "Drempels: ook geld thuis en bijbaantjes hieronder, niet onder impact.student."
+    at.text_area(key="coding_code_memo_inclusion.barriers").set_value(note)
+    at.button(key="coding_code_memo_inclusion.barriers_save").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        assert project.memos(code="inclusion.barriers")["text"].tolist() == [note]
+    assert note in texts(at)
+
+
 # --- phases -------------------------------------------------------------------------------------
 
 

@@ -340,7 +340,21 @@ VIEWS = {
     "review": "Voorstellen beoordelen",
     "thresholds": "Drempels per code",
     "agreement": "Overeenstemming tussen codeurs",
+    "memos": "Memo's per code",
 }
+
+
+def code_memos(project: Project, book: Codebook) -> None:
+    """Memos on a code: how the evaluators read it, doubts about its boundaries, newest first."""
+    code = st.selectbox(
+        "Code", widgets.code_options(book), format_func=widgets.code_label(book), key="memo_code"
+    )
+    memos = project.memos(code=code)
+    if memos.empty:
+        st.caption("Nog geen memo's bij deze code.")
+    for memo in memos.to_dict("records"):
+        widgets.memo_item(project, pd.Series(memo), "coding_cmemo")
+    widgets.memo_writer(project, f"coding_code_memo_{code}", "Nieuwe memo bij deze code", code=code)
 
 
 def open_queue(project: Project) -> pd.DataFrame:
@@ -391,6 +405,8 @@ def render() -> None:
         thresholds(project, book)
     elif view == "agreement":
         agreement(project, book)
+    elif view == "memos":
+        code_memos(project, book)
     else:
         review(project, book, queue)
 

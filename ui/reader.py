@@ -1,6 +1,8 @@
 """Page "Transcript lezen": one interview as a conversation. Interviewer questions and answers
 look different, media times show when the source has them, coded passages carry their codes as
-coloured badges, and any passage can be selected and coded here."""
+coloured badges, and any passage can be selected and coded here. Memos (the evaluator's notes on
+the interview and on its passages) are written and read here too; memo text, like transcript
+text, is shown with ``st.text``."""
 
 from __future__ import annotations
 
@@ -90,13 +92,39 @@ def remove_buttons(project: Project, book: Codebook, segment_id: int, applied: l
             )
 
 
+def transcript_memos(project: Project, transcript_id: int, memos: pd.DataFrame) -> None:
+    """Everything written about this interview: memos on it and on its passages, newest first,
+    and a box for a new memo on the interview as a whole."""
+    with st.expander(f"Memo's bij dit gesprek ({len(memos)})", icon=":material/sticky_note_2:"):
+        for memo in memos.to_dict("records"):
+            widgets.memo_item(project, pd.Series(memo), "reader_tmemo")
+        widgets.memo_writer(
+            project,
+            f"reader_transcript_memo_{transcript_id}",
+            "Nieuwe memo bij dit gesprek",
+            transcript_id=transcript_id,
+        )
+
+
+def segment_memos(project: Project, segment_id: int) -> None:
+    """The memos on one passage and a box for a new one."""
+    memos = project.memos(segment_id=segment_id)
+    if not memos.empty:
+        st.caption("Memo's bij deze passage")
+        for memo in memos.to_dict("records"):
+            widgets.memo_item(project, pd.Series(memo), "reader_smemo")
+    widgets.memo_writer(
+        project, f"reader_segment_memo_{segment_id}", "Memo bij deze passage", segment_id=segment_id
+    )
+
+
 def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
     """Code the selected passage: add codes (to all of it or to a part), take codes off."""
     coder = widgets.coder()
     segment_id = int(segment["segment_id"])
     applied = widgets.split_codes(segment["codes"])
     with st.container(border=True):
-        st.caption("Geselecteerde passage coderen")
+        st.caption("Geselecteerde passage coderen of er een memo bij schrijven")
         if applied:
             remove_buttons(project, book, segment_id, applied)
         chosen = st.multiselect(
@@ -149,6 +177,7 @@ def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
             st.session_state["reader_segment_id"] = None
             st.rerun()
         decisions(project, book, segment_id)
+        segment_memos(project, segment_id)
 
 
 STATUS_LABELS = {
@@ -191,9 +220,14 @@ def select_segment(segment_id: int) -> None:
 
 
 def respondent_turn(
-    project: Project, book: Codebook, turn: pd.Series, segments: pd.DataFrame
+    project: Project,
+    book: Codebook,
+    turn: pd.Series,
+    segments: pd.DataFrame,
+    with_memos: set[int],
 ) -> None:
-    """A respondent turn: its passages one by one, each with its codes and a 'code' button."""
+    """A respondent turn: its passages one by one, each with its codes and a 'code' button;
+    passages in ``with_memos`` carry a memo mark."""
     selected = st.session_state.get("reader_segment_id")
     position = int(turn["start"])
     text = str(turn["text"])
@@ -208,6 +242,8 @@ def respondent_turn(
             with st.container(horizontal=True, gap="small", vertical_alignment="center"):
                 if codes:
                     st.markdown(widgets.code_badges(codes, book), width="content")
+                if segment.segment_id in with_memos:
+                    st.markdown(":gray-badge[:material/sticky_note_2: memo]", width="content")
                 st.button(
                     "Coderen",
                     key=f"reader_select_{segment.segment_id}",
@@ -232,7 +268,11 @@ def respondent_turn(
 
 
 def conversation(
-    project: Project, book: Codebook, turns: pd.DataFrame, segments: pd.DataFrame
+    project: Project,
+    book: Codebook,
+    turns: pd.DataFrame,
+    segments: pd.DataFrame,
+    with_memos: set[int],
 ) -> None:
     by_turn = {index: group for index, group in segments.groupby("turn_index")}
     for turn in turns.iloc[turn_page(turns, segments)].itertuples():
@@ -245,7 +285,9 @@ def conversation(
             st.caption(widgets.escape_markdown(f"{label} · {when}" if when else label))
             turn_segments = by_turn.get(turn.index)
             if role == "respondent" and turn_segments is not None:
-                respondent_turn(project, book, pd.Series(turn._asdict()), turn_segments)
+                respondent_turn(
+                    project, book, pd.Series(turn._asdict()), turn_segments, with_memos
+                )
             else:
                 st.text(turn.text)
 
@@ -262,6 +304,8 @@ def render() -> None:
     st.caption(widgets.escape_markdown(metadata_line(row)))
     if widgets.plain(row["warnings"]):
         st.warning(widgets.escape_markdown(row["warnings"]), icon=":material/warning:")
+    memos = project.memos(transcript_id=transcript_id, with_segments=True)
+    transcript_memos(project, transcript_id, memos)
     turns = widgets.cached(project, widgets.turns, transcript_id)
     segments = widgets.cached(project, widgets.transcript_segments, transcript_id)
     book = widgets.cached(project, widgets.codebook)
@@ -273,7 +317,8 @@ def render() -> None:
     if turns.empty:
         widgets.empty_state("Geen passages om te tonen.")
         return
-    conversation(project, book, turns, segments)
+    with_memos = {int(i) for i in memos["segment_id"].dropna()}
+    conversation(project, book, turns, segments, with_memos)
 
 
 render()

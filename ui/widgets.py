@@ -1,4 +1,5 @@
-"""Shared pieces of the app: opening the project, cached queries, safe text, quote cards, paging.
+"""Shared pieces of the app: opening the project, cached queries, safe text, quote cards, paging,
+memos.
 
 Every page imports from here, so the rules that keep the app safe and fast live in one place:
 
@@ -529,3 +530,73 @@ def metadata_filters(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]
 def safe_key(name: str) -> str:
     """A widget-key fragment for a name (a college, a chapter): lower case, words joined by _."""
     return re.sub(r"\W+", "_", str(name).casefold()).strip("_")
+
+
+# --- memos -------------------------------------------------------------------------------------
+
+MEMO_EXCERPT = 60
+
+
+def memo_item(proj: Project, memo: pd.Series, prefix: str) -> None:
+    """One memo: who, when and about what (escaped), its text literally, and for its own author
+    a way to change or delete it."""
+    if memo["target"] == "segment":
+        passage = " ".join(plain(memo["passage"]).split())
+        if len(passage) > MEMO_EXCERPT:
+            passage = passage[:MEMO_EXCERPT].rstrip() + "…"
+        about = f"bij de passage “{passage}”"
+    elif memo["target"] == "code":
+        about = f"bij de code {memo['code']}"
+    else:
+        about = "bij het gesprek"
+    when = pd.Timestamp(memo["created_at"]).strftime("%d-%m-%Y %H:%M")
+    st.caption(escape_markdown(f"{memo['author']} · {when} · {about}"))
+    st.text(memo["text"])
+    author = coder()
+    if memo["author"] != author:
+        return
+    memo_id = int(memo["id"])
+    edit_key = f"{prefix}_edit_text_{memo_id}"
+    with st.container(horizontal=True, gap="small"):
+        with st.popover("Bewerken", icon=":material/edit:", type="tertiary"):
+            st.text_area("Memo", value=memo["text"], key=edit_key)
+            st.button(
+                "Wijziging opslaan",
+                key=f"{prefix}_edit_save_{memo_id}",
+                on_click=callback,
+                args=(
+                    proj,
+                    lambda: proj.edit_memo(memo_id, st.session_state.get(edit_key, ""), author),
+                    "Memo gewijzigd",
+                ),
+            )
+        st.button(
+            "Verwijderen",
+            key=f"{prefix}_delete_{memo_id}",
+            icon=":material/delete:",
+            type="tertiary",
+            on_click=callback,
+            args=(proj, lambda: proj.delete_memo(memo_id, author), "Memo verwijderd"),
+            kwargs={"in_place": False},
+        )
+
+
+def memo_writer(proj: Project, key: str, label: str, **target: int | str) -> None:
+    """A text area and a save button that writes a memo on ``target`` under the coder's name."""
+    author = coder()
+    st.text_area(label, key=key, placeholder="Wat wil je onthouden voor de analyse of het rapport?")
+
+    def save() -> None:
+        proj.write_memo(st.session_state.get(key, ""), author, **target)
+        st.session_state[key] = ""  # the memo is stored: an empty box for the next one
+
+    st.button(
+        "Memo opslaan",
+        key=f"{key}_save",
+        icon=":material/sticky_note_2:",
+        disabled=not author,
+        help=None if author else "Vul eerst je naam in (zijbalk).",
+        on_click=callback,
+        args=(proj, save, "Memo opgeslagen"),
+        kwargs={"in_place": False},
+    )
