@@ -344,6 +344,7 @@ def cmd_report(args: argparse.Namespace, project: Project) -> int:
         template=args.template,
         anonymise=args.anonymise,
         attribution=args.attribution,
+        verbatim=args.verbatim,
     )
     print(f"wrote the draft to {path}" + (" (names pseudonymised)" if args.anonymise else ""))
     return 0
@@ -369,6 +370,11 @@ def _add_phases_report(sub: _WithProject) -> None:
         "--attribution",
         choices=["institution", "role"],
         help='quote attribution: "bestuurder, ROC X" (institution) or "een bestuurder" (role)',
+    )
+    p.add_argument(
+        "--verbatim",
+        action="store_true",
+        help='quote word for word, with "ehm" and "[lacht]" (default: leave those out)',
     )
     p.set_defaults(func=cmd_report)
 

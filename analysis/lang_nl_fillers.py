@@ -92,3 +92,23 @@ INTERJECTIONS: frozenset[str] = _words(
 # Abbreviations that spaCy's Dutch tokenizer splits before the full stop (which would end a
 # sentence there); each is added as a tokenizer special case, also capitalised.
 ABBREVIATIONS: tuple[str, ...] = ("incl.", "excl.", "mw.", "ong.", "i.c.m.")
+
+# Hesitation sounds as transcribers write them ("eh", "ehm", "euhm", "uhh", "hmm", "mm"), for the
+# light editing of quotes in a publication (``analysis.report.editing``): letters repeated at will.
+HESITATION_PATTERN = r"e+h+m*|e+u+h+m*|u+h+m*|u+m+|h+m+|m+h*m+"
+
+# Words inside [brackets] or (parentheses) that mark what a transcriber heard rather than what
+# was said: left out of a quote in a publication.
+STAGE_DIRECTIONS: frozenset[str] = _words(
+    """
+    lacht lachen lachend gelach grinnikt zucht zuchtend kucht hoest stilte pauze
+    schraapt keel telefoon gaat af klopt tikt op tafel onderbreking
+    """
+)
+
+# Bracketed marks of a passage the transcriber could not make out: shown as "(…)" in a quote.
+INAUDIBLE: frozenset[str] = _words("onverstaanbaar onhoorbaar onduidelijk onverstaanbare")
+
+# Words that open a sentence and keep their comma ("Nou, dat is lastig"): when a hesitation set
+# off by commas follows one, one comma stays; after any other word both go.
+INTERJECTIONS: frozenset[str] = _words("ja nee nou oké oke okee goed kijk tja ach jawel nouja")

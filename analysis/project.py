@@ -671,12 +671,17 @@ class Project:
         with self.store.session() as session:
             report_items.set_chapter_intro(session, chapter, text)
 
-    def build_draft(self, *, anonymise: bool = False, attribution: str | None = None) -> Draft:
+    def build_draft(
+        self, *, anonymise: bool = False, attribution: str | None = None, verbatim: bool = False
+    ) -> Draft:
         """The publication draft as data. ``attribution``: "institution" ("bestuurder, ROC X")
-        or "role" ("een bestuurder"); default: the setting ``report_attribution``."""
+        or "role" ("een bestuurder"); default: the setting ``report_attribution``. Quotes are
+        lightly edited (no "ehm", no "[lacht]") unless ``verbatim``."""
         style = attribution or str(self.setting("report_attribution", DEFAULT_ATTRIBUTION))
         with self.store.session() as session:
-            return build_draft(session, anonymise=anonymise, attribution=style)
+            return build_draft(
+                session, anonymise=anonymise, attribution=style, edit_quotes=not verbatim
+            )
 
     def write_report(
         self,
@@ -685,9 +690,10 @@ class Project:
         anonymise: bool = False,
         *,
         attribution: str | None = None,
+        verbatim: bool = False,
     ) -> Path:
         """Write the draft as a Word document (in the template's house style, if given)."""
-        draft = self.build_draft(anonymise=anonymise, attribution=attribution)
+        draft = self.build_draft(anonymise=anonymise, attribution=attribution, verbatim=verbatim)
         return write_docx(draft, path, template=template)
 
     # --- ask (issue 6) --------------------------------------------------------------------

@@ -4,6 +4,7 @@ the real library and a real SQLite project, no mocks)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pyarrow
 import pytest
 import streamlit as st
 from app_support import HOSTILE_TEXT, LITERALS, add_topic_run
+from docx import Document
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
@@ -452,9 +454,13 @@ def test_report_quotes_are_chosen_ordered_and_the_draft_is_built(app_db: Path) -
     at.button(key="report_intro_save_inclusion").click().run()
     at.radio(key="report_attribution").set_value("role")
     at.checkbox(key="report_anonymise").check()
+    at.checkbox(key="report_verbatim").check()
     at.button(key="report_build").click().run()
     assert not at.exception, at.exception
     assert at.get("download_button")[0].proto.label == "Concept downloaden (.docx)"
+    document = Document(io.BytesIO(at.session_state["report_docx"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Instelling A" in text and "haperingen" not in text  # pseudonymised, verbatim
     with Project(app_db) as project:
         intro = project.report_items("inclusion")
         assert "Inclusie vraagt om maatwerk." in set(intro["text"])

@@ -109,7 +109,7 @@ def test_the_draft_has_the_publications_structure(coded: Project, tmp_path: Path
 
 
 def test_every_quote_is_verbatim_attributed_and_spread(coded: Project, tmp_path: Path) -> None:
-    document = Document(str(coded.write_report(tmp_path / "concept.docx")))
+    document = Document(str(coded.write_report(tmp_path / "concept.docx", verbatim=True)))
     segments = {row.text: row for row in coded.segments().itertuples()}
     with coded.store.session() as session:
         functions = {
@@ -292,7 +292,7 @@ def test_control_characters_from_a_transcript_never_stop_the_export(
     empty_project.add_box("impact", "ROC Kapotdal", "Titel met\x07 bel", "Tekst\x00 met nul.")
     for anonymise in (False, True):
         path = empty_project.write_report(tmp_path / f"concept{anonymise}.docx",
-                                          anonymise=anonymise)
+                                          anonymise=anonymise, verbatim=True)
         document = Document(str(path))
         [(quote, _, _, _)] = [q for q in quotes_in(document) if not q[3]]
         cleaned = text.replace("\x0b", " ").replace("\x0c", " ")

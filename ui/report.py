@@ -65,6 +65,12 @@ def build_section(project: Project) -> None:
         help="Instellingen en personen krijgen in het hele document een vaste schuilnaam "
         "(Instelling A, Respondent 1).",
     )
+    verbatim = middle.checkbox(
+        "Citaten woordelijk",
+        key="report_verbatim",
+        help="Standaard laat het concept haperingen (‘eh’, ‘ehm’) en aanduidingen als "
+        "‘[lacht]’ weg uit citaten, zoals een publicatie citeert; aangevinkt blijven ze staan.",
+    )
     template = right.file_uploader(
         "Huisstijl (Word-sjabloon, optioneel)", type=["docx", "dotx"], key="report_template"
     )
@@ -87,6 +93,7 @@ def build_section(project: Project) -> None:
                     template=template_path,
                     anonymise=anonymise,
                     attribution=attribution,
+                    verbatim=verbatim,
                 )
             except widgets.USER_ERRORS as error:
                 status.update(label="Het concept kon niet worden gemaakt", state="error")

@@ -31,6 +31,7 @@ from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import attribution as attr
 from analysis.report.chart import phase_bar_chart
+from analysis.report.editing import edit_quote
 from analysis.report.items import ReportError
 from analysis.report.model import (
     Box,
@@ -66,13 +67,18 @@ def build_draft(
     attribution: str = attr.DEFAULT_STYLE,
     quotes_per_subtheme: int = QUOTES_PER_SUBTHEME,
     title: str = DEFAULT_TITLE,
+    edit_quotes: bool = True,
 ) -> Draft:
-    """The draft of the whole publication, from the project's current state."""
+    """The draft of the whole publication, from the project's current state.
+
+    ``edit_quotes``: quotes without hesitations and transcriber's marks
+    (:mod:`analysis.report.editing`), as publications quote; False quotes verbatim.
+    """
     if attribution not in attr.STYLES:
         raise ReportError(
             f"unknown attribution {attribution!r}; choose one of {', '.join(attr.STYLES)}"
         )
-    context = _Context(session, anonymise=anonymise, style=attribution)
+    context = _Context(session, anonymise=anonymise, style=attribution, edit_quotes=edit_quotes)
     themes = [
         _theme_chapter(context, code, quotes_per_subtheme)
         for code in context.codebook.top_level()
@@ -108,9 +114,12 @@ def build_draft(
 class _Context:
     """The project data every chapter needs, read once, with names already pseudonymised."""
 
-    def __init__(self, session: Session, *, anonymise: bool, style: str) -> None:
+    def __init__(
+        self, session: Session, *, anonymise: bool, style: str, edit_quotes: bool = True
+    ) -> None:
         self.session = session
         self.style = style
+        self.edit_quotes = edit_quotes
         self.pseudonymiser = Pseudonymiser.from_session(session) if anonymise else None
         self.codebook = read_codebook(session)
         self.parents = parent_map(session)
@@ -185,7 +194,10 @@ class _Context:
         self.used.add(segment_id)
         return Quote(
             segment_id=segment_id,
-            text=self.text(candidate.text, candidate.transcript_id),
+            text=self.text(
+                edit_quote(candidate.text) if self.edit_quotes else candidate.text,
+                candidate.transcript_id,
+            ),
             attribution=attr.attribution(function, college, self.style),
             institution=college,
             selected=selected,
@@ -301,6 +313,11 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
         paragraphs.append(
             "De overeenstemming tussen codeurs over dezelfde fragmenten staat in de tabel "
             "hieronder."
+        )
+    if context.edit_quotes:
+        paragraphs.append(
+            "Citaten zijn letterlijk overgenomen, op haperingen (‘eh’, ‘ehm’) en aanduidingen van "
+            "de uitwerker (‘[lacht]’) na; een onverstaanbaar stuk staat als ‘(…)’."
         )
     judged = sum(a.judgement is not None for a in context.assessments)
     paragraphs.append(
