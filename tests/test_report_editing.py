@@ -24,6 +24,11 @@ from tests.report_checks import all_paragraphs, ingest, quotes_in, segment_ids, 
         # interjection)
         ("Erasmus+ is, ehm, onmisbaar.", "Erasmus+ is onmisbaar."),
         ("Nou, eh, dat is lastig.", "Nou, dat is lastig."),
+        ("Het is meer een soort eh, kenniscentrum.", "Het is meer een soort kenniscentrum."),
+        # ... except before a restart
+        ("Ik houd het eh, ik houd het bij elkaar.", "Ik houd het, ik houd het bij elkaar."),
+        ("Iets wat, ehm, wat buiten hun comfortzone ligt.",
+         "Iets wat, wat buiten hun comfortzone ligt."),
         ("Die heeft het uh over de hele opleiding gehad.",
          "Die heeft het over de hele opleiding gehad."),
         # a broken-off sentence keeps its full stop; an aside keeps its dashes

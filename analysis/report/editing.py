@@ -34,7 +34,10 @@ _HESITATION = re.compile(
     rf"(?P<after>\s*(?:,|\.\.\.|…|\.)(?!\w))?",
     re.IGNORECASE,
 )
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+_WORD = re.compile(r"\w+")
+# A hesitation followed by one of the last few words before it marks a restart ("ik houd het
+# eh, ik houd het bij elkaar"): the comma stays, as a transcript of a restart writes it.
+RESTART_WORDS = 4
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?…])")
 _DOUBLE_COMMA = re.compile(r",(\s*,)+")
 _COMMA_AT_SENTENCE_END = re.compile(r",\s*([.!?])")
@@ -58,16 +61,21 @@ def _bracketed(match: re.Match[str]) -> str:
 def _hesitation(match: re.Match[str]) -> str:
     """A hesitation that is a sentence of its own ("Ehm. Daar …") goes with its full stop, and
     the next sentence starts with a capital. Inside a sentence it goes with the commas that set
-    it off ("ze komen, eh, terug" → "ze komen terug"; one stays after an interjection: "Nou,
-    dat"); a full stop after it ends a broken-off sentence and stays ("Het is eh. Ik …")."""
+    it off ("een soort eh, kenniscentrum" → "een soort kenniscentrum"), but one comma stays
+    after an interjection ("Nou, dat") and before a restart ("ik houd het eh, ik houd het" →
+    "ik houd het, ik houd het"); a full stop after it ends a broken-off sentence and stays
+    ("Het is eh. Ik …")."""
     before, after = match.group("before"), (match.group("after") or "").strip()
     preceding = match.string[: match.start()]
     if before is None and _SENTENCE_END.search(preceding):
         return _CAPITAL
     if after not in ("", ","):
         return after
-    word = _LAST_WORD.search(preceding)
-    if before is not None and after == "," and word and word.group(1).lower() in INTERJECTIONS:
+    earlier = [w.lower() for w in _WORD.findall(preceding)[-RESTART_WORDS:]]
+    following = _WORD.search(match.string, match.end())
+    if after == "," and following and following.group(0).lower() in earlier:
+        return ", "  # a restart: "na eh, na heel veel gedoe" → "na, na heel veel gedoe"
+    if before is not None and after == "," and earlier and earlier[-1] in INTERJECTIONS:
         return ", "
     return " "
 
