@@ -26,7 +26,7 @@ from analysis.codebook import Code, Codebook
 from analysis.codebook_store import read_codebook
 from analysis.coding import CodingError
 from analysis.coding.reliability import reliability
-from analysis.coding.state import AUTO_CODER, parent_map, with_ancestors
+from analysis.coding.state import AUTO_CODER, Decision, parent_map, with_ancestors
 from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import attribution as attr
@@ -299,11 +299,7 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
     else:
         paragraphs.append("[Nog niet gecodeerd: vermeld hier wie de fragmenten codeerde.]")
     if suggested:
-        paragraphs.append(
-            f"De software deed daarnaast {len(suggested)} suggesties op basis van de "
-            "trefwoorden, omschrijvingen en voorbeelden in het codeboek; een codeur "
-            "accepteerde of verwierp die."
-        )
+        paragraphs.append(_suggestions_paragraph(context, suggested))
     if agreement is None:
         paragraphs.append(
             "Er is (nog) geen materiaal dat door twee codeurs onafhankelijk is gecodeerd; "
@@ -327,6 +323,35 @@ def _method(context: _Context, agreement: Table | None) -> list[str]:
         "beoordeeld."
     )
     return [p for p in paragraphs if p]
+
+
+def _suggestions_paragraph(context: _Context, suggested: list[Decision]) -> str:
+    """What the automatic suggestions contributed, and how much of it a person checked: counts
+    and quotes that rest on suggestions nobody reviewed are provisional, and the draft says so."""
+    decided = context.codings.accepted | context.codings.rejected
+    reviewed = sum((row.segment_id, row.code_key) in decided for row in suggested)
+    counted = sum(
+        key in dict(codes.suggestions)
+        for codes in context.codings.applied.values()
+        for key in codes.applied
+    )
+    text = (
+        f"De software deed daarnaast {len(suggested)} suggesties op basis van de trefwoorden, "
+        "omschrijvingen en voorbeelden in het codeboek. "
+        + (
+            f"Daarvan {'is' if reviewed == 1 else 'zijn'} er {reviewed} door een codeur "
+            "beoordeeld (geaccepteerd of verworpen)."
+            if reviewed
+            else "Geen daarvan is (nog) door een codeur beoordeeld."
+        )
+    )
+    if counted:
+        counts = "suggestie telt" if counted == 1 else "suggesties tellen"
+        text += (
+            f" {counted} niet beoordeelde {counts} in dit concept mee als code; de aantallen en "
+            "citaten die daarop rusten zijn voorlopig."
+        )
+    return text
 
 
 def _agreement(context: _Context) -> Table | None:

@@ -1,5 +1,6 @@
-"""Quotes in the draft are lightly edited as publications quote: no hesitations, no
-transcriber's marks, every other word as spoken; verbatim on request."""
+"""How the draft presents its evidence: quotes lightly edited as publications quote (no
+hesitations, no transcriber's marks, every other word as spoken; verbatim on request), and a
+method chapter that says what was edited and how much of the automatic coding a person checked."""
 
 from __future__ import annotations
 
@@ -91,3 +92,27 @@ def test_the_draft_quotes_edited_by_default_and_verbatim_on_request(
     [(quote, _, _, _)] = quotes_in(verbatim)
     assert quote == spoken
     assert "haperingen" not in " ".join(p.text for p in all_paragraphs(verbatim))
+
+
+def test_the_method_says_how_much_of_the_suggestions_a_person_checked(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    answers = [
+        "Voor studenten met weinig geld hebben we een fonds, zodat ook entreestudenten en "
+        "studenten met een beperking op stage naar het buitenland kunnen.",
+        "Onze docenten gaan op jobshadowing bij partnerscholen en nemen nieuwe lesmethoden "
+        "mee terug naar hun team.",
+    ]
+    ingest(empty_project, write_interview(tmp_path, "fonds", "ROC Zuiderlicht", answers))
+    empty_project.suggest()
+
+    def suggestions_paragraph() -> str:
+        [paragraph] = [p for p in empty_project.build_draft().method if "suggesties" in p]
+        return paragraph
+
+    before = suggestions_paragraph()
+    assert "Geen daarvan is (nog) door een codeur beoordeeld." in before
+    assert "voorlopig" in before  # the counts rest on unreviewed suggestions
+    first = empty_project.suggestion_queue(limit=1).iloc[0]
+    empty_project.accept(int(first["segment_id"]), str(first["code"]), "Femke Vos")
+    assert "Daarvan is er 1 door een codeur beoordeeld" in suggestions_paragraph()
