@@ -111,4 +111,5 @@ INAUDIBLE: frozenset[str] = _words("onverstaanbaar onhoorbaar onduidelijk onvers
 
 # Words that open a sentence and keep their comma ("Nou, dat is lastig"): when a hesitation set
 # off by commas follows one, one comma stays; after any other word both go.
-INTERJECTIONS: frozenset[str] = _words("ja nee nou oké oke okee goed kijk tja ach jawel nouja")
+COMMA_OPENERS: frozenset[str] = _words("ja nee nou oké oke okee goed kijk tja ach jawel nouja")
+

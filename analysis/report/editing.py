@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from analysis.lang_nl_fillers import (
+    COMMA_OPENERS,
     HESITATION_PATTERN,
     INAUDIBLE,
-    INTERJECTIONS,
     STAGE_DIRECTIONS,
 )
 
@@ -75,7 +75,7 @@ def _hesitation(match: re.Match[str]) -> str:
     following = _WORD.search(match.string, match.end())
     if after == "," and following and following.group(0).lower() in earlier:
         return ", "  # a restart: "na eh, na heel veel gedoe" → "na, na heel veel gedoe"
-    if before is not None and after == "," and earlier and earlier[-1] in INTERJECTIONS:
+    if before is not None and after == "," and earlier and earlier[-1] in COMMA_OPENERS:
         return ", "
     return " "
 
