@@ -113,3 +113,8 @@ INAUDIBLE: frozenset[str] = _words("onverstaanbaar onhoorbaar onduidelijk onvers
 # off by commas follows one, one comma stays; after any other word both go.
 COMMA_OPENERS: frozenset[str] = _words("ja nee nou oké oke okee goed kijk tja ach jawel nouja")
 
+# Words that open a spoken sentence before its first real word ("En", "Maar", "Ja,"), and the
+# pronouns and demonstratives by which spoken Dutch points back at what was just said ("Die doet
+# sindsdien ...", "Daar hebben we ...", "Toen ze terugkwam ..."): ``analysis.nlp.refers_back``.
+OPENING_WORDS: frozenset[str] = _words("en maar ja nee nou dus want ehm eh")
+BACK_REFERENCES: frozenset[str] = _words("die dat dit deze daar hij zij ze dan toen zo")

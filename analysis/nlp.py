@@ -18,6 +18,7 @@ touches only the content words it returns.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -40,7 +41,14 @@ from spacy.lookups import load_lookups
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
-from analysis.lang_nl_fillers import ABBREVIATIONS, FILLER_PHRASES, FILLERS, FUNCTION_WORDS
+from analysis.lang_nl_fillers import (
+    ABBREVIATIONS,
+    BACK_REFERENCES,
+    FILLER_PHRASES,
+    FILLERS,
+    FUNCTION_WORDS,
+    OPENING_WORDS,
+)
 
 STOP_WORDS: frozenset[str] = frozenset(SPACY_STOP_WORDS | FILLERS | FUNCTION_WORDS)
 
@@ -233,3 +241,20 @@ def content_lemmas(doc_or_span: Doc | Span) -> list[str]:
 def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     """Content lemmas of each text (for keyword rules, search and topic vocabularies)."""
     return [content_lemmas(doc) for doc in get_nlp().pipe(texts, batch_size=PIPE_BATCH_SIZE)]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def refers_back(text: str) -> bool:
+    """Whether a text opens by pointing back at the sentence before it: its first word after
+    "en", "maar", "ja" and the like is a pronoun or demonstrative ("Die doet nu ...").
+
+    Such a segment does not read on its own: search ranks it by the segment before it too,
+    and the report prefers other segments as quotes.
+    """
+    for match in _WORD.finditer(text[:80]):
+        word = match.group(0).lower()
+        if word not in OPENING_WORDS:
+            return word in BACK_REFERENCES
+    return False

@@ -12,8 +12,9 @@ from analysis import Project
 from analysis.ask import retrieval
 from analysis.ask.engine import catalogue_of
 from analysis.ask.evaluation import evaluate, load_questions
-from analysis.ask.index import antecedent_documents, project_index, refers_back
+from analysis.ask.index import antecedent_documents, project_index
 from analysis.ask.query import parse_question
+from analysis.nlp import refers_back
 from tests.conftest import DATA_DIR
 
 COMPANIES = "Wat vragen bedrijven in de regio van studenten als het gaat om internationaal werken?"

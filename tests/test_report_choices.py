@@ -164,6 +164,24 @@ def test_quote_selection_rules() -> None:
     assert pick([("x", ["x"])], pool, per_group=3, used={1, 2, 3, 4, 5, 6})["x"] == []
 
 
+def test_a_quote_that_points_back_gives_way_to_one_that_reads_on_its_own() -> None:
+    def candidate(number: int, text: str) -> Candidate:
+        return Candidate(
+            segment_id=number, transcript_id=1, institution=f"ROC {number}", speaker="R",
+            text=text, applied=frozenset({"x"}), accepted=frozenset({"x"}), confidence={},
+        )
+
+    tail = (" internationalisering in de teams, want anders blijft het iets van een paar "
+            "enthousiaste docenten die elk jaar met dezelfde groep naar dezelfde school gaan.")
+    pool = [
+        candidate(1, "Dat was eerlijk gezegd een bewuste keuze voor" + tail),
+        candidate(2, "En daar hebben we toen een potje voor gemaakt, voor" + tail),
+        candidate(3, "Wij hebben twee jaar geleden gekozen voor" + tail),
+    ]
+    chosen = pick([("x", ["x"])], pool, per_group=3, used=set())["x"]
+    assert chosen[0].segment_id == 3 and len(chosen) == 3  # the two that point back after it
+
+
 def test_attribution_follows_the_metadata() -> None:
     people = ["Fatima El Amrani", "Bart Kuipers"]
     roles = ["lid college van bestuur", "coördinator internationalisering"]

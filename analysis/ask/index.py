@@ -26,7 +26,6 @@ import functools
 import hashlib
 import json
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -39,11 +38,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.ask.terms import CompoundSplitter, quick_terms, quick_words, text_terms, words
+from analysis.ask.terms import CompoundSplitter, quick_terms, quick_words, text_terms
 from analysis.coding.state import THRESHOLD_SETTING, segment_codes
 from analysis.coding.text import match_key
 from analysis.embeddings import Embedder, load_embedder, normalise_rows, segment_vectors
-from analysis.nlp import lemmatise
+from analysis.nlp import lemmatise, refers_back
 from analysis.store import Code, Coding, Meta, PhaseJudgement, Segment, Transcript, Turn
 
 EMBEDDING_SETTING = "embedding_model"
@@ -308,24 +307,6 @@ def build_text_index(session: Session, embedder: Embedder | None, fingerprint: t
         dense=dense,
         fingerprint=fingerprint,
     )
-
-
-# Words that open a segment before its first real word ("En", "Maar", "Ja,") and the pronouns
-# and demonstratives by which spoken Dutch refers back to what was just said ("Die doet
-# sindsdien ...", "Daar hebben we ...", "Toen ze terugkwam ...").
-_LEADING_WORDS = frozenset(words("en maar ja nee nou dus want ehm eh"))
-_ANAPHORA = frozenset(words("die dat dit deze daar hij zij ze dan toen zo"))
-_FIRST_WORDS = re.compile(r"\w+")
-
-
-def refers_back(text: str) -> bool:
-    """Whether a segment opens by pointing back at the sentence before it: its first word
-    after "en", "maar", "ja" and the like is a pronoun or demonstrative."""
-    for match in _FIRST_WORDS.finditer(text[:80]):
-        word = match.group(0).lower()
-        if word not in _LEADING_WORDS:
-            return word in _ANAPHORA
-    return False
 
 
 def antecedent_documents(

@@ -1,13 +1,14 @@
 """Choosing quotes for a chapter when the evaluator has not chosen any.
 
 A good pull quote is well supported (a person accepted the code, rather than a suggestion
-applying it), reads on its own (20–70 words: shorter is a fragment, longer is a passage) and
-comes from a college the chapter has not quoted yet. So candidates are ranked by
-(accepted, length in range, confidence, closeness to 45 words, segment id) and picked in rounds
+applying it), reads on its own (20–70 words: shorter is a fragment, longer is a passage; and it
+does not open by pointing back at what was said before, "Dat was een bewuste keuze") and comes
+from a college the chapter has not quoted yet. So candidates are ranked by (accepted, length in
+range, reads on its own, confidence, closeness to 45 words, segment id) and picked in rounds
 over the sub-themes, each round preferring a college not yet quoted in the chapter (among
-equally supported candidates of the right length), never taking
-a third quote from one college, and never a segment already quoted elsewhere in the draft.
-Every step is deterministic.
+equally supported candidates of the right length), never taking a third quote from one
+college, and never a segment already quoted elsewhere in the draft. Every step is
+deterministic.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from analysis.nlp import refers_back
 
 MIN_WORDS = 20
 MAX_WORDS = 70
@@ -47,8 +50,8 @@ class Candidate:
             (self.confidence.get(key, 0.0) for key in wanted & self.applied), default=0.0
         )
         in_range = MIN_WORDS <= self.words <= MAX_WORDS
-        return (not accepted, not in_range, -confidence, abs(self.words - IDEAL_WORDS),
-                self.segment_id)
+        return (not accepted, not in_range, refers_back(self.text), -confidence,
+                abs(self.words - IDEAL_WORDS), self.segment_id)
 
 
 def pick(
