@@ -25,10 +25,9 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from analysis.coding.state import AUTO_CODER
+from analysis.coding.manual import check_person
 from analysis.store import Code, Memo, Segment, Transcript, utcnow
 
-MAX_AUTHOR_LENGTH = 100  # the width of ``memo.author``
 TARGETS = ("transcript", "segment", "code")
 MEMO_COLUMNS = [
     "id", "target", "transcript_id", "segment_id", "code", "author", "text", "created_at",
@@ -43,16 +42,10 @@ class MemoError(ValueError):
 
 def check_author(author: str) -> str:
     """A usable author name: not empty, not the reserved ``auto``, at most 100 characters."""
-    name = (author or "").strip()
-    if not name:
-        raise MemoError("a memo needs an author (who wrote it?)")
-    if name.lower() == AUTO_CODER:
-        raise MemoError(
-            f"{AUTO_CODER!r} is reserved for automatic suggestions; use a person's name"
-        )
-    if len(name) > MAX_AUTHOR_LENGTH:
-        raise MemoError(f"author name is longer than {MAX_AUTHOR_LENGTH} characters")
-    return name
+    return check_person(
+        author, what="author name", missing="a memo needs an author (who wrote it?)",
+        error=MemoError,
+    )
 
 
 def check_text(text: str) -> str:

@@ -33,18 +33,27 @@ HISTORY_COLUMNS = [
 ]
 
 
+def check_person(
+    value: str, *, what: str, missing: str, error: type[ValueError] = ValueError
+) -> str:
+    """A usable person's name (a coder, a memo's author): stripped, not empty (``missing`` says
+    so), not the reserved ``auto``, at most 100 characters; ``error`` is the caller's type."""
+    name = (value or "").strip()
+    if not name:
+        raise error(missing)
+    if name.lower() == AUTO_CODER:
+        raise error(f"{AUTO_CODER!r} is reserved for automatic suggestions; use a person's name")
+    if len(name) > MAX_CODER_LENGTH:
+        raise error(f"{what} is longer than {MAX_CODER_LENGTH} characters")
+    return name
+
+
 def check_coder(coder: str) -> str:
     """A usable coder name: not empty, not the reserved ``auto``, at most 100 characters."""
-    name = (coder or "").strip()
-    if not name:
-        raise CodingError("a coder name is needed (who made this decision?)")
-    if name.lower() == AUTO_CODER:
-        raise CodingError(
-            f"{AUTO_CODER!r} is reserved for automatic suggestions; use a person's name"
-        )
-    if len(name) > MAX_CODER_LENGTH:
-        raise CodingError(f"coder name is longer than {MAX_CODER_LENGTH} characters")
-    return name
+    return check_person(
+        coder, what="coder name", missing="a coder name is needed (who made this decision?)",
+        error=CodingError,
+    )
 
 
 def new_batch() -> str:
