@@ -279,3 +279,9 @@ def test_thresholds_decide_what_counts_as_applied(empty_project: Project) -> Non
     assert "inclusion.barriers" not in applied[ids[0]].split(";")
     with pytest.raises(ProjectError, match="between 0 and 1"):
         empty_project.set_threshold("inclusion", 1.5)
+
+
+def test_suggesting_on_a_project_without_interviews_does_nothing(empty_project: Project) -> None:
+    report = empty_project.suggest()
+    assert (report.segments, report.stored, report.withdrawn) == (0, 0, 0)
+    assert empty_project.suggestion_queue().empty

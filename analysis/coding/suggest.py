@@ -256,6 +256,11 @@ def suggest(
     every = load_segments(session)
     wanted = set(transcript_ids) if transcript_ids is not None else None
     segments = [s for s in every if wanted is None or s.transcript_id in wanted]
+    if not segments:  # nothing to suggest on (an empty project): nothing to store or withdraw
+        return SuggestReport(
+            segments=0, stored=0, unchanged=0, withdrawn=0, applied={}, learned={},
+            seconds=time.perf_counter() - began,
+        )
     space = build_space(codes, every)
     combined, learned = compute(session, codes, segments, space=space, embedder=embedder)
     store_learned_thresholds(
