@@ -312,6 +312,14 @@ class Project:
         with self.store.session() as session:
             return manual.add_memo(session, segment_id, code, coder, text).id
 
+    def complete_transcript(self, transcript_id: int, coder: str) -> int:
+        """Declare the transcript fully coded by ``coder``: every code they did not give a
+        segment is recorded as not applying (one undo step), so the learned suggestions learn
+        from what the evaluator left out as well as from what they applied. Returns how many
+        (segment, code) pairs were recorded."""
+        with self.store.session() as session:
+            return manual.complete(session, transcript_id, coder)
+
     def undo(self, coder: str) -> int:
         """Take back the coder's last decision; returns the number of codings restored."""
         with self.store.session() as session:

@@ -201,3 +201,64 @@ def test_state_read_is_the_newest_row_per_segment_code_and_coder(project_with_se
         assert [row.memo for row in rows] == [newest[d[1:4]].memo for d in decisions]
         auto = next(d for d in decisions if d.coder == "auto")
         assert rationales(session, [auto.id]) == {auto.id: {"step": "suggested"}}
+
+
+def test_a_transcript_declared_complete_records_what_the_coder_left_out(
+    project_with_segments,
+) -> None:
+    project, ids = project_with_segments
+    transcript_id = int(project.segments().set_index("segment_id").loc[ids[0], "transcript_id"])
+    keys = [c.key for c in project.codebook().codes]
+    project.apply_code(ids[0], "professionalisation.barriers", "Marieke")
+    project.reject(ids[1], "impact", "Marieke")  # an earlier rejection stays as it was
+    text = project.transcript_text(transcript_id)
+    phrase = "Thuis is er geen geld"
+    start = text.index(phrase)
+    project.code_span(transcript_id, start, start + len(phrase), "inclusion.barriers", "Marieke")
+    project.apply_code(ids[1], "inclusion", "Pieter")  # another coder is not touched
+
+    recorded = project.complete_transcript(transcript_id, "Marieke")
+
+    with project.store.session() as session:
+        rows = current_codings(session, ids, coder="Marieke")
+    state = {(r.segment_id, r.code_key): r.status for r in rows}
+    # The codes Marieke gave (with their parents, and on the span inside the third segment)
+    # have no new row; every other (segment, code) of the transcript is now rejected by her.
+    given = {
+        (ids[0], "professionalisation.barriers"), (ids[0], "professionalisation"),
+        (ids[2], "inclusion.barriers"), (ids[2], "inclusion"),
+    }
+    assert set(state) | given == {(i, k) for i in ids for k in keys}
+    assert {pair for pair, status in state.items() if status != "rejected"} == {
+        (ids[0], "professionalisation.barriers")
+    }
+    assert not given & {pair for pair, status in state.items() if status == "rejected"}
+    assert recorded == len(keys) * len(ids) - len(given) - 1  # and the earlier rejection
+    assert project.coding_history(segment_id=ids[1], coder="Pieter")["status"].tolist() == [
+        "accepted"
+    ]
+    # Declaring it again records nothing new; one undo takes the whole declaration back.
+    assert project.complete_transcript(transcript_id, "Marieke") == 0
+    assert project.undo("Marieke") == recorded
+    with project.store.session() as session:
+        rows = current_codings(session, ids, coder="Marieke")
+    assert sum(r.status == "rejected" for r in rows) == 1  # the earlier rejection
+
+
+def test_declared_complete_teaches_the_learned_suggestions_what_a_code_is_not(
+    project_with_segments,
+) -> None:
+    from analysis.coding.learned import training_labels
+    from analysis.coding.suggest import load_codes
+
+    project, ids = project_with_segments
+    transcript_id = int(project.segments().set_index("segment_id").loc[ids[0], "transcript_id"])
+    project.apply_code(ids[0], "professionalisation.barriers", "Marieke")
+    with project.store.session() as session:
+        before = training_labels(session, load_codes(session))
+    assert before["inclusion"] == {}  # applying codes alone says nothing against a code
+    project.complete_transcript(transcript_id, "Marieke")
+    with project.store.session() as session:
+        after = training_labels(session, load_codes(session))
+    assert after["inclusion"] == dict.fromkeys(ids, False)
+    assert after["professionalisation"][ids[0]] is True

@@ -17,16 +17,19 @@ import uuid
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from analysis.coding import CodingError
-from analysis.coding.state import AUTO_CODER
+from analysis.coding.state import AUTO_CODER, NEGATIVE, Decision, current_codings
+from analysis.coding.units import coder_labels, units
 from analysis.corpus import span_question
 from analysis.nlp import lemmatise
 from analysis.store import Code, Coding, Segment, Transcript, utcnow
 
 MAX_CODER_LENGTH = 100
+# The origin of the rejections recorded when a coder declares a transcript fully coded.
+COMPLETE_ORIGIN = "complete"
 HISTORY_COLUMNS = [
     "id", "created_at", "segment_id", "code", "coder", "origin", "status", "confidence",
     "memo", "replaces_id", "undone",
@@ -318,6 +321,63 @@ def code_span(
         session.add(segment)
         session.flush()
     return segment, _decide(session, segment.id, code_key, name, "accepted", memo=memo)
+
+
+def complete(session: Session, transcript_id: int, coder: str) -> int:
+    """The coder declares a transcript fully coded: every code they did not give a segment is
+    recorded as not applying to it (``rejected``), in one batch, so one undo takes it back.
+
+    Why: a person's codes alone say what a segment *is*; the learned suggestions also need
+    what it is *not*, and an evaluator who codes an interview by hand gives no rejections for
+    the codes they simply did not apply. Declaring the interview complete records them, as an
+    imported gold file does (``gold.import_codings``), so coding by hand in the app teaches the
+    suggestions as much as an import. Codes the coder gave (their ancestors too, and codes of
+    their hand-cut spans on the segments those overlap) and earlier rejections are left alone;
+    an open suggestion that is now rejected leaves the review queue. Returns the number of
+    (segment, code) pairs recorded.
+    """
+    name = check_coder(coder)
+    if session.get(Transcript, transcript_id) is None:
+        raise CodingError(f"no transcript with id {transcript_id}")
+    unit_list = units(session, [transcript_id])
+    if not unit_list:
+        raise CodingError(f"transcript {transcript_id} has no codable respondent segments")
+    given = coder_labels(session, name, unit_list)
+    ids = [unit.id for unit in unit_list]
+    decided: dict[tuple[int, str], Decision] = {}
+    suggested: dict[tuple[int, str], Decision] = {}
+    for row in current_codings(session, ids):
+        if row.coder == name:
+            decided[(row.segment_id, row.code_key)] = row
+        elif row.coder == AUTO_CODER and row.status == "suggested":
+            suggested[(row.segment_id, row.code_key)] = row
+    keys = list(session.scalars(select(Code.key).order_by(Code.position, Code.key)))
+    batch, now = new_batch(), utcnow()
+    rows = []
+    for unit in unit_list:
+        for key in keys:
+            mine = decided.get((unit.id, key))
+            if key in given[unit.id] or (mine is not None and mine.status in NEGATIVE):
+                continue
+            suggestion = suggested.get((unit.id, key))
+            replaced = mine if mine is not None else suggestion
+            rows.append(
+                {
+                    "segment_id": unit.id,
+                    "code_key": key,
+                    "coder": name,
+                    "origin": COMPLETE_ORIGIN,
+                    "status": "rejected",
+                    "confidence": suggestion.confidence if suggestion is not None else None,
+                    "rationale": {"batch": batch, "complete": transcript_id},
+                    "memo": None,
+                    "replaces_id": replaced.id if replaced is not None else None,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        session.execute(insert(Coding), rows)
+    return len(rows)
 
 
 def undo(session: Session, coder: str) -> list[Coding]:
