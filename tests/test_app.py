@@ -322,6 +322,25 @@ def test_reader_codes_a_passage_a_part_of_it_and_takes_a_code_off(app_db: Path) 
     assert text[span.iloc[0]["start"] : span.iloc[0]["end"]] == words
 
 
+def test_reader_declares_an_interview_fully_coded(app_db: Path) -> None:
+    at = open_page("ui/reader.py")
+    with Project(app_db) as project:
+        transcript_id = int(project.transcripts().iloc[1]["id"])
+        segment_id = int(project.segments(transcript_id=transcript_id).iloc[0]["segment_id"])
+        project.apply_code(segment_id, "inclusion.measures", CODER)
+        open_before = len(project.suggestion_queue(reasons=False))
+    at.selectbox(key="reader_transcript_id").set_value(transcript_id).run()
+    at.button(key=f"reader_complete_{transcript_id}").click().run()
+    assert not at.exception, at.exception
+    assert any("niet van toepassing" in t.value for t in at.toast), [t.value for t in at.toast]
+    with Project(app_db) as project:
+        history = project.coding_history(coder=CODER)
+        # The open suggestions of that interview left the review queue as rejected.
+        assert len(project.suggestion_queue(reasons=False)) < open_before
+    mine = history[history["segment_id"] == segment_id].set_index("code")["status"]
+    assert mine["inclusion.measures"] == "accepted" and mine["impact"] == "rejected"
+
+
 def test_reader_writes_memos_on_the_interview_and_a_passage(app_db: Path) -> None:
     at = open_page("ui/reader.py")
     with Project(app_db) as project:

@@ -106,6 +106,33 @@ def transcript_memos(project: Project, transcript_id: int, memos: pd.DataFrame) 
         )
 
 
+def declare_complete(project: Project, transcript_id: int) -> None:
+    """The coder declares this interview fully coded, so the suggestions also learn from the
+    codes they did not give (``Project.complete_transcript``)."""
+
+    def complete() -> None:
+        recorded = project.complete_transcript(transcript_id, widgets.coder())
+        st.session_state["flash"] = (
+            f"Vastgelegd: {recorded} codes die je niet gaf, gelden bij dit gesprek als niet van "
+            "toepassing. Ongedaan maken kan op de pagina Coderen."
+            if recorded
+            else "Er was niets meer vast te leggen: elk fragment heeft al een besluit van jou."
+        )
+
+    st.button(
+        "Gesprek volledig gecodeerd",
+        key=f"reader_complete_{transcript_id}",
+        icon=":material/task_alt:",
+        disabled=not widgets.coder(),
+        help="Leg vast dat je dit gesprek helemaal hebt gecodeerd: elke code die je een "
+        "fragment niet gaf, geldt daar als niet van toepassing (ook open suggesties). Zo leren "
+        "de suggesties ook van wat je wegliet.",
+        on_click=widgets.callback,
+        args=(project, complete),
+        kwargs={"in_place": False},
+    )
+
+
 def segment_memos(project: Project, segment_id: int) -> None:
     """The memos on one passage and a box for a new one."""
     memos = project.memos(segment_id=segment_id)
@@ -306,6 +333,7 @@ def render() -> None:
         st.warning(widgets.escape_markdown(row["warnings"]), icon=":material/warning:")
     memos = project.memos(transcript_id=transcript_id, with_segments=True)
     transcript_memos(project, transcript_id, memos)
+    declare_complete(project, transcript_id)
     turns = widgets.cached(project, widgets.turns, transcript_id)
     segments = widgets.cached(project, widgets.transcript_segments, transcript_id)
     book = widgets.cached(project, widgets.codebook)
