@@ -20,6 +20,7 @@ from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
+from analysis.coding import learned as learned_models
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
@@ -416,6 +417,12 @@ class Project:
         with self.store.session() as session:
             newest = select(func.max(Coding.id)).where(Coding.coder == AUTO_CODER)
             return session.scalar(newest) or 0
+
+    def learning_status(self) -> pd.DataFrame:
+        """Per code: the accepted and rejected decisions the learned suggestions train on,
+        whether the code learns yet, and how many of each it still needs."""
+        with self.store.session() as session:
+            return learned_models.learning_status(session, suggestions.load_codes(session))
 
     def coding_progress(self) -> dict[str, int]:
         """Counts for a progress bar that stay cheap at any corpus size: ``segments`` (codable

@@ -407,6 +407,25 @@ def test_coding_page_writes_a_memo_on_a_code(app_db: Path) -> None:
     assert note in texts(at)
 
 
+def test_coding_page_shows_which_codes_learn_and_what_they_need(app_db: Path) -> None:
+    with Project(app_db) as project:
+        segments = project.segments()
+        first = segments[segments["institution"] == segments["institution"].iloc[0]]
+        for segment_id in first["segment_id"].head(6):
+            project.apply_code(int(segment_id), "inclusion.barriers", CODER)
+        project.complete_transcript(int(first["transcript_id"].iloc[0]), CODER)
+        status = project.learning_status().set_index("code")
+    assert status.loc["inclusion.barriers", "learning"]
+    at = open_page("ui/coding.py")
+    at.segmented_control(key="coding_view").set_value("learning").run()
+    assert not at.exception, at.exception
+    table = table_with(at, "missing").set_index("code")
+    assert table.loc["inclusion.barriers", "state"] == "leert mee"
+    assert table.loc["inclusion", "state"] == "leert mee"  # a sub-code counts for its parent
+    lacking = table[table["state"] == "nog niet"]
+    assert not lacking.empty and lacking["missing"].str.startswith("nog ").all()
+
+
 # --- phases -------------------------------------------------------------------------------------
 
 

@@ -262,3 +262,8 @@ def test_declared_complete_teaches_the_learned_suggestions_what_a_code_is_not(
         after = training_labels(session, load_codes(session))
     assert after["inclusion"] == dict.fromkeys(ids, False)
     assert after["professionalisation"][ids[0]] is True
+    # What the coding page shows: one accepted example, two rejected, not enough to learn.
+    status = project.learning_status().set_index("code")
+    row = status.loc["professionalisation"]
+    assert (row["accepted"], row["rejected"], row["learning"]) == (1, 2, False)
+    assert (row["needs_accepted"], row["needs_rejected"]) == (4, 3)

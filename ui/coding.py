@@ -338,10 +338,49 @@ def agreement(project: Project, book: Codebook) -> None:
 
 VIEWS = {
     "review": "Voorstellen beoordelen",
+    "learning": "Wat de voorstellen leren",
     "thresholds": "Drempels per code",
     "agreement": "Overeenstemming tussen codeurs",
     "memos": "Memo's per code",
 }
+
+
+def learning(project: Project, book: Codebook) -> None:
+    """Per code: the decisions the learned suggestions train on, and what is still missing."""
+    st.caption(
+        "Een code leert van jullie beslissingen zodra er minstens 5 goedgekeurde en 5 afgewezen "
+        "fragmenten zijn (een goedgekeurde subcode telt ook voor de hoofdcode). Codeer je een "
+        "gesprek helemaal zelf in Transcript lezen, klik dan op ‘Gesprek volledig gecodeerd’: "
+        "dan tellen de codes die je niet gaf als afgewezen. Maak daarna de voorstellen opnieuw."
+    )
+    status = project.learning_status()
+
+    def missing(row: pd.Series) -> str:
+        parts = [
+            f"{row[column]} {word}"
+            for column, word in (("needs_accepted", "goedgekeurd"), ("needs_rejected", "afgewezen"))
+            if row[column]
+        ]
+        return "nog " + " en ".join(parts) if parts else ""
+
+    shown = status.assign(
+        label=status["code"].map(widgets.code_label(book)),
+        state=status["learning"].map({True: "leert mee", False: "nog niet"}),
+        missing=status.apply(missing, axis=1),
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="learning_table",
+        column_order=["label", "accepted", "rejected", "state", "missing"],
+        column_config={
+            "label": "Code",
+            "accepted": st.column_config.NumberColumn("Goedgekeurd"),
+            "rejected": st.column_config.NumberColumn("Afgewezen"),
+            "state": "Geleerd model",
+            "missing": "Nodig",
+        },
+    )
 
 
 def code_memos(project: Project, book: Codebook) -> None:
@@ -401,7 +440,9 @@ def render() -> None:
         key="coding_view",
         label_visibility="collapsed",
     )
-    if view == "thresholds":
+    if view == "learning":
+        learning(project, book)
+    elif view == "thresholds":
         thresholds(project, book)
     elif view == "agreement":
         agreement(project, book)

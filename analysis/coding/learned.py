@@ -48,6 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -127,6 +128,33 @@ def training_labels(session: Session, codes: Sequence[CodeItem]) -> dict[str, di
                     labels[child].setdefault(segment_id, False)
                 stack.extend(children.get(child, []))
     return labels
+
+
+LEARNING_COLUMNS = ["code", "accepted", "rejected", "learning", "needs_accepted", "needs_rejected"]
+
+
+def learning_status(session: Session, codes: Sequence[CodeItem]) -> pd.DataFrame:
+    """Per code, the people's decisions a learned model would train on and whether there are
+    enough (``MIN_POSITIVE`` accepted and ``MIN_NEGATIVE`` rejected), with how many of each are
+    still missing: so an evaluator sees which codes learn from them and what would make the rest
+    learn."""
+    labels = training_labels(session, codes)
+    rows = []
+    for code in codes:
+        examples = labels.get(code.key, {})
+        accepted = sum(examples.values())
+        rejected = len(examples) - accepted
+        rows.append(
+            {
+                "code": code.key,
+                "accepted": accepted,
+                "rejected": rejected,
+                "learning": accepted >= MIN_POSITIVE and rejected >= MIN_NEGATIVE,
+                "needs_accepted": max(0, MIN_POSITIVE - accepted),
+                "needs_rejected": max(0, MIN_NEGATIVE - rejected),
+            }
+        )
+    return pd.DataFrame(rows, columns=LEARNING_COLUMNS)
 
 
 def trainable(labels: dict[str, dict[int, bool]]) -> dict[str, dict[int, bool]]:
