@@ -27,9 +27,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from analysis.coding import CodingError
-from analysis.coding.manual import check_coder, new_batch
+from analysis.coding.manual import bulk_row, check_coder, mine_and_suggested, new_batch
 from analysis.coding.reliability import nominal_alpha
-from analysis.coding.state import AUTO_CODER, current_codings, parent_map, with_ancestors
+from analysis.coding.state import parent_map, with_ancestors
 from analysis.coding.units import Unit, coder_labels, overlaps, units
 from analysis.store import Code, Coding, Transcript, utcnow
 
@@ -203,15 +203,8 @@ def import_codings(session: Session, path: Path | str, coder: str) -> ImportRepo
     alignment = align(session, items, Path(path).name)
     problems += alignment.problems
     keys = list(session.scalars(select(Code.key).order_by(Code.position, Code.key)))
-    ids = [unit.id for unit in alignment.units]
-    mine: dict[tuple[int, str], Coding] = {}
-    suggested: dict[tuple[int, str], Coding] = {}
-    for row in current_codings(session, ids):
-        if row.coder == coder:
-            mine[(row.segment_id, row.code_key)] = row
-        elif row.coder == AUTO_CODER and row.status == "suggested":
-            suggested[(row.segment_id, row.code_key)] = row
-    batch, now = new_batch(), utcnow()
+    mine, suggested = mine_and_suggested(session, [unit.id for unit in alignment.units], coder)
+    rationale, now = {"batch": new_batch(), "source": Path(path).name}, utcnow()
     rows, accepted, rejected = [], 0, 0
     for unit in alignment.units:
         for key in keys:
@@ -219,20 +212,11 @@ def import_codings(session: Session, path: Path | str, coder: str) -> ImportRepo
             old = mine.get((unit.id, key))
             if old is not None and old.status == status:
                 continue
-            replaced = old or suggested.get((unit.id, key))
             rows.append(
-                {
-                    "segment_id": unit.id,
-                    "code_key": key,
-                    "coder": coder,
-                    "origin": "imported",
-                    "status": status,
-                    "confidence": None,
-                    "rationale": {"batch": batch, "source": Path(path).name},
-                    "memo": None,
-                    "replaces_id": replaced.id if replaced is not None else None,
-                    "created_at": now,
-                }
+                bulk_row(
+                    unit.id, key, coder, status, origin="imported", rationale=rationale,
+                    replaced=old or suggested.get((unit.id, key)), at=now,
+                )
             )
             accepted += status == "accepted"
             rejected += status == "rejected"

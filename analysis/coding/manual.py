@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import insert, select
@@ -323,6 +324,49 @@ def code_span(
     return segment, _decide(session, segment.id, code_key, name, "accepted", memo=memo)
 
 
+def mine_and_suggested(
+    session: Session, segment_ids: list[int], coder: str
+) -> tuple[dict[tuple[int, str], Decision], dict[tuple[int, str], Decision]]:
+    """The coder's decisions in force and the open automatic suggestions on these segments, by
+    (segment, code): what a bulk decision (an import, a transcript declared complete) replaces."""
+    mine: dict[tuple[int, str], Decision] = {}
+    suggested: dict[tuple[int, str], Decision] = {}
+    for row in current_codings(session, segment_ids):
+        if row.coder == coder:
+            mine[(row.segment_id, row.code_key)] = row
+        elif row.coder == AUTO_CODER and row.status == "suggested":
+            suggested[(row.segment_id, row.code_key)] = row
+    return mine, suggested
+
+
+def bulk_row(
+    segment_id: int,
+    code_key: str,
+    coder: str,
+    status: str,
+    *,
+    origin: str,
+    rationale: dict,
+    replaced: Decision | None,
+    at: datetime,
+    confidence: float | None = None,
+) -> dict:
+    """One decision row for ``insert(Coding)`` (``rationale`` carries the batch id; the rows
+    of one bulk decision share ``at``)."""
+    return {
+        "segment_id": segment_id,
+        "code_key": code_key,
+        "coder": coder,
+        "origin": origin,
+        "status": status,
+        "confidence": confidence,
+        "rationale": rationale,
+        "memo": None,
+        "replaces_id": replaced.id if replaced is not None else None,
+        "created_at": at,
+    }
+
+
 def complete(session: Session, transcript_id: int, coder: str) -> int:
     """The coder declares a transcript fully coded: every code they did not give a segment is
     recorded as not applying to it (``rejected``), in one batch, so one undo takes it back.
@@ -343,16 +387,9 @@ def complete(session: Session, transcript_id: int, coder: str) -> int:
     if not unit_list:
         raise CodingError(f"transcript {transcript_id} has no codable respondent segments")
     given = coder_labels(session, name, unit_list)
-    ids = [unit.id for unit in unit_list]
-    decided: dict[tuple[int, str], Decision] = {}
-    suggested: dict[tuple[int, str], Decision] = {}
-    for row in current_codings(session, ids):
-        if row.coder == name:
-            decided[(row.segment_id, row.code_key)] = row
-        elif row.coder == AUTO_CODER and row.status == "suggested":
-            suggested[(row.segment_id, row.code_key)] = row
+    decided, suggested = mine_and_suggested(session, [unit.id for unit in unit_list], name)
     keys = list(session.scalars(select(Code.key).order_by(Code.position, Code.key)))
-    batch, now = new_batch(), utcnow()
+    rationale, now = {"batch": new_batch(), "complete": transcript_id}, utcnow()
     rows = []
     for unit in unit_list:
         for key in keys:
@@ -360,20 +397,12 @@ def complete(session: Session, transcript_id: int, coder: str) -> int:
             if key in given[unit.id] or (mine is not None and mine.status in NEGATIVE):
                 continue
             suggestion = suggested.get((unit.id, key))
-            replaced = mine if mine is not None else suggestion
             rows.append(
-                {
-                    "segment_id": unit.id,
-                    "code_key": key,
-                    "coder": name,
-                    "origin": COMPLETE_ORIGIN,
-                    "status": "rejected",
-                    "confidence": suggestion.confidence if suggestion is not None else None,
-                    "rationale": {"batch": batch, "complete": transcript_id},
-                    "memo": None,
-                    "replaces_id": replaced.id if replaced is not None else None,
-                    "created_at": now,
-                }
+                bulk_row(
+                    unit.id, key, name, "rejected", origin=COMPLETE_ORIGIN, rationale=rationale,
+                    replaced=mine if mine is not None else suggestion, at=now,
+                    confidence=suggestion.confidence if suggestion is not None else None,
+                )
             )
     if rows:
         session.execute(insert(Coding), rows)
