@@ -35,6 +35,8 @@ from tests.report_checks import all_paragraphs, ingest, quotes_in, segment_ids, 
         # a broken-off sentence keeps its full stop; an aside keeps its dashes
         ("Het is eh. Ik bedoel, lastig.", "Het is. Ik bedoel, lastig."),
         ("Het is eh - hoe zeg je dat - best lastig.", "Het is - hoe zeg je dat - best lastig."),
+        # a full stop after an abbreviation ends no sentence: no capital after it
+        ("Het kost ca. eh twintig euro.", "Het kost ca. twintig euro."),
         # the transcriber's marks
         ("Nou, dat is lastig [lacht].", "Nou, dat is lastig."),
         ("(zucht) Ja, dat klopt.", "Ja, dat klopt."),

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.nl.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+
 from analysis.lang_nl_fillers import (
     COMMA_OPENERS,
     HESITATION_PATTERN,
@@ -44,6 +46,11 @@ _COMMA_AT_SENTENCE_END = re.compile(r",\s*([.!?])")
 _LEADING_PUNCTUATION = re.compile(r"^[\s,;:.–-]+")
 _SPACES = re.compile(r"[ \t]{2,}")
 _SENTENCE_END = re.compile(r"(^|[.!?…])\s*$")
+_LAST_TOKEN = re.compile(r"(\S+)\s*$")
+# spaCy's Dutch abbreviations ("ca.", "bijv.", "o.a."): a full stop after one ends no sentence.
+_ABBREVIATIONS = frozenset(
+    key.lower() for key in TOKENIZER_EXCEPTIONS if key.endswith(".") and len(key) > 1
+)
 # Where a sentence lost its first word: the next letter becomes a capital.
 _CAPITAL = "\x00"
 _AFTER_CAPITAL_MARK = re.compile(_CAPITAL + r"([\s,;:.…]*)(\w)?")
@@ -67,7 +74,7 @@ def _hesitation(match: re.Match[str]) -> str:
     ("Het is eh. Ik …")."""
     before, after = match.group("before"), (match.group("after") or "").strip()
     preceding = match.string[: match.start()]
-    if before is None and _SENTENCE_END.search(preceding):
+    if before is None and _SENTENCE_END.search(preceding) and not _after_abbreviation(preceding):
         return _CAPITAL
     if after not in ("", ","):
         return after
@@ -78,6 +85,11 @@ def _hesitation(match: re.Match[str]) -> str:
     if before is not None and after == "," and earlier and earlier[-1] in COMMA_OPENERS:
         return ", "
     return " "
+
+
+def _after_abbreviation(preceding: str) -> bool:
+    last = _LAST_TOKEN.search(preceding)
+    return last is not None and last.group(1).lower() in _ABBREVIATIONS
 
 
 def edit_quote(text: str) -> str:
