@@ -321,6 +321,11 @@ class Project:
         with self.store.session() as session:
             return manual.complete(session, transcript_id, coder)
 
+    def completed_transcripts(self, coder: str) -> set[int]:
+        """The transcripts ``coder`` has declared fully coded (and not undone since)."""
+        with self.store.session() as session:
+            return manual.completed_transcripts(session, coder.strip())
+
     def undo(self, coder: str) -> int:
         """Take back the coder's last decision; returns the number of codings restored."""
         with self.store.session() as session:

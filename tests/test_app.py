@@ -333,6 +333,7 @@ def test_reader_declares_an_interview_fully_coded(app_db: Path) -> None:
     at.button(key=f"reader_complete_{transcript_id}").click().run()
     assert not at.exception, at.exception
     assert any("niet van toepassing" in t.value for t in at.toast), [t.value for t in at.toast]
+    assert any("als volledig gecodeerd vastgelegd" in c.value for c in at.caption)
     with Project(app_db) as project:
         history = project.coding_history(coder=CODER)
         # The open suggestions of that interview left the review queue as rejected.

@@ -238,8 +238,11 @@ def test_a_transcript_declared_complete_records_what_the_coder_left_out(
         "accepted"
     ]
     # Declaring it again records nothing new; one undo takes the whole declaration back.
+    assert project.completed_transcripts("Marieke") == {transcript_id}
+    assert project.completed_transcripts("Pieter") == set()
     assert project.complete_transcript(transcript_id, "Marieke") == 0
     assert project.undo("Marieke") == recorded
+    assert project.completed_transcripts("Marieke") == set()
     with project.store.session() as session:
         rows = current_codings(session, ids, coder="Marieke")
     assert sum(r.status == "rejected" for r in rows) == 1  # the earlier rejection

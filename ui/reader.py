@@ -119,11 +119,17 @@ def declare_complete(project: Project, transcript_id: int) -> None:
             else "Er was niets meer vast te leggen: elk fragment heeft al een besluit van jou."
         )
 
+    coder = widgets.coder()
+    if coder and transcript_id in project.completed_transcripts(coder):
+        st.caption(
+            "Je hebt dit gesprek als volledig gecodeerd vastgelegd. Geef je later nog codes, "
+            "dan tellen die gewoon; na een nieuwe import kun je het opnieuw vastleggen."
+        )
     st.button(
         "Gesprek volledig gecodeerd",
         key=f"reader_complete_{transcript_id}",
         icon=":material/task_alt:",
-        disabled=not widgets.coder(),
+        disabled=not coder,
         help="Leg vast dat je dit gesprek helemaal hebt gecodeerd: elke code die je een "
         "fragment niet gaf, geldt daar als niet van toepassing (ook open suggesties). Zo leren "
         "de suggesties ook van wat je wegliet.",

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from analysis.coding import CodingError
@@ -407,6 +407,23 @@ def complete(session: Session, transcript_id: int, coder: str) -> int:
     if rows:
         session.execute(insert(Coding), rows)
     return len(rows)
+
+
+def completed_transcripts(session: Session, coder: str) -> set[int]:
+    """The transcripts the coder has declared fully coded (``complete``) and not undone since:
+    those with a rejection from the declaration still in force."""
+    newest = (
+        select(func.max(Coding.id))
+        .where(Coding.coder == coder)
+        .group_by(Coding.segment_id, Coding.code_key)
+    )
+    query = (
+        select(Segment.transcript_id)
+        .join(Coding, Coding.segment_id == Segment.id)
+        .where(Coding.id.in_(newest), Coding.origin == COMPLETE_ORIGIN)
+        .distinct()
+    )
+    return set(session.scalars(query))
 
 
 def undo(session: Session, coder: str) -> list[Coding]:
