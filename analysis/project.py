@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analysis import corpus, memos, phases, views
+from analysis import quotes as quote_selection
 from analysis.ask import Answer, Conversation, Filters, LLMSettings
 from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
@@ -233,6 +234,13 @@ class Project:
             return views.segments_frame(
                 session, transcript_id=transcript_id, include_uncodable=include_uncodable
             )
+
+    def pseudonymise_quotes(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A selection of quotes (rows of :meth:`segments`) with names replaced, as the
+        project's pseudonymised exports replace them: for sharing a quote table outside the
+        evaluation team."""
+        with self.store.session() as session:
+            return quote_selection.pseudonymised(frame, Pseudonymiser.from_session(session))
 
     def export_segments(self, path: Path | str, fmt: str = "csv") -> int:
         """Write the segment table (see ``views.SEGMENT_COLUMNS``) to CSV or JSON Lines."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from analysis.pseudonymise import Pseudonymiser
+
 MATCH_MODES = ("any", "all")
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_COLUMNS = [
@@ -91,6 +93,27 @@ def per_institution(frame: pd.DataFrame) -> pd.DataFrame:
     """How many of the selected quotes each college gave, most first (ties by name)."""
     counts = frame.groupby("institution").size().rename("quotes").reset_index()
     return counts.sort_values(["quotes", "institution"], ascending=[False, True], ignore_index=True)
+
+
+def pseudonymised(frame: pd.DataFrame, anon: Pseudonymiser) -> pd.DataFrame:
+    """The quotes with every name replaced as the project's other exports replace them:
+    colleges, file names and, within each interview, its people (in the speaker, the question
+    and the quote itself)."""
+    result = frame.copy()
+    scoped = ("speaker", "question", "text")
+    for index, row in frame.iterrows():
+        transcript_id = int(row["transcript_id"]) if "transcript_id" in frame.columns else None
+        for column in scoped:
+            if column in frame.columns and isinstance(row[column], str):
+                result.at[index, column] = anon.text(row[column], transcript_id=transcript_id)
+    if "institution" in frame.columns:
+        result["institution"] = frame["institution"].map(anon.institution)
+    if "source" in frame.columns:
+        result["source"] = frame["source"].map(anon.file_name)
+    for column in ("sector", "region"):
+        if column in frame.columns:
+            result[column] = frame[column].map(lambda v: anon.text(v) if v else v)
+    return result
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:

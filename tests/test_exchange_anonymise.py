@@ -130,3 +130,22 @@ def test_the_mapping_leaves_the_project_only_on_request(
         qde = etree.fromstring(zipped.read("project.qde"))
     assert "Henk van Rooij" not in etree.tostring(qde, encoding="unicode")
     assert main(["export", "pseudonyms", "-o", str(out), "--anonymise", "--project", database]) == 2
+
+
+def test_a_pseudonymised_quote_selection_holds_no_names(sample_project: Project) -> None:
+    from analysis.quotes import QuoteFilter, export_bytes, select_quotes
+
+    frame = sample_project.segments()
+    selection = select_quotes(frame, QuoteFilter(text="Fatima"))  # quotes that name a person
+    assert not selection.empty
+    assert leaks(export_bytes(selection, "csv").decode("utf-8-sig"), forbidden_names())
+    shared = sample_project.pseudonymise_quotes(selection)
+    exported = export_bytes(shared, "csv").decode("utf-8-sig")
+    assert leaks(exported, forbidden_names()) == []
+    assert shared["institution"].str.startswith("Instelling ").all()
+    # Same pseudonyms as every other export, and the quotes are otherwise the same words.
+    pseudonymiser = sample_project.pseudonymiser()
+    assert shared["text"].tolist() == [
+        pseudonymiser.text(row.text, transcript_id=row.transcript_id)
+        for row in selection.itertuples()
+    ]

@@ -128,10 +128,21 @@ def render() -> None:
             key="quotes_counts",
             column_config={"institution": "Instelling", "quotes": "Citaten"},
         )
+        anonymise = st.checkbox(
+            "Pseudonimiseren",
+            key="quotes_anonymise",
+            help="Instellingen, bestandsnamen en personen krijgen in de download dezelfde vaste "
+            "schuilnamen als in de andere exports (Instelling A, Respondent 1).",
+        )
+
+        def download(fmt: str) -> bytes:
+            shared = project.pseudonymise_quotes(selection) if anonymise else selection
+            return export_bytes(shared, fmt)
+
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):
             st.download_button(
                 f"Selectie als {label}",
-                data=lambda f=fmt: export_bytes(selection, f),
+                data=lambda f=fmt: download(f),
                 file_name=f"citaten.{fmt}",
                 key=f"quotes_export_{fmt}",
                 icon=":material/download:",
