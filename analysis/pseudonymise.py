@@ -271,6 +271,19 @@ class Pseudonymiser:
         entry = self._by_name.get((False, fold(name)))
         return entry.pseudonym if entry else self.text(name)
 
+    def quote_row(self, row: dict, transcript_id: int | None, scoped: tuple[str, ...]) -> dict:
+        """A quote's row of a table with its names replaced: the college, the source file, sector
+        and region, and the ``scoped`` text columns (speaker, question, the quote itself) with
+        the people of its own interview. The one rule for every table of quotes."""
+        result = dict(row)
+        result["institution"] = self.institution(row["institution"])
+        result["source"] = self.file_name(row["source"])
+        for column in ("sector", "region"):
+            result[column] = self.text(row[column]) if row[column] else row[column]
+        for column in scoped:
+            result[column] = self.text(row[column], transcript_id=transcript_id)
+        return result
+
     def file_name(self, name: str) -> str:
         """A file name with college and person names replaced, in any case and with ``_``, ``-``
         or ``.`` between words ("groene_delta.docx" -> "Instelling_A.docx")."""

@@ -96,24 +96,13 @@ def per_institution(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def pseudonymised(frame: pd.DataFrame, anon: Pseudonymiser) -> pd.DataFrame:
-    """The quotes with every name replaced as the project's other exports replace them:
-    colleges, file names and, within each interview, its people (in the speaker, the question
-    and the quote itself)."""
-    result = frame.copy()
-    scoped = ("speaker", "question", "text")
-    for index, row in frame.iterrows():
-        transcript_id = int(row["transcript_id"]) if "transcript_id" in frame.columns else None
-        for column in scoped:
-            if column in frame.columns and isinstance(row[column], str):
-                result.at[index, column] = anon.text(row[column], transcript_id=transcript_id)
-    if "institution" in frame.columns:
-        result["institution"] = frame["institution"].map(anon.institution)
-    if "source" in frame.columns:
-        result["source"] = frame["source"].map(anon.file_name)
-    for column in ("sector", "region"):
-        if column in frame.columns:
-            result[column] = frame[column].map(lambda v: anon.text(v) if v else v)
-    return result
+    """Quotes (rows of ``Project.segments``) with every name replaced as the project's other
+    exports replace them (``Pseudonymiser.quote_row``)."""
+    rows = [
+        anon.quote_row(row, int(row["transcript_id"]), ("speaker", "question", "text"))
+        for row in frame.to_dict("records")
+    ]
+    return pd.DataFrame(rows, columns=frame.columns, index=frame.index)
 
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
 from analysis.coding.reliability import Reliability
 from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from ui import widgets
@@ -348,8 +349,9 @@ VIEWS = {
 def learning(project: Project, book: Codebook) -> None:
     """Per code: the decisions the learned suggestions train on, and what is still missing."""
     st.caption(
-        "Een code leert van jullie beslissingen zodra er minstens 5 goedgekeurde en 5 afgewezen "
-        "fragmenten zijn (een goedgekeurde subcode telt ook voor de hoofdcode). Codeer je een "
+        f"Een code leert van jullie beslissingen zodra er minstens {MIN_POSITIVE} goedgekeurde en "
+        f"{MIN_NEGATIVE} afgewezen fragmenten zijn (een goedgekeurde subcode telt ook voor de "
+        "hoofdcode). Codeer je een "
         "gesprek helemaal zelf in Transcript lezen, klik dan op ‘Gesprek volledig gecodeerd’: "
         "dan tellen de codes die je niet gaf als afgewezen. Maak daarna de voorstellen opnieuw."
     )

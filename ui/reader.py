@@ -139,9 +139,10 @@ def declare_complete(project: Project, transcript_id: int) -> None:
     )
 
 
-def segment_memos(project: Project, segment_id: int) -> None:
-    """The memos on one passage and a box for a new one."""
-    memos = project.memos(segment_id=segment_id)
+def segment_memos(project: Project, segment_id: int, memos: pd.DataFrame) -> None:
+    """The memos on one passage (``memos``: the interview's, read once per page run) and a box
+    for a new one."""
+    memos = memos[memos["segment_id"] == segment_id]
     if not memos.empty:
         st.caption("Memo's bij deze passage")
         for memo in memos.to_dict("records"):
@@ -151,7 +152,9 @@ def segment_memos(project: Project, segment_id: int) -> None:
     )
 
 
-def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
+def coding_panel(
+    project: Project, book: Codebook, segment: pd.Series, memos: pd.DataFrame
+) -> None:
     """Code the selected passage: add codes (to all of it or to a part), take codes off."""
     coder = widgets.coder()
     segment_id = int(segment["segment_id"])
@@ -210,7 +213,7 @@ def coding_panel(project: Project, book: Codebook, segment: pd.Series) -> None:
             st.session_state["reader_segment_id"] = None
             st.rerun()
         decisions(project, book, segment_id)
-        segment_memos(project, segment_id)
+        segment_memos(project, segment_id, memos)
 
 
 STATUS_LABELS = {
@@ -257,10 +260,11 @@ def respondent_turn(
     book: Codebook,
     turn: pd.Series,
     segments: pd.DataFrame,
-    with_memos: set[int],
+    memos: pd.DataFrame,
 ) -> None:
     """A respondent turn: its passages one by one, each with its codes and a 'code' button;
-    passages in ``with_memos`` carry a memo mark."""
+    passages with a memo (in ``memos``, the interview's) carry a memo mark."""
+    with_memos = {int(i) for i in memos["segment_id"].dropna()}
     selected = st.session_state.get("reader_segment_id")
     position = int(turn["start"])
     text = str(turn["text"])
@@ -293,7 +297,7 @@ def respondent_turn(
                 labels = (book.get(k).label if k in book else k for k in open_ones)
                 st.caption("Voorstel: " + widgets.escape_markdown(", ".join(labels)))
         if selected == segment.segment_id:
-            coding_panel(project, book, pd.Series(segment._asdict()))
+            coding_panel(project, book, pd.Series(segment._asdict()), memos)
         position = max(position, int(segment.end))
     rest = text[position - int(turn["start"]) :].strip()
     if rest:
@@ -305,7 +309,7 @@ def conversation(
     book: Codebook,
     turns: pd.DataFrame,
     segments: pd.DataFrame,
-    with_memos: set[int],
+    memos: pd.DataFrame,
 ) -> None:
     by_turn = {index: group for index, group in segments.groupby("turn_index")}
     for turn in turns.iloc[turn_page(turns, segments)].itertuples():
@@ -319,7 +323,7 @@ def conversation(
             turn_segments = by_turn.get(turn.index)
             if role == "respondent" and turn_segments is not None:
                 respondent_turn(
-                    project, book, pd.Series(turn._asdict()), turn_segments, with_memos
+                    project, book, pd.Series(turn._asdict()), turn_segments, memos
                 )
             else:
                 st.text(turn.text)
@@ -351,8 +355,7 @@ def render() -> None:
     if turns.empty:
         widgets.empty_state("Geen passages om te tonen.")
         return
-    with_memos = {int(i) for i in memos["segment_id"].dropna()}
-    conversation(project, book, turns, segments, with_memos)
+    conversation(project, book, turns, segments, memos)
 
 
 render()

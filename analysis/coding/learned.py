@@ -139,6 +139,7 @@ def learning_status(session: Session, codes: Sequence[CodeItem]) -> pd.DataFrame
     still missing: so an evaluator sees which codes learn from them and what would make the rest
     learn."""
     labels = training_labels(session, codes)
+    learning = trainable(labels)
     rows = []
     for code in codes:
         examples = labels.get(code.key, {})
@@ -149,7 +150,7 @@ def learning_status(session: Session, codes: Sequence[CodeItem]) -> pd.DataFrame
                 "code": code.key,
                 "accepted": accepted,
                 "rejected": rejected,
-                "learning": accepted >= MIN_POSITIVE and rejected >= MIN_NEGATIVE,
+                "learning": code.key in learning,
                 "needs_accepted": max(0, MIN_POSITIVE - accepted),
                 "needs_rejected": max(0, MIN_NEGATIVE - rejected),
             }

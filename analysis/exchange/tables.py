@@ -228,7 +228,8 @@ def coded_segments(session: Session, anon: Pseudonymiser | None = None) -> pd.Da
             for level, part in enumerate(path):
                 row[f"code_{level + 1}"] = labels.get(part, part)
             if anon is not None:
-                _anonymise_row(row, anon, transcript.id)
+                row = anon.quote_row(row, transcript.id, ("speaker", "question", "quote"))
+                row["coders"] = anon.text(row["coders"])
             rows.append(row)
     columns = [
         "code_key",
@@ -251,17 +252,6 @@ def coded_segments(session: Session, anon: Pseudonymiser | None = None) -> pd.Da
     frame = pd.DataFrame(rows, columns=columns)
     frame["phase"] = frame["phase"].astype("Int64")
     return frame
-
-
-def _anonymise_row(row: dict, anon: Pseudonymiser, transcript_id: int) -> None:
-    row["institution"] = anon.institution(row["institution"])
-    row["source"] = anon.file_name(row["source"])
-    row["coders"] = anon.text(row["coders"])
-    row["speaker"] = anon.text(row["speaker"], transcript_id=transcript_id)
-    row["question"] = anon.text(row["question"], transcript_id=transcript_id)
-    row["quote"] = anon.text(row["quote"], transcript_id=transcript_id)
-    for column in ("sector", "region"):
-        row[column] = anon.text(row[column]) if row[column] else row[column]
 
 
 def _path(key: str, parents: dict[str, str | None]) -> list[str]:
