@@ -70,6 +70,9 @@ ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
+# When no segment covers MIN_COVERAGE of the whole question (_relaxed): words no interview uses
+# are left out unless they carry more than this share of the question's weight.
+ABSENT_SHARE = 0.5
 # Pseudo-relevance feedback, chosen on the tuning half of the question set only (README).
 FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
 FEEDBACK_TERMS = 20
@@ -128,10 +131,14 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
     if index.dense.semantic:
         evidence |= mask & (similarity >= MIN_SIMILARITY)
     semantic = SEMANTIC_WEIGHT if index.dense.semantic else TFIDF_WEIGHT
+    strict = bool(evidence.any())
+    if not strict:
+        evidence, relaxed_notes = _relaxed(index, layer, concepts, matched, mask, matched_codes)
+        notes.extend(relaxed_notes)
     order, fused = _ordered(
         index, mask, evidence, lexical, coverage, similarity, code_score, semantic
     )
-    if FEEDBACK_DOCS and order:
+    if FEEDBACK_DOCS and order and strict:
         feedback, share = _feedback(index, concepts, np.array(order[:FEEDBACK_DOCS]))
         lexical = lexical + FEEDBACK_WEIGHT * feedback
         if FEEDBACK_EVIDENCE is not None:
@@ -158,6 +165,56 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
             )
         )
     return Ranking(hits, matched_codes, scope, notes)
+
+
+def _relaxed(
+    index: TextIndex, layer: CodeLayer, concepts: list[Concept], matched: list[np.ndarray],
+    mask: np.ndarray, codes: dict[str, float],
+) -> tuple[np.ndarray, list[str]]:
+    """Evidence when no segment covers enough of the whole question, and notes (Dutch) that
+    say how it was found, so that "Geen bewijs gevonden" means nothing in the interviews shares
+    the question's content, not that one word of a long question is missing.
+
+    Words that no interview uses are left out first, unless they are most of the question
+    (then its subject is something nobody mentioned: "de gevolgen van de Brexit voor stages").
+    Then, in turn, a segment is evidence when it covers :data:`MIN_COVERAGE` of the remaining
+    words; when it shares one of them and lies in the theme the question maps to through the
+    codebook (a matching code applied to it, or, before anyone coded, one of the code's
+    keywords in it); when it shares any of them. These answers count as being about part of
+    the question (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so.
+    """
+    weights = np.array([concept_weight(index, c) for c in concepts])
+    present = np.array([bool(hit.any()) for hit in matched])
+    absent = [c.word for c, found in zip(concepts, present, strict=True) if not found]
+    notes = []
+    if absent:
+        notes.append("Geen enkel interview gebruikt: " + ", ".join(absent) + ".")
+    if not present.any() or weights[~present].sum() > ABSENT_SHARE * weights.sum():
+        return np.zeros(len(index), dtype=bool), notes
+    kept = weights * present
+    coverage = sum(w * hit for w, hit in zip(kept, matched, strict=True)) / kept.sum()
+    shares = mask & (coverage > 0)
+    evidence = mask & (coverage >= MIN_COVERAGE)
+    how = "de woorden die in de interviews voorkomen"
+    if not evidence.any():
+        theme = np.zeros(len(index), dtype=bool)
+        for key in codes:
+            rows = layer.applied.get(key)
+            if rows is not None and len(rows):
+                theme[rows] = True
+            else:
+                theme |= _keyword_rows(index, layer, key)
+        evidence = shares & theme
+        how = "het thema " + ", ".join(codes) + " in het codeboek"
+    if not evidence.any():
+        evidence = shares
+        how = "een deel van de woorden"
+    if evidence.any():
+        notes.append(
+            f"Geen fragment gaat over de hele vraag; gezocht op {how}. De citaten gaan over een "
+            "deel van de vraag."
+        )
+    return evidence, notes
 
 
 def _ordered(
