@@ -70,9 +70,6 @@ ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
-# When no segment covers MIN_COVERAGE of the whole question (_relaxed): words no interview uses
-# are left out unless they carry more than this share of the question's weight.
-ABSENT_SHARE = 0.5
 # Pseudo-relevance feedback, chosen on the tuning half of the question set only (README).
 FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
 FEEDBACK_TERMS = 20
@@ -175,21 +172,27 @@ def _relaxed(
     say how it was found, so that "Geen bewijs gevonden" means nothing in the interviews shares
     the question's content, not that one word of a long question is missing.
 
-    Words that no interview uses are left out first, unless they are most of the question
-    (then its subject is something nobody mentioned: "de gevolgen van de Brexit voor stages").
-    Then, in turn, a segment is evidence when it covers :data:`MIN_COVERAGE` of the remaining
-    words; when it shares one of them and lies in the theme the question maps to through the
-    codebook (a matching code applied to it, or, before anyone coded, one of the code's
-    keywords in it); when it shares any of them. These answers count as being about part of
-    the question (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so.
+    Words that no interview uses are left out first (the note names them), compound parts
+    and all. Then, in turn, a
+    segment is evidence when it covers :data:`MIN_COVERAGE` of the remaining words; when it
+    shares one of them and lies in the theme the question maps to through the codebook (a
+    matching code applied to it, or, before anyone coded, one of the code's keywords in it);
+    when it shares any of them. These answers count as being about part of the question
+    (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so. A wrong "no evidence"
+    is worse than a weak answer (the evaluator would conclude the colleges never said it), so
+    even a question whose subject nobody mentioned ("de Brexit") is answered with what shares
+    its other words ("stages"), under a note that names the words no interview uses.
     """
     weights = np.array([concept_weight(index, c) for c in concepts])
-    present = np.array([bool(hit.any()) for hit in matched])
+    # A word counts as used when some segment (or the question it answers) has the word or a
+    # near-synonym; the parts of a compound nobody uses are not its content ("ruimtevaart" is
+    # not about the "vaart" of fishing boats).
+    present = np.array([bool((hit >= REQUIRED_MATCH).any()) for hit in matched])
     absent = [c.word for c, found in zip(concepts, present, strict=True) if not found]
     notes = []
     if absent:
         notes.append("Geen enkel interview gebruikt: " + ", ".join(absent) + ".")
-    if not present.any() or weights[~present].sum() > ABSENT_SHARE * weights.sum():
+    if not present.any():
         return np.zeros(len(index), dtype=bool), notes
     kept = weights * present
     coverage = sum(w * hit for w, hit in zip(kept, matched, strict=True)) / kept.sum()
