@@ -27,6 +27,10 @@ the evidence but never make a segment evidence on their own: an answer rests onl
 respondents said about the question's subject. Finally each further segment of a college
 counts less (:func:`_diversified`), so the first quotes come from different colleges.
 
+When no segment is evidence, the ranking **relaxes** before it concludes (:func:`_relaxed`):
+fewer of the question's words, then its codebook theme, then any shared word; "Geen bewijs"
+only when no passage shares the question's content at all.
+
 **Pseudo-relevance feedback** (:func:`_feedback`) then ranks a second time: the words that
 weigh most in the first :data:`FEEDBACK_DOCS` segments join the lexical ranking at
 :data:`FEEDBACK_WEIGHT`, and a segment holding :data:`FEEDBACK_EVIDENCE` of their weight
@@ -37,7 +41,8 @@ first-pass evidence: a question nothing answers still gets no evidence.
 The constants before feedback were set on the whole judged question set
 (``tests/data/questions.jsonl``); the feedback and antecedent constants, and any constant from
 now on, on its tuning half only (:func:`analysis.ask.evaluation.split_questions`). The blind
-set (``tests/data/questions_blind.jsonl``) is never used to choose one; figures in the README.
+set (``tests/data/questions_blind.jsonl``) and the new set (``questions_new.jsonl``) are never
+used to choose one; figures in ``docs/evaluation.md``.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
-# Pseudo-relevance feedback, chosen on the tuning half of the question set only (README).
+# Pseudo-relevance feedback, chosen on the tuning half of the question set only (docs/evaluation.md).
 FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.7  # of a feedback term's BM25 score, relative to a question word
