@@ -75,7 +75,7 @@ ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
-# Pseudo-relevance feedback, chosen on the tuning half of the question set only (docs/evaluation.md).
+# Pseudo-relevance feedback, chosen on the tuning half of the question set only (docs/).
 FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.7  # of a feedback term's BM25 score, relative to a question word
