@@ -138,3 +138,13 @@ def test_when_no_passage_covers_the_whole_question_the_ranking_relaxes_and_says_
         said = (quote.text + " " + quote.question).lower()
         assert re.search(r"veerboot|storm|regen", said), said
     assert {"Scheldewaard College", "Wadden Vakschool"} <= {q.institution for q in answer.quotes}
+
+
+def test_the_relaxed_ranking_turns_to_the_codebook_theme_of_the_question(project: Project) -> None:
+    # Four things no passage names together; "paspoort" is a keyword of inclusion.barriers.
+    answer = project.ask(
+        "Wat zeggen bestuurders over paspoorten, de veerboot, de bitterballen en de cappuccino?"
+    )
+    [note] = [n for n in answer.notes if "Geen fragment gaat over de hele vraag" in n]
+    assert "(inclusion.barriers) in het codeboek" in note
+    assert answer.quotes and all("paspoort" in q.text.lower() for q in answer.quotes)

@@ -213,7 +213,8 @@ def _relaxed(
             else:
                 theme |= _keyword_rows(index, layer, key)
         evidence = shares & theme
-        how = "het thema " + ", ".join(codes) + " in het codeboek"
+        how = "het thema " + ", ".join(f"{layer.codes[k].label} ({k})" for k in codes)
+        how += " in het codeboek"
     if not evidence.any():
         evidence = shares
         how = "een deel van de woorden"
