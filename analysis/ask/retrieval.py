@@ -178,15 +178,15 @@ def _relaxed(
     the question's content, not that one word of a long question is missing.
 
     Words that no interview uses are left out first (the note names them), compound parts
-    and all. Then, in turn, a
-    segment is evidence when it covers :data:`MIN_COVERAGE` of the remaining words; when it
-    shares one of them and lies in the theme the question maps to through the codebook (a
-    matching code applied to it, or, before anyone coded, one of the code's keywords in it);
-    when it shares any of them. These answers count as being about part of the question
-    (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so. A wrong "no evidence"
-    is worse than a weak answer (the evaluator would conclude the colleges never said it), so
-    even a question whose subject nobody mentioned ("de Brexit") is answered with what shares
-    its other words ("stages"), under a note that names the words no interview uses.
+    and all. Then, in turn, a segment is evidence when it covers :data:`MIN_COVERAGE` of the
+    remaining words; when it shares one of them and lies in the theme the question maps to
+    through the codebook (a matching code applied to it, or, before anyone coded, one of the
+    code's keywords in it); when it shares any of them. These answers count as being about
+    part of the question (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so.
+    A wrong "no evidence" is worse than a weak answer (the evaluator would conclude the
+    colleges never said it), so even a question whose subject nobody mentioned ("de Brexit")
+    is answered with what shares its other words ("stages"), under a note that names the
+    words no interview uses.
     """
     weights = np.array([concept_weight(index, c) for c in concepts])
     # A word counts as used when some segment (or the question it answers) has the word or a
