@@ -6,6 +6,7 @@ Usage:
                                             automatic code suggestions, on the tuning half,
                                             the held-out half and all questions, and on the
                                             blind set (tests/data/questions_blind.jsonl)
+                                            and the new set (tests/data/questions_new.jsonl)
     python benchmarks/ask.py latency [N ...]  seconds per question on N synthetic interviews
                                             (default: 23 1000), each N in a fresh process
 
@@ -34,6 +35,9 @@ QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questio
 # Written and committed before any ranking ran on it, and never used to choose a constant: the
 # only figures that say how retrieval does on questions nobody tuned for.
 BLIND = QUESTIONS.with_name("questions_blind.jsonl")
+# Written from a full reading of the nine interviews with the question frames evaluators use
+# ("Hoe proberen …", "In hoeverre …"), committed before any ranking ran on it (issue 19).
+NEW = QUESTIONS.with_name("questions_new.jsonl")
 REPEATS = 5
 FOLLOW_UPS = ["en bij niveau 2-studenten?", "alleen in de Euregio", "en in Limburg?"]
 
@@ -41,18 +45,29 @@ FOLLOW_UPS = ["en bij niveau 2-studenten?", "alleen in de Euregio", "en in Limbu
 def quality() -> None:
     questions = load_questions(QUESTIONS)
     blind = load_questions(BLIND)
+    new = load_questions(NEW)
     with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "sample.db") as project:
         assert not any(r.failed for r in project.ingest([SAMPLE_DIR]))
-        rows = [("after import", _evaluate(project, questions), _evaluate(project, blind))]
+        rows = [
+            (
+                "after import",
+                _evaluate(project, questions),
+                _evaluate(project, blind),
+                _evaluate(project, new),
+            )
+        ]
         project.suggest()
         rows.append(
             (
                 "after automatic code suggestions",
                 _evaluate(project, questions),
                 _evaluate(project, blind),
+                _evaluate(project, new),
             )
         )
-    for name, items in (("tuning/held-out set", questions), ("blind set", blind)):
+    for name, items in (
+        ("tuning/held-out set", questions), ("blind set", blind), ("new set", new)
+    ):
         answerable = sum(1 for q in items if q["quotes"])
         print(f"{name}: {answerable} answerable questions, {len(items) - answerable} unanswerable")
     tuning, held_out = (
@@ -60,31 +75,35 @@ def quality() -> None:
     )
     print(
         f"{'project state':<34} {'questions':<10} {'recall@5':>9} {'recall@10':>10} {'MRR':>6} "
-        f"{'no-evidence':>12}"
+        f"{'no-evidence':>12} {'false no-ev':>12}"
     )
-    for label, (at5, at10), (blind5, blind10) in rows:
+    for label, (at5, at10), (blind5, blind10), (new5, new10) in rows:
         parts = [
             (name, _part(at5, ids), _part(at10, ids))
             for name, ids in (("tuning", tuning), ("held-out", held_out), ("all", None))
         ]
-        parts.append(("blind", blind5, blind10))
+        parts.extend([("blind", blind5, blind10), ("new", new5, new10)])
         for name, part5, part10 in parts:
             print(
                 f"{label:<34} {name:<10} {part5.recall:>9.3f} {part10.recall:>10.3f} "
-                f"{part5.mrr:>6.3f} {part5.no_evidence_accuracy:>12.2f}"
+                f"{part5.mrr:>6.3f} {part5.no_evidence_accuracy:>12.2f} "
+                f"{part5.false_no_evidence:>5} of {len(part5.answerable):<3}"
             )
     for index, label in enumerate(("after import", "after automatic code suggestions")):
         print(f"\nper question, {label} (answers found in the first 5 / answers, first rank):")
-        results = rows[index][1][0].results + rows[index][2][0].results
+        results = [r for evaluation, _ in rows[index][1:] for r in evaluation.results]
+        new_ids = {str(q["id"]) for q in new}
         for result in results:
             half = (
                 "tuning" if result.id in tuning
                 else "held-out" if result.id in held_out
+                else "new" if result.id in new_ids
                 else "blind"
             )
             print(
                 f"  {result.id} ({half}): {result.found}/{result.quotes} "
-                f"@{result.first_relevant}  {result.question}"
+                f"@{result.first_relevant}{' GEEN BEWIJS' if result.no_evidence else ''}  "
+                f"{result.question}"
             )
 
 

@@ -87,6 +87,8 @@ def test_the_blind_question_set_is_separate_verbatim_and_scorable(project: Proje
     with project.store.session() as session:
         # evaluate() raises when a passage is not verbatim respondent speech
         result = evaluate(session, project.url, blind, k=5)
-    assert result.no_evidence_accuracy == 1.0
+    # Every answerable blind question gets quotes (issue 19); the unanswerable Brexit question
+    # gets a weak answer said to be one (tests/test_ask_frames.py), no longer "geen bewijs".
+    assert result.false_no_evidence == 0
     # A guard against breakage, far under the README figure; never a target to tune towards.
     assert result.recall >= 0.35

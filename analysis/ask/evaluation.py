@@ -16,7 +16,9 @@ segment overlaps its text or one of its alternatives, however segmentation cut t
   out of at most ``k`` (a question with nine answering quotes cannot show more than five in
   five places, so finding five of them is full recall); averaged over the questions.
 * **MRR** is the mean of 1 / the rank of the first segment that overlaps any quote.
-* **no-evidence accuracy**: the share of unanswerable questions that got "geen bewijs".
+* **no-evidence accuracy**: the share of unanswerable questions that got "geen bewijs";
+  **false no-evidence**: the number of answerable questions that got it, the worse mistake
+  (the evaluator concludes the colleges never said it).
 
 :func:`split_questions` halves a set deterministically (by the parity of each question's
 place in id order) into a **tuning** half, the only questions ranking constants may be chosen
@@ -80,6 +82,11 @@ class Evaluation:
     def no_evidence_accuracy(self) -> float | None:
         items = [r for r in self.results if r.expected_no_evidence]
         return sum(r.no_evidence for r in items) / len(items) if items else None
+
+    @property
+    def false_no_evidence(self) -> int:
+        """Answerable questions that got "geen bewijs"."""
+        return sum(r.no_evidence for r in self.answerable)
 
 
 def load_questions(path: Path | str) -> list[dict]:

@@ -319,7 +319,7 @@ def antecedent_documents(
     is twee weken naar Bilbao geweest." / "En die doet nu elke ochtend ...". The second segment
     holds the answer, the first the question's words. Only the one segment before counts, and
     only for a segment that opens with a pronoun: giving every segment its neighbours' words
-    made the ranking worse on the tuning questions (README).
+    made the ranking worse on the tuning questions (docs/evaluation.md).
     """
     result: list[list[str]] = []
     for i, (turn, text) in enumerate(zip(turns, texts, strict=True)):

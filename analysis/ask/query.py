@@ -3,7 +3,8 @@
 A question becomes **concepts**: one per content word (its search term, the terms of its
 compound parts, and the word as the evaluator wrote it, for the answer's wording). The words
 that frame every evaluator question ("wat *zeggen bestuurders* over de *rol* van ouders?")
-are dropped, since no answer is about them.
+are dropped, since no answer is about them, and so are the frame phrases of
+:mod:`analysis.ask.frames` ("*in hoeverre*", "waar *lopen* ze *tegenaan*").
 
 Names in the question become **filters** instead of search words: a college ("Amstelduin",
 "Groene Delta"), a region as the transcripts' metadata spells it ("in Limburg",
@@ -17,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from analysis.ask.frames import frame_spans
 from analysis.ask.index import CodeLayer, TextIndex
 from analysis.ask.synonyms import synonyms
 from analysis.ask.terms import (
@@ -342,7 +344,22 @@ def _phase_number(text: str) -> int:
 
 
 def concepts_of(text: str, index: TextIndex, skip: list[tuple[int, int]] = ()) -> list[Concept]:
-    """The concepts of a text, leaving out the characters in ``skip`` (names used as filters)."""
+    """The concepts of a text, leaving out the characters in ``skip`` (names used as filters)
+    and the question's frame (:mod:`analysis.ask.frames`, :data:`QUESTION_WORDS`), unless the
+    frame is all there is: "Welke rol speelt de bestuurder?" is about the board member."""
+    frames = [*skip, *frame_spans(text)]
+    for frame_words in (False, True):
+        for masked in (frames, skip):
+            concepts = _concepts(text, index, masked, frame_words=frame_words)
+            if concepts:
+                return concepts
+    return []
+
+
+def _concepts(
+    text: str, index: TextIndex, skip: list[tuple[int, int]], *, frame_words: bool = False
+) -> list[Concept]:
+    """The concepts of ``text`` outside ``skip``; ``frame_words`` keeps the question words."""
     masked = list(text)
     for start, end in skip:
         masked[start:end] = " " * (end - start)
@@ -355,7 +372,7 @@ def concepts_of(text: str, index: TextIndex, skip: list[tuple[int, int]] = ()) -
         concepts.append(Concept(word=f"niveau {term.removeprefix(LEVEL_PREFIX)}", term=term))
     for position, item in zip(positions.tolist(), lemmas, strict=True):
         term = match_key(item)
-        if item in QUESTION_WORDS or (levels and item == "niveau"):
+        if (item in QUESTION_WORDS and not frame_words) or (levels and item == "niveau"):
             continue
         parts = tuple(index.splitter.parts(item))
         concepts.append(

@@ -27,6 +27,10 @@ the evidence but never make a segment evidence on their own: an answer rests onl
 respondents said about the question's subject. Finally each further segment of a college
 counts less (:func:`_diversified`), so the first quotes come from different colleges.
 
+When no segment is evidence, the ranking **relaxes** before it concludes (:func:`_relaxed`):
+fewer of the question's words, then its codebook theme, then any shared word; "Geen bewijs"
+only when no passage shares the question's content at all.
+
 **Pseudo-relevance feedback** (:func:`_feedback`) then ranks a second time: the words that
 weigh most in the first :data:`FEEDBACK_DOCS` segments join the lexical ranking at
 :data:`FEEDBACK_WEIGHT`, and a segment holding :data:`FEEDBACK_EVIDENCE` of their weight
@@ -37,7 +41,8 @@ first-pass evidence: a question nothing answers still gets no evidence.
 The constants before feedback were set on the whole judged question set
 (``tests/data/questions.jsonl``); the feedback and antecedent constants, and any constant from
 now on, on its tuning half only (:func:`analysis.ask.evaluation.split_questions`). The blind
-set (``tests/data/questions_blind.jsonl``) is never used to choose one; figures in the README.
+set (``tests/data/questions_blind.jsonl``) and the new set (``questions_new.jsonl``) are never
+used to choose one; figures in ``docs/evaluation.md``.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ ANTECEDENT_WEIGHT = 1.0
 IDF_POWER = 0.5  # damping of idf in coverage: a rare question word must not drown the rest
 REPEAT_DECAY = 0.5
 REQUIRED_MATCH = 0.75
-# Pseudo-relevance feedback, chosen on the tuning half of the question set only (README).
+# Pseudo-relevance feedback, chosen on the tuning half of the question set only (docs/).
 FEEDBACK_DOCS = 10  # first-pass segments whose words expand the question (0: no feedback)
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.7  # of a feedback term's BM25 score, relative to a question word
@@ -128,10 +133,14 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
     if index.dense.semantic:
         evidence |= mask & (similarity >= MIN_SIMILARITY)
     semantic = SEMANTIC_WEIGHT if index.dense.semantic else TFIDF_WEIGHT
+    strict = bool(evidence.any())
+    if not strict:
+        evidence, relaxed_notes = _relaxed(index, layer, concepts, matched, mask, matched_codes)
+        notes.extend(relaxed_notes)
     order, fused = _ordered(
         index, mask, evidence, lexical, coverage, similarity, code_score, semantic
     )
-    if FEEDBACK_DOCS and order:
+    if FEEDBACK_DOCS and order and strict:
         feedback, share = _feedback(index, concepts, np.array(order[:FEEDBACK_DOCS]))
         lexical = lexical + FEEDBACK_WEIGHT * feedback
         if FEEDBACK_EVIDENCE is not None:
@@ -158,6 +167,63 @@ def rank(index: TextIndex, layer: CodeLayer, query: Query, session: Session | No
             )
         )
     return Ranking(hits, matched_codes, scope, notes)
+
+
+def _relaxed(
+    index: TextIndex, layer: CodeLayer, concepts: list[Concept], matched: list[np.ndarray],
+    mask: np.ndarray, codes: dict[str, float],
+) -> tuple[np.ndarray, list[str]]:
+    """Evidence when no segment covers enough of the whole question, and notes (Dutch) that
+    say how it was found, so that "Geen bewijs gevonden" means nothing in the interviews shares
+    the question's content, not that one word of a long question is missing.
+
+    Words that no interview uses are left out first (the note names them), compound parts
+    and all. Then, in turn, a segment is evidence when it covers :data:`MIN_COVERAGE` of the
+    remaining words; when it shares one of them and lies in the theme the question maps to
+    through the codebook (a matching code applied to it, or, before anyone coded, one of the
+    code's keywords in it); when it shares any of them. These answers count as being about
+    part of the question (:data:`analysis.ask.answer.COUNT_COVERAGE`), and the note says so.
+    A wrong "no evidence" is worse than a weak answer (the evaluator would conclude the
+    colleges never said it), so even a question whose subject nobody mentioned ("de Brexit")
+    is answered with what shares its other words ("stages"), under a note that names the
+    words no interview uses.
+    """
+    weights = np.array([concept_weight(index, c) for c in concepts])
+    # A word counts as used when some segment (or the question it answers) has the word or a
+    # near-synonym; the parts of a compound nobody uses are not its content ("ruimtevaart" is
+    # not about the "vaart" of fishing boats).
+    present = np.array([bool((hit >= REQUIRED_MATCH).any()) for hit in matched])
+    absent = [c.word for c, found in zip(concepts, present, strict=True) if not found]
+    notes = []
+    if absent:
+        notes.append("Geen enkel interview gebruikt: " + ", ".join(absent) + ".")
+    if not present.any():
+        return np.zeros(len(index), dtype=bool), notes
+    kept = weights * present
+    coverage = sum(w * hit for w, hit in zip(kept, matched, strict=True)) / kept.sum()
+    shares = mask & (coverage > 0)
+    evidence = mask & (coverage >= MIN_COVERAGE)
+    how = "de woorden die in de interviews voorkomen"
+    if not evidence.any():
+        theme = np.zeros(len(index), dtype=bool)
+        for key in codes:
+            rows = layer.applied.get(key)
+            if rows is not None and len(rows):
+                theme[rows] = True
+            else:
+                theme |= _keyword_rows(index, layer, key)
+        evidence = shares & theme
+        how = "het thema " + ", ".join(f"{layer.codes[k].label} ({k})" for k in codes)
+        how += " in het codeboek"
+    if not evidence.any():
+        evidence = shares
+        how = "een deel van de woorden"
+    if evidence.any():
+        notes.append(
+            f"Geen fragment gaat over de hele vraag; gezocht op {how}. De citaten gaan over een "
+            "deel van de vraag."
+        )
+    return evidence, notes
 
 
 def _ordered(
