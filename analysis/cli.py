@@ -16,11 +16,15 @@ from pathlib import Path
 from tqdm import tqdm
 
 from analysis.codebook import CodebookError
+from analysis.faults import ResourceError
 from analysis.ingest import IngestError
 from analysis.project import DEFAULT_PROJECT, Project, ProjectError
 from analysis.store import StoreError
 
-USER_ERRORS = (ProjectError, StoreError, CodebookError, IngestError, FileNotFoundError, ValueError)
+USER_ERRORS = (
+    ProjectError, StoreError, CodebookError, IngestError, ResourceError, FileNotFoundError,
+    ValueError,
+)
 Command = Callable[[argparse.Namespace, Project], int]
 
 

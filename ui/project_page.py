@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.corpus import expand_paths
+from analysis.faults import ResourceError
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
 from ui import widgets
 
@@ -92,7 +93,12 @@ def importer(project: Project) -> None:
                     bar.progress(len(done) / total, text=f"{path.name} lezen en segmenteren…")
                     done.append(path)
 
-                results = project.ingest([folder], replace=replace, progress=progress)
+                try:
+                    results = project.ingest([folder], replace=replace, progress=progress)
+                except ResourceError as error:  # the database, not a file: the batch stops
+                    status.update(label="Importeren gestopt", state="error")
+                    st.error(widgets.escape_markdown(error.dutch))
+                    return
                 bar.progress(1.0, text="Klaar")
                 failed = sum(r.failed for r in results)
                 status.update(
@@ -287,7 +293,7 @@ def exporter(project: Project) -> None:
             try:
                 export_file(project, what, path, anonymise)
             except widgets.USER_ERRORS as error:
-                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                st.error(widgets.escape_markdown(widgets.failure(error)))
                 return
             st.session_state["export_file"] = (name, path.read_bytes())
     made = st.session_state.get("export_file")
