@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .archive import ARCHIVE_SUFFIXES, ArchiveLimits, archive_problem
 from .base import ROLES, IngestError, ParsedTranscript, ParsedTurn
 from .docx import read_docx
 from .metadata import (
@@ -80,6 +81,10 @@ def read_transcript(
             f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
         )
     data = _read_bytes(path, max_bytes)
+    if suffix in ARCHIVE_SUFFIXES:
+        problem = archive_problem(data, ArchiveLimits.for_max_bytes(max_bytes))
+        if problem:
+            raise IngestError(path, f"refused before reading: {problem}")
     if folder_metadata is None:
         folder_metadata = load_folder_metadata(path.parent)
     outside, _ = normalise_metadata(
