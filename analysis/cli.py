@@ -51,18 +51,20 @@ def cmd_ingest(args: argparse.Namespace, project: Project) -> int:
     )
     bar.close()
     for result in results:
-        stream = sys.stderr if result.failed else sys.stdout
-        marker = {"failed": "FAILED", "unchanged": "unchanged", "replaced": "replaced"}.get(
-            result.status, "imported"
-        )
+        stream = sys.stderr if result.status in ("failed", "skipped") else sys.stdout
+        marker = {
+            "failed": "FAILED", "skipped": "skipped", "unchanged": "unchanged",
+            "replaced": "replaced",
+        }.get(result.status, "imported")
         print(f"{marker:>9}  {result.line()}", file=stream)
     failed = sum(r.failed for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
     imported = sum(r.status in ("imported", "replaced") for r in results)
     print(
         f"{imported} imported, {sum(r.status == 'unchanged' for r in results)} unchanged, "
-        f"{failed} failed"
+        f"{failed} failed, {skipped} skipped"
     )
-    return 1 if failed else 0
+    return 1 if failed or skipped else 0  # 1: some file in the batch is not in the project
 
 
 def cmd_transcripts(args: argparse.Namespace, project: Project) -> int:

@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "replaced": "vervangen",
     "unchanged": "ongewijzigd",
     "failed": "mislukt",
+    "skipped": "overgeslagen",
 }
 METADATA_SUFFIXES = (".csv", ".yaml", ".yml")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in (*SUPPORTED_SUFFIXES, *METADATA_SUFFIXES)]
@@ -101,8 +102,10 @@ def importer(project: Project) -> None:
                     return
                 bar.progress(1.0, text="Klaar")
                 failed = sum(r.failed for r in results)
+                skipped = sum(r.status == "skipped" for r in results)
                 status.update(
-                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt",
+                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt, "
+                    f"{skipped} overgeslagen",
                     state="error" if failed else "complete",
                     expanded=False,
                 )
@@ -124,6 +127,8 @@ def importer(project: Project) -> None:
         failed = frame[frame["resultaat"] == STATUS_LABELS["failed"]]
         for row in failed.itertuples():
             st.error(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
+        for row in frame[frame["resultaat"] == STATUS_LABELS["skipped"]].itertuples():
+            st.warning(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
         st.dataframe(frame, hide_index=True, key="import_table")
 
 
