@@ -63,7 +63,7 @@ def scan_paths(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
     """Every file to account for, in order: (path, None) to import, (path, why) to skip.
 
     Folders give their files sorted by name; a file in a folder that is not a transcript is
-    skipped with a reason ("skipped: .pages is not read; ..."), so that nothing vanishes from
+    skipped with a reason (".pages is not read; ..."), so that nothing vanishes from
     the summary. Hidden files, Word's ``~$`` lock files, ``metadata.csv``, a transcript's
     sidecar ``.yaml``, a README, a project database and sub-folders are not reported. An
     explicitly named file is always tried, so that it gets its own error line.
@@ -103,16 +103,16 @@ def skip_reason(path: Path) -> str | None:
     """Why a file found in a folder is not imported, or None when it is a transcript to read."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        return "skipped: not a regular file (a pipe, device or socket)"
+        return "not a regular file (a pipe, device or socket)"
     if suffix == ".doc" and not doc_converters():
-        return f"skipped: {NO_DOC_CONVERTER}"
+        return NO_DOC_CONVERTER
     if suffix in SUPPORTED_SUFFIXES:
         return None
     if suffix in _SIDECAR_SUFFIXES:
-        return f"skipped: metadata for a transcript {path.stem}.* that is not in the folder"
+        return f"metadata for a transcript {path.stem}.* that is not in the folder"
     shown = suffix if suffix else "a file without an extension"
     advice = HINTS.get(suffix, "").strip(" ()") or f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
-    return f"skipped: {shown} is not read; {advice}"
+    return f"{shown} is not read; {advice}"
 
 
 def ingest_files(

@@ -228,3 +228,29 @@ def test_a_read_only_project_file_is_one_line(
     )
     line = _one_line(capsys.readouterr().err)
     assert code == 2 and "read-only" in line
+
+
+@pytest.mark.parametrize(("target", "expected"), [("/dev/full", "disk full"),
+                                                  ("map", "is a folder, not a file")])
+def test_the_report_to_a_bad_target_is_one_line(
+    sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str,
+    expected: str,
+) -> None:
+    project = tmp_path / "p.db"
+    shutil.copy(sample_db, project)
+    (tmp_path / "map").mkdir()
+    output = target if target.startswith("/") else str(tmp_path / target)
+    code = main(["report", "-o", output, "--project", str(project)])
+    line = _one_line(capsys.readouterr().err)
+    assert code == 2 and expected in line and output in line
+    assert not any((tmp_path / "map").iterdir())
+
+
+def test_the_app_shows_a_fault_in_dutch_and_other_errors_as_before() -> None:
+    from ui.widgets import failure
+
+    assert failure(ResourceError("no_folder", "uit/citaten.csv")) == (
+        "Map bestaat niet: uit/citaten.csv. Er is niets geschreven; maak de map aan of kies een "
+        "andere."
+    )
+    assert failure(ValueError("onbekende code")) == "Dat lukte niet: onbekende code"

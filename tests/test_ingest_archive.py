@@ -115,3 +115,12 @@ def test_what_is_not_an_archive_is_left_to_the_reader(tmp_path: Path) -> None:
     assert archive_problem(path, ArchiveLimits.for_max_bytes(1024 * 1024)) is None
     with pytest.raises(IngestError, match="not a readable Word file"):
         read_transcript(path)
+
+
+def test_an_odt_is_checked_like_a_docx(tmp_path: Path) -> None:
+    bomb = docx_bomb(tmp_path / "kempenland.odt", size=3 * 1024 * 1024)
+    with pytest.raises(IngestError) as caught:
+        read_transcript(bomb, folder_metadata={})
+    assert str(caught.value).startswith(
+        "kempenland.odt: refused before reading: its part word/document.xml unpacks 331 times"
+    )

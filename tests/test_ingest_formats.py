@@ -178,7 +178,7 @@ def test_a_folder_accounts_for_every_file(
         "amstelveen.txt", "bergland.docx", "oud_verslag.doc", "kempenland.odt", "zuidwaard.rtf"
     }
     assert err.strip() == (
-        "skipped  notities.pages: skipped: .pages is not read; export it from Pages as .docx"
+        "skipped  notities.pages: .pages is not read; export it from Pages as .docx"
     )
     for quiet in ("~$rgland", ".DS_Store", "metadata.csv", "bergland.yaml"):
         assert quiet not in out + err
@@ -200,7 +200,7 @@ def test_a_folder_without_a_doc_converter_skips_the_doc_with_advice(
     assert code == 1
     assert out.splitlines()[-1] == "4 imported, 0 unchanged, 0 failed, 2 skipped"
     assert (
-        "skipped  oud_verslag.doc: skipped: .doc is not read here (neither antiword nor "
+        "skipped  oud_verslag.doc: .doc is not read here (neither antiword nor "
         "LibreOffice is installed); save it as .docx"
     ) in [line.strip() for line in err.splitlines()]
 
