@@ -216,3 +216,20 @@ def test_a_folder_of_transcripts_only_exits_0(
     assert capsys.readouterr().out.splitlines()[-1] == (
         "1 imported, 0 unchanged, 0 failed, 0 skipped"
     )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [bytes(range(256)) * 40, b"Interviewer: platte tekst onder een .doc-naam\n"],
+)
+def test_a_doc_without_a_word_header_is_refused_not_converted(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "kapot.doc"
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as caught:
+        read_transcript(path, folder_metadata={})
+    assert str(caught.value) == (
+        "kapot.doc: is not a Word 97-2003 file (no Word header); if it is plain text, rename it "
+        "to .txt"
+    )

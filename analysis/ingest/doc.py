@@ -5,7 +5,9 @@ installed beside the product (both are Debian packages): antiword (fast, plain t
 antiword cannot read it (Word 6/95, damaged), LibreOffice headless to .docx, which then goes
 through the Word reader with its bold speaker labels. Which converters exist is decided at run
 time; without one, a folder import names the file as skipped with the advice to save it as
-.docx. A ".doc" that is really Rich Text (Word's "save as" often did that) is read as RTF.
+.docx. A ".doc" that is really Rich Text (Word's "save as" often did that) is read as RTF; one
+without the compound-file header of a real .doc is refused before any converter sees it
+(LibreOffice would import random bytes as text).
 Conversions run with a time limit in a private temporary folder and never touch the network.
 """
 
@@ -25,6 +27,7 @@ from .text import normalise
 from .txt import transcript_from_text
 
 CONVERT_SECONDS = 120
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # the compound-file header of every Word .doc
 NO_CONVERTER = (
     ".doc is not read here (neither antiword nor LibreOffice is installed); save it as .docx"
 )
@@ -41,6 +44,11 @@ def read_doc(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
         parsed = read_rtf(path, data, known)
         parsed.format = "doc"
         return parsed
+    if not data.startswith(OLE2_MAGIC):  # a converter would import any bytes as text
+        raise IngestError(
+            path, "is not a Word 97-2003 file (no Word header); if it is plain text, rename it "
+            "to .txt"
+        )
     found = converters()
     if not found:
         raise IngestError(path, NO_CONVERTER)
