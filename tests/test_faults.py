@@ -254,3 +254,21 @@ def test_the_app_shows_a_fault_in_dutch_and_other_errors_as_before() -> None:
         "andere."
     )
     assert failure(ValueError("onbekende code")) == "Dat lukte niet: onbekende code"
+
+
+def test_os_and_postgres_codes_map_to_their_cause() -> None:
+    from analysis.faults import from_os_error
+
+    assert from_os_error(OSError(errno.EACCES, "Permission denied"), "uit.csv").kind == (
+        "permission"
+    )
+    assert from_os_error(OSError(errno.EROFS, "Read-only file system"), "uit.csv").kind == (
+        "readonly"
+    )
+    assert from_os_error(OSError(errno.EIO, "Input/output error"), "uit.csv") is None
+
+    class DiskFull(Exception):
+        sqlstate = "53100"  # PostgreSQL: disk_full
+
+    fault = from_database_error(DiskFull("could not extend file"), "postgresql://team/db")
+    assert fault is not None and fault.kind == "full"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.corpus import expand_paths
-from analysis.faults import ResourceError
+from analysis.faults import ResourceError, from_os_error
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
 from ui import widgets
 
@@ -64,7 +64,8 @@ def save_uploads(files: list, folder: Path) -> list[Path]:
 def importer(project: Project) -> None:
     st.subheader("Transcripten importeren")
     st.caption(
-        "Word (.docx), Teams/Zoom (.vtt), ondertitels (.srt), tekst (.txt, .md) of PDF. "
+        "Word (.docx, .doc), OpenDocument (.odt), RTF, Teams/Zoom (.vtt), ondertitels (.srt), "
+        "tekst (.txt, .md) of PDF. "
         "Metadata mag mee: een metadata.csv (kolommen file, institution, date, respondents, "
         "roles, interviewer, sector, region) of een .yaml per bestand."
     )
@@ -84,7 +85,12 @@ def importer(project: Project) -> None:
     ):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            save_uploads(files, folder)
+            try:
+                save_uploads(files, folder)
+            except OSError as error:  # the temporary folder's disk is full or read-only
+                fault = from_os_error(error, folder)
+                st.error(widgets.escape_markdown(fault.dutch if fault else str(error)))
+                return
             total = max(1, len(expand_paths([folder])))
             with st.status("Transcripten importeren…", expanded=True) as status:
                 bar = st.progress(0.0)
@@ -330,6 +336,9 @@ def exchange_importer(project: Project) -> None:
                 report = project.import_codebook(path)
             else:
                 report = project.import_project(path)
+        except ResourceError as error:
+            st.error(widgets.escape_markdown(error.dutch))
+            return
         except widgets.USER_ERRORS as error:
             st.error(widgets.escape_markdown(f"{upload.name}: {error}"))
             return
