@@ -6,6 +6,7 @@ The .odt and .rtf files are built here; the .doc is a 10 KB Word 97 file made by
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -233,3 +234,21 @@ def test_a_doc_without_a_word_header_is_refused_not_converted(
         "kapot.doc: is not a Word 97-2003 file (no Word header); if it is plain text, rename it "
         "to .txt"
     )
+
+
+def test_a_pipe_or_device_in_a_folder_is_skipped_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "zuidwaard.rtf").write_bytes(RTF.encode("ascii"))
+    os.mkfifo(folder / "wacht.txt")  # reading it would wait for a writer for ever
+    (folder / "nul.txt").symlink_to("/dev/zero")  # reading it would never end
+    code = main(["ingest", str(folder), "--project", str(tmp_path / "p.db"), "-q"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines()[-1] == "1 imported, 0 unchanged, 0 failed, 2 skipped"
+    assert sorted(line.strip() for line in err.splitlines()) == [
+        "skipped  nul.txt: not a regular file (a pipe, device or socket)",
+        "skipped  wacht.txt: not a regular file (a pipe, device or socket)",
+    ]
