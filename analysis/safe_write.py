@@ -28,7 +28,8 @@ def check_target(path: Path) -> bool:
             raise ResourceError("no_folder", path) from None
         return False
     except OSError as error:
-        raise (from_os_error(error, path) or error) from error
+        _raise_fault(error, path)
+        raise
     if stat.S_ISDIR(mode):
         raise ResourceError("is_folder", path)
     if stat.S_ISCHR(mode):
@@ -49,7 +50,15 @@ def write_bytes(path: Path | str, data: bytes) -> None:
             return
         _replace(path, data)
     except OSError as error:
-        raise (from_os_error(error, path) or error) from error
+        _raise_fault(error, path)
+        raise
+
+
+def _raise_fault(error: OSError, path: Path) -> None:
+    """Raise the ``ResourceError`` an ``OSError`` means; return when it means none."""
+    fault = from_os_error(error, path)
+    if fault is not None:
+        raise fault from error
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -463,7 +463,10 @@ class Store:
                 yield session
         except DBAPIError as error:
             # A full disk, a read-only file or a lock held too long: one line naming the file.
-            raise (from_database_error(error, self.location) or error) from error
+            fault = from_database_error(error, self.location)
+            if fault is None:
+                raise
+            raise fault from error
 
     def close(self) -> None:
         self.engine.dispose()
