@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -252,3 +253,20 @@ def test_a_pipe_or_device_in_a_folder_is_skipped_not_read(
         "skipped  nul.txt: not a regular file (a pipe, device or socket)",
         "skipped  wacht.txt: not a regular file (a pipe, device or socket)",
     ]
+
+
+def test_an_odt_that_is_damaged_or_not_a_text(tmp_path: Path) -> None:
+    damaged = tmp_path / "kapot.odt"
+    damaged.write_bytes(b"geen OpenDocument")
+    with pytest.raises(IngestError) as caught:
+        read_transcript(damaged, folder_metadata={})
+    assert str(caught.value) == (
+        "kapot.odt: is not a readable OpenDocument text (damaged, or not .odt)"
+    )
+    sheet = tmp_path / "cijfers.odt"
+    with zipfile.ZipFile(sheet, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(IngestError) as caught:
+        read_transcript(sheet, folder_metadata={})
+    assert str(caught.value) == "cijfers.odt: is an OpenDocument spreadsheet, not a text"
