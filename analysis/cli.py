@@ -16,11 +16,15 @@ from pathlib import Path
 from tqdm import tqdm
 
 from analysis.codebook import CodebookError
+from analysis.faults import ResourceError
 from analysis.ingest import IngestError
 from analysis.project import DEFAULT_PROJECT, Project, ProjectError
 from analysis.store import StoreError
 
-USER_ERRORS = (ProjectError, StoreError, CodebookError, IngestError, FileNotFoundError, ValueError)
+USER_ERRORS = (
+    ProjectError, StoreError, CodebookError, IngestError, ResourceError, FileNotFoundError,
+    ValueError,
+)
 Command = Callable[[argparse.Namespace, Project], int]
 
 
@@ -47,18 +51,20 @@ def cmd_ingest(args: argparse.Namespace, project: Project) -> int:
     )
     bar.close()
     for result in results:
-        stream = sys.stderr if result.failed else sys.stdout
-        marker = {"failed": "FAILED", "unchanged": "unchanged", "replaced": "replaced"}.get(
-            result.status, "imported"
-        )
+        stream = sys.stderr if result.status in ("failed", "skipped") else sys.stdout
+        marker = {
+            "failed": "FAILED", "skipped": "skipped", "unchanged": "unchanged",
+            "replaced": "replaced",
+        }.get(result.status, "imported")
         print(f"{marker:>9}  {result.line()}", file=stream)
     failed = sum(r.failed for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
     imported = sum(r.status in ("imported", "replaced") for r in results)
     print(
         f"{imported} imported, {sum(r.status == 'unchanged' for r in results)} unchanged, "
-        f"{failed} failed"
+        f"{failed} failed, {skipped} skipped"
     )
-    return 1 if failed else 0
+    return 1 if failed or skipped else 0  # 1: some file in the batch is not in the project
 
 
 def cmd_transcripts(args: argparse.Namespace, project: Project) -> int:

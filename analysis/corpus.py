@@ -17,19 +17,26 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.ingest import (
+    HINTS,
     SUPPORTED_SUFFIXES,
     IngestError,
     ParsedTranscript,
     load_folder_metadata,
     read_transcript,
 )
+from analysis.ingest.doc import NO_CONVERTER as NO_DOC_CONVERTER
+from analysis.ingest.doc import converters as doc_converters
 from analysis.segment import segment_turns
 from analysis.store import Coding, Memo, ReportItem, Segment, SpeakerRole, Store, Transcript, Turn
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Files that live beside transcripts in a folder but are not transcripts themselves.
-_FOLDER_SKIP = {"metadata.csv"}
+# Files that live beside transcripts in a folder but are not transcripts themselves: never
+# imported and never reported (besides hidden files, Word's "~$" lock files and sidecars).
+_FOLDER_SKIP = {"metadata.csv", "thumbs.db", "desktop.ini"}
 _FOLDER_SKIP_STEMS = {"readme"}
+_SIDECAR_SUFFIXES = (".yaml", ".yml")
+# A project database kept beside the transcripts (the default), with SQLite's companion files.
+_DATABASE_ENDINGS = (".db", ".sqlite", ".sqlite3", "-wal", "-shm", "-journal")
 
 
 @dataclass
@@ -37,7 +44,7 @@ class IngestResult:
     """What happened to one input file, in one line an evaluator can read."""
 
     path: Path
-    status: str  # imported, replaced, unchanged, failed
+    status: str  # imported, replaced, unchanged, failed, skipped
     message: str
     transcript_id: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -52,26 +59,60 @@ class IngestResult:
         return f"{self.path.name}: {self.message}"
 
 
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files to import: folders give their supported files (sorted), files are taken as given.
+def scan_paths(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
+    """Every file to account for, in order: (path, None) to import, (path, why) to skip.
 
-    A folder's ``metadata.csv``, sidecar ``.yaml`` files and README are not transcripts. An
-    explicitly named file with an unsupported extension is kept, so that it gets its error line.
+    Folders give their files sorted by name; a file in a folder that is not a transcript is
+    skipped with a reason (".pages is not read; ..."), so that nothing vanishes from
+    the summary. Hidden files, Word's ``~$`` lock files, ``metadata.csv``, a transcript's
+    sidecar ``.yaml``, a README, a project database and sub-folders are not reported. An
+    explicitly named file is always tried, so that it gets its own error line.
     """
-    files: list[Path] = []
+    entries: list[tuple[Path, str | None]] = []
     for item in map(Path, paths):
         if item.is_dir():
-            for child in sorted(item.iterdir()):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in SUPPORTED_SUFFIXES
-                    and child.name.lower() not in _FOLDER_SKIP
-                    and child.stem.lower() not in _FOLDER_SKIP_STEMS
-                ):
-                    files.append(child)
+            entries.extend(_folder_entries(item))
         else:
-            files.append(item)
-    return files
+            entries.append((item, None))
+    return entries
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """The files ``scan_paths`` would import (not the skipped ones)."""
+    return [path for path, reason in scan_paths(paths) if reason is None]
+
+
+def _folder_entries(folder: Path) -> Iterable[tuple[Path, str | None]]:
+    children = sorted(folder.iterdir())
+    transcripts = {c.stem for c in children if c.suffix.lower() in SUPPORTED_SUFFIXES}
+    for child in children:
+        name = child.name
+        if (
+            name.startswith((".", "~$"))
+            or name.lower() in _FOLDER_SKIP
+            or name.lower().endswith(_DATABASE_ENDINGS)
+            or child.stem.lower() in _FOLDER_SKIP_STEMS
+            or child.is_dir()
+            or (child.suffix.lower() in _SIDECAR_SUFFIXES and child.stem in transcripts)
+        ):
+            continue
+        yield child, skip_reason(child)
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not imported, or None when it is a transcript to read."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return "not a regular file (a pipe, device or socket)"
+    if suffix == ".doc" and not doc_converters():
+        return NO_DOC_CONVERTER
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    if suffix in _SIDECAR_SUFFIXES:
+        return f"metadata for a transcript {path.stem}.* that is not in the folder"
+    shown = suffix if suffix else "a file without an extension"
+    advice = HINTS.get(suffix, "").strip(" ()") or f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+    return f"{shown} is not read; {advice}"
 
 
 def ingest_files(
@@ -85,7 +126,10 @@ def ingest_files(
     """Import every file; one result per file, in order. Never raises for a bad file."""
     results: list[IngestResult] = []
     folder_metadata: dict[Path, dict[str, dict]] = {}
-    for path in expand_paths(paths):
+    for path, skipped in scan_paths(paths):
+        if skipped:
+            results.append(IngestResult(path, "skipped", skipped))
+            continue
         if progress:
             progress(path)
         try:

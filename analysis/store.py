@@ -14,6 +14,7 @@ single self-contained file that upgrades itself on open, with no migration envir
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -47,6 +49,8 @@ from sqlalchemy.orm import (
     relationship,
     sessionmaker,
 )
+
+from analysis.faults import from_database_error
 
 SCHEMA_VERSION = 1
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
@@ -365,8 +369,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # With WAL, NORMAL still never corrupts the file; only the last commits before a power cut may
     # be lost. FULL made every small coding decision wait for the disk.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # While another writer holds the lock SQLite retries with growing pauses (its busy handler)
+    # for this long; after that the write fails as "database is locked" (a ResourceError).
+    cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms()}")
     cursor.close()
+
+
+LOCK_TIMEOUT_ENV = "INTERVIEWS_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 30.0  # seconds; a long `interviews code` run holds the lock this long
+
+
+def lock_timeout_ms() -> int:
+    """How long a write waits for another writer's lock: ``INTERVIEWS_LOCK_TIMEOUT`` seconds."""
+    try:
+        seconds = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+    except ValueError:
+        seconds = DEFAULT_LOCK_TIMEOUT
+    return max(0, int(seconds * 1000))
 
 
 def make_engine(location: str | Path) -> Engine:
@@ -422,12 +441,16 @@ class Store:
 
     def __init__(self, location: str | Path) -> None:
         self.url = database_url(location)
+        self.location = _safe(str(location))  # what messages name: the path or URL as given
         try:
             self.engine = make_engine(location)
             initialise(self.engine)
         except StoreError:
             raise
         except Exception as error:  # the driver's own message is the useful part
+            fault = from_database_error(error, self.location)
+            if fault is not None:
+                raise fault from error
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise StoreError(f"cannot open project database {_safe(self.url)}: {reason}") from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -435,8 +458,15 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any exception."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except DBAPIError as error:
+            # A full disk, a read-only file or a lock held too long: one line naming the file.
+            fault = from_database_error(error, self.location)
+            if fault is None:
+                raise
+            raise fault from error
 
     def close(self) -> None:
         self.engine.dispose()

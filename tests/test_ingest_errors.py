@@ -24,15 +24,18 @@ def error_for(path: Path, **kwargs: object) -> str:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf")
+    assert SUPPORTED_SUFFIXES == (
+        ".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".odt", ".rtf", ".doc"
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
         (
-            "notulen.doc",
-            "notulen.doc: unsupported file type '.doc' (save it as .docx in Word); supported: ",
+            "notulen.pages",
+            "notulen.pages: unsupported file type '.pages' (export it from Pages as .docx); "
+            "supported: ",
         ),
         ("opname.mp3", "opname.mp3: unsupported file type '.mp3'; supported: "),
         ("LEESMIJ", "LEESMIJ: unsupported file type without an extension; supported: "),
@@ -44,7 +47,7 @@ def test_unknown_extension_lists_the_supported_ones(
     path = tmp_path / name
     path.write_bytes(b"iets")
     message = error_for(path)
-    assert message == expected + ".txt, .md, .docx, .vtt, .srt, .pdf"
+    assert message == expected + ".txt, .md, .docx, .vtt, .srt, .pdf, .odt, .rtf, .doc"
 
 
 def test_extension_is_case_insensitive(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.corpus import expand_paths
+from analysis.faults import ResourceError, from_os_error
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
 from ui import widgets
 
@@ -19,6 +20,7 @@ STATUS_LABELS = {
     "replaced": "vervangen",
     "unchanged": "ongewijzigd",
     "failed": "mislukt",
+    "skipped": "overgeslagen",
 }
 METADATA_SUFFIXES = (".csv", ".yaml", ".yml")
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in (*SUPPORTED_SUFFIXES, *METADATA_SUFFIXES)]
@@ -62,7 +64,8 @@ def save_uploads(files: list, folder: Path) -> list[Path]:
 def importer(project: Project) -> None:
     st.subheader("Transcripten importeren")
     st.caption(
-        "Word (.docx), Teams/Zoom (.vtt), ondertitels (.srt), tekst (.txt, .md) of PDF. "
+        "Word (.docx, .doc), OpenDocument (.odt), RTF, Teams/Zoom (.vtt), ondertitels (.srt), "
+        "tekst (.txt, .md) of PDF. "
         "Metadata mag mee: een metadata.csv (kolommen file, institution, date, respondents, "
         "roles, interviewer, sector, region) of een .yaml per bestand."
     )
@@ -82,7 +85,12 @@ def importer(project: Project) -> None:
     ):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            save_uploads(files, folder)
+            try:
+                save_uploads(files, folder)
+            except OSError as error:  # the temporary folder's disk is full or read-only
+                fault = from_os_error(error, folder)
+                st.error(widgets.escape_markdown(fault.dutch if fault else str(error)))
+                return
             total = max(1, len(expand_paths([folder])))
             with st.status("Transcripten importeren…", expanded=True) as status:
                 bar = st.progress(0.0)
@@ -92,11 +100,18 @@ def importer(project: Project) -> None:
                     bar.progress(len(done) / total, text=f"{path.name} lezen en segmenteren…")
                     done.append(path)
 
-                results = project.ingest([folder], replace=replace, progress=progress)
+                try:
+                    results = project.ingest([folder], replace=replace, progress=progress)
+                except ResourceError as error:  # the database, not a file: the batch stops
+                    status.update(label="Importeren gestopt", state="error")
+                    st.error(widgets.escape_markdown(error.dutch))
+                    return
                 bar.progress(1.0, text="Klaar")
                 failed = sum(r.failed for r in results)
+                skipped = sum(r.status == "skipped" for r in results)
                 status.update(
-                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt",
+                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt, "
+                    f"{skipped} overgeslagen",
                     state="error" if failed else "complete",
                     expanded=False,
                 )
@@ -118,6 +133,8 @@ def importer(project: Project) -> None:
         failed = frame[frame["resultaat"] == STATUS_LABELS["failed"]]
         for row in failed.itertuples():
             st.error(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
+        for row in frame[frame["resultaat"] == STATUS_LABELS["skipped"]].itertuples():
+            st.warning(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
         st.dataframe(frame, hide_index=True, key="import_table")
 
 
@@ -287,7 +304,7 @@ def exporter(project: Project) -> None:
             try:
                 export_file(project, what, path, anonymise)
             except widgets.USER_ERRORS as error:
-                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                st.error(widgets.escape_markdown(widgets.failure(error)))
                 return
             st.session_state["export_file"] = (name, path.read_bytes())
     made = st.session_state.get("export_file")
@@ -319,6 +336,9 @@ def exchange_importer(project: Project) -> None:
                 report = project.import_codebook(path)
             else:
                 report = project.import_project(path)
+        except ResourceError as error:
+            st.error(widgets.escape_markdown(error.dutch))
+            return
         except widgets.USER_ERRORS as error:
             st.error(widgets.escape_markdown(f"{upload.name}: {error}"))
             return

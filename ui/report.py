@@ -97,7 +97,7 @@ def build_section(project: Project) -> None:
                 )
             except widgets.USER_ERRORS as error:
                 status.update(label="Het concept kon niet worden gemaakt", state="error")
-                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                st.error(widgets.escape_markdown(widgets.failure(error)))
                 return
             st.session_state["report_docx"] = path.read_bytes()
             status.update(label="Het concept is klaar", state="complete", expanded=False)

@@ -72,7 +72,7 @@ def run_model(project: Project) -> None:
                 )
             except widgets.USER_ERRORS as error:
                 status.update(label="Geen thema's gevonden", state="error")
-                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                st.error(widgets.escape_markdown(widgets.failure(error)))
                 return
             bar.progress(1.0, text="Klaar")
             status.update(label="Thema's gevonden", state="complete", expanded=False)

@@ -37,6 +37,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.faults import ResourceError
 from analysis.ingest import IngestError
 from analysis.project import ProjectError
 from analysis.store import StoreError
@@ -46,7 +47,9 @@ DEFAULT_LOCATION = "interviews.db"
 ROLE_LABELS = {"interviewer": "interviewer", "respondent": "respondent", "other": "overig"}
 # What the library raises for a user's mistake (the coding, topic, report, phase, ask and
 # exchange errors are ValueErrors): shown as one line, never as a traceback.
-USER_ERRORS = (ValueError, LookupError, ProjectError, StoreError, IngestError, OSError)
+USER_ERRORS = (
+    ValueError, LookupError, ProjectError, StoreError, IngestError, OSError, ResourceError
+)
 
 # CommonMark lets a backslash escape any ASCII punctuation character; escaping them all is simpler
 # and safer than deciding which ones could start Markdown, a Streamlit directive or LaTeX here.
@@ -109,6 +112,10 @@ def project() -> Project:
     location = project_location()
     try:
         return open_project(location)
+    except ResourceError as error:
+        st.error(escape_markdown(error.dutch))
+        st.stop()
+        raise
     except StoreError as error:
         st.error(f"Het project kan niet worden geopend: {escape_markdown(error)}")
         st.stop()
@@ -160,13 +167,21 @@ def default_coder() -> str:
     return os.environ.get("INTERVIEWS_CODER") or getpass.getuser()
 
 
+def failure(error: BaseException) -> str:
+    """The one line the app shows for a failed action: a machine fault (full disk, read-only,
+    locked) in its own Dutch words, anything else after "Dat lukte niet"."""
+    if isinstance(error, ResourceError):
+        return error.dutch
+    return f"Dat lukte niet: {error}"
+
+
 def run_action(proj: Project, action: Callable[[], object], success: str | None = None) -> None:
     """Run one write through the library, then rerun so every table on the page is fresh. A user
     mistake shows one line instead of a traceback; ``success`` is shown after the rerun."""
     try:
         action()
     except USER_ERRORS as error:
-        st.error(f"Dat lukte niet: {escape_markdown(error)}")
+        st.error(escape_markdown(failure(error)))
         return
     finally:
         changed(proj)
@@ -188,7 +203,7 @@ def callback(
     try:
         action()
     except USER_ERRORS as error:
-        st.session_state["flash_error"] = f"Dat lukte niet: {error}"
+        st.session_state["flash_error"] = failure(error)
         return False
     finally:
         if in_place:

@@ -71,7 +71,8 @@ from analysis.exchange.refi import (
     xml_text,
 )
 from analysis.exchange.tables import judged_phases
-from analysis.ingest import ParsedTranscript, assign_roles
+from analysis.ingest import DEFAULT_MAX_BYTES, ParsedTranscript, assign_roles
+from analysis.ingest.archive import ArchiveLimits, archive_problem
 from analysis.ingest.keys import fold
 from analysis.ingest.speakers import parse_turns
 from analysis.ingest.txt import NO_LABELS_WARNING
@@ -479,6 +480,9 @@ def import_project(session: Session, path: Path) -> ProjectImportReport:
     """Import a .qdpx archive into the project inside the caller's transaction."""
     path = Path(path)
     try:
+        problem = archive_problem(path, ArchiveLimits.for_max_bytes(DEFAULT_MAX_BYTES))
+        if problem:
+            raise ExchangeError(path, f"refused before reading: {problem}")
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as error:
         raise ExchangeError(path, "file not found") from error

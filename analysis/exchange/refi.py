@@ -18,6 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from analysis.safe_write import write_bytes
+
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 SCHEMA_FILES = {CODEBOOK_NS: "Codebook.xsd", PROJECT_NS: "Project.xsd"}
@@ -132,12 +134,5 @@ def child(element: etree._Element, name: str) -> etree._Element | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (written aside, then renamed)."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    """Write ``path`` whole or not at all (``analysis.safe_write``)."""
+    write_bytes(path, data)

@@ -20,6 +20,7 @@ verbatim: a quote starting with "=" stays text in Excel, never a formula.
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import combinations
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from analysis.codebook_store import read_codebook
 from analysis.coding.state import AUTO_CODER, current_codings, segment_codes
 from analysis.pseudonymise import Pseudonymiser
+from analysis.safe_write import check_target, write_bytes
 from analysis.store import PhaseJudgement, Segment, Transcript, Turn
 from analysis.views import segments_frame
 
@@ -81,36 +83,31 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: str, *, sheet: str = "Tabel") -> None:
-    """Write one table; the file appears whole or not at all (written aside, then renamed)."""
+    """Write one table; the file appears whole or not at all (``analysis.safe_write``)."""
     if fmt not in TABLE_FORMATS:
         raise ValueError(f"unknown table format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")
     if fmt == "xlsx":
         write_workbook({sheet: frame}, path)
         return
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
+    check_target(Path(path))  # before the table is built: a wrong path fails at once
     if fmt == "csv":
-        frame.to_csv(partial, index=False, encoding="utf-8")
+        text = frame.to_csv(index=False)
     else:
-        frame.to_json(partial, orient="records", lines=True, force_ascii=False)
-    partial.replace(path)
+        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+    write_bytes(path, text.encode("utf-8"))
 
 
 def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
     """One Excel workbook, one sheet per table, headers styled and columns sized."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
-        with pd.ExcelWriter(partial, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                title = _sheet_title(name)
-                clean = frame.rename(columns=lambda c: HEADERS.get(c, c)).map(_cell)
-                clean.to_excel(writer, sheet_name=title, index=False)
-                _style(writer.sheets[title], frame)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    check_target(Path(path))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            title = _sheet_title(name)
+            clean = frame.rename(columns=lambda c: HEADERS.get(c, c)).map(_cell)
+            clean.to_excel(writer, sheet_name=title, index=False)
+            _style(writer.sheets[title], frame)
+    write_bytes(path, buffer.getvalue())
 
 
 def _sheet_title(name: str) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .archive import ARCHIVE_SUFFIXES, ArchiveLimits, archive_problem
 from .base import ROLES, IngestError, ParsedTranscript, ParsedTurn
+from .doc import read_doc
 from .docx import read_docx
 from .metadata import (
     folder_entry,
@@ -22,14 +24,17 @@ from .metadata import (
     normalise_metadata,
     read_sidecar,
 )
+from .odt import read_odt
 from .pdf import read_pdf
 from .roles import assign_roles
+from .rtf import read_rtf
 from .srt import read_srt
 from .txt import people, read_text
 from .vtt import read_vtt
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "HINTS",
     "ROLES",
     "SUPPORTED_SUFFIXES",
     "IngestError",
@@ -40,7 +45,7 @@ __all__ = [
     "read_transcript",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".odt", ".rtf", ".doc")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 _Reader = Callable[[Path, bytes, Iterable[str]], ParsedTranscript]
@@ -51,11 +56,17 @@ _READERS: dict[str, _Reader] = {
     ".vtt": read_vtt,
     ".srt": read_srt,
     ".pdf": read_pdf,
+    ".odt": read_odt,
+    ".rtf": read_rtf,
+    ".doc": read_doc,  # through antiword or LibreOffice when installed (doc.py)
 }
-_HINTS = {
-    ".doc": " (save it as .docx in Word)",
-    ".rtf": " (save it as .docx or .txt)",
-    ".odt": " (save it as .docx)",
+# Advice for formats an evaluator is likely to have but that are not read.
+HINTS = {
+    ".pages": " (export it from Pages as .docx)",
+    ".wpd": " (save it as .docx)",
+    ".docm": " (save it as .docx without macros)",
+    ".dotx": " (a Word template: save the transcript as .docx)",
+    ".odm": " (save it as .odt)",
 }
 
 
@@ -76,10 +87,14 @@ def read_transcript(
         shown = f"'{suffix}'" if suffix else "without an extension"
         raise IngestError(
             path,
-            f"unsupported file type {shown}{_HINTS.get(suffix, '')}; "
+            f"unsupported file type {shown}{HINTS.get(suffix, '')}; "
             f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
         )
     data = _read_bytes(path, max_bytes)
+    if suffix in ARCHIVE_SUFFIXES:
+        problem = archive_problem(data, ArchiveLimits.for_max_bytes(max_bytes))
+        if problem:
+            raise IngestError(path, f"refused before reading: {problem}")
     if folder_metadata is None:
         folder_metadata = load_folder_metadata(path.parent)
     outside, _ = normalise_metadata(

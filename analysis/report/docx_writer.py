@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +38,7 @@ from docx.text.paragraph import Paragraph
 
 from analysis.report.items import ReportError
 from analysis.report.model import Box, Draft, Quote, Table, ThemeChapter
+from analysis.safe_write import write_bytes
 
 TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")  # first one the document has is used
 BOX_FILL = "EAF1FB"
@@ -96,14 +96,7 @@ def write_docx(draft: Draft, path: str | os.PathLike[str], *, template: str | os
     buffer = io.BytesIO()
     document.save(buffer)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".draft-", suffix=".docx", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_bytes(target, buffer.getvalue())
     return target
 
 
