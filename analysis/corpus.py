@@ -9,7 +9,7 @@ choice on a passage whose text is unchanged moves over to the new version.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def ingest_files(
     """Import every file; one result per file, in order. Never raises for a bad file."""
     results: list[IngestResult] = []
     folder_metadata: dict[Path, dict[str, dict]] = {}
-    for path in expand_paths(paths):
+    for path, identity in _with_identities(paths):
         if progress:
             progress(path)
         try:
@@ -94,7 +94,12 @@ def ingest_files(
                 folder_metadata[folder] = load_folder_metadata(folder)
             results.append(
                 _ingest_one(
-                    store, path, folder_metadata[folder], replace=replace, max_bytes=max_bytes
+                    store,
+                    path,
+                    identity,
+                    folder_metadata[folder],
+                    replace=replace,
+                    max_bytes=max_bytes,
                 )
             )
         except IngestError as error:
@@ -102,6 +107,24 @@ def ingest_files(
         except OSError as error:
             results.append(IngestResult(path, "failed", f"cannot read the file ({error.strerror})"))
     return results
+
+
+def _with_identities(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
+    """Each file to import with its identity: its path relative to the import root.
+
+    The import root of a named folder is that folder's parent, and of a named file its folder's
+    parent, so ``ingest a b``, ``ingest a`` and ``ingest a/gesprek.txt`` all call Amstelduin's
+    file ``a/gesprek.txt`` and Heuvelland Zuid's ``b/gesprek.txt``: two transcripts.
+    """
+    for item in map(Path, paths):
+        for path in expand_paths([item]):
+            yield path, source_identity(path)
+
+
+def source_identity(path: Path) -> str:
+    """``folder/name`` of a file (POSIX separators), the folder being the one that holds it."""
+    folder = path.absolute().parent.name
+    return f"{folder}/{path.name}" if folder else path.name
 
 
 def _sha256(path: Path, max_bytes: int) -> str:
@@ -115,13 +138,17 @@ def _sha256(path: Path, max_bytes: int) -> str:
 
 
 def _ingest_one(
-    store: Store, path: Path, folder_metadata: dict[str, dict], *, replace: bool, max_bytes: int
+    store: Store,
+    path: Path,
+    identity: str,
+    folder_metadata: dict[str, dict],
+    *,
+    replace: bool,
+    max_bytes: int,
 ) -> IngestResult:
     digest = _sha256(path, max_bytes)
     with store.session() as session:
-        existing = session.scalars(
-            select(Transcript).where(Transcript.source_name == path.name)
-        ).first()
+        existing = _same_identity(session, path, identity)
         if existing is not None and existing.sha256 == digest:
             return IngestResult(path, "unchanged", "unchanged, already imported", existing.id)
         if existing is None:
@@ -130,22 +157,28 @@ def _ingest_one(
                 return IngestResult(
                     path,
                     "unchanged",
-                    f"same content as {twin.source_name}, not imported again",
+                    f"same content as {_described(twin)}, not imported again",
                     twin.id,
                 )
         if existing is not None and not replace:
             raise IngestError(
-                path, "a different version is already imported; use --replace to replace it"
+                path,
+                f"a different version of {_described(existing)} is already imported; "
+                "use --replace to replace it",
             )
 
     parsed = read_transcript(path, max_bytes=max_bytes, folder_metadata=folder_metadata)
     with store.session() as session:
         old = None
+        name = path.name
         if existing is not None:
             old = session.get(Transcript, existing.id)
+            name = old.source_name
             old.source_name = f"{old.source_name} (replaced #{old.id})"  # frees the unique name
             session.flush()
-        transcript, segments = _add_transcript(session, path, digest, parsed)
+        elif _name_taken(session, name):
+            name = identity  # the same base name from another folder: shown with its folder
+        transcript, segments = _add_transcript(session, path, name, identity, digest, parsed)
         carried, dropped = (0, 0)
         if old is not None:
             _copy_role_corrections(session, old, transcript)
@@ -154,7 +187,10 @@ def _ingest_one(
         words = len(parsed.text.split())
         message = f"{len(parsed.turns)} turns, {segments} segments, {words} words"
         if old is not None:
-            message += f"; replaced the old version ({carried} codings carried over"
+            message += (
+                f"; replaced the old version of {identity} ({old.institution}; "
+                f"{carried} codings carried over"
+            )
             message += f", {dropped} dropped because their passage changed)" if dropped else ")"
         if parsed.warnings:
             message += "; warning: " + "; ".join(parsed.warnings)
@@ -169,15 +205,45 @@ def _ingest_one(
         )
 
 
+def _same_identity(session: Session, path: Path, identity: str) -> Transcript | None:
+    """The stored transcript this file is a version of: same relative path, or (for projects
+    made before paths were stored, whose path is just the base name) the same base name."""
+    found = session.scalars(select(Transcript).where(Transcript.source_path == identity)).first()
+    if found is None:
+        found = session.scalars(
+            select(Transcript).where(Transcript.source_path == path.name)
+        ).first()
+    return found
+
+
+def _name_taken(session: Session, name: str) -> bool:
+    return bool(
+        session.scalar(select(func.count()).select_from(Transcript).where(
+            Transcript.source_name == name
+        ))
+    )
+
+
+def _described(transcript: Transcript) -> str:
+    """A stored transcript as the user knows it: its file with folder, and its college."""
+    return f"{transcript.source_path or transcript.source_name} ({transcript.institution})"
+
+
 def _add_transcript(
-    session: Session, path: Path, digest: str, parsed: ParsedTranscript
+    session: Session,
+    path: Path,
+    name: str,
+    identity: str,
+    digest: str,
+    parsed: ParsedTranscript,
 ) -> tuple[Transcript, int]:
     """Store the transcript, its turns and its segments; returns it with its segment count."""
     meta = dict(parsed.metadata)
     known = {"institution", "date", "interviewer", "sector", "region", "respondents", "roles"}
     transcript = Transcript(
         name=path.stem,
-        source_name=path.name,
+        source_name=name,
+        source_path=identity,
         sha256=digest,
         format=parsed.format,
         text=parsed.text,

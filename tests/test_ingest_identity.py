@@ -1,0 +1,131 @@
+"""Issue 21.1: a transcript is its path relative to the import root plus its content, never its
+base name alone; two colleges' ``gesprek.txt`` are two interviews and --replace keeps both."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from analysis import Project
+from analysis.store import Coding, Segment, Transcript
+
+AMSTELDUIN = """---
+institution: ROC Amstelduin
+---
+Interviewer: Hoe begon internationalisering bij jullie?
+
+Mirjam Kok: Met één docent die contacten had in Finland. Die nam elk voorjaar een groepje
+studenten mee naar een school in Tampere.
+
+Interviewer: En de ouders?
+
+Mirjam Kok: Die zijn vaak bang bij niveau 2. We houden een ouderavond met oud-deelnemers.
+"""
+
+HEUVELLAND = """---
+institution: ROC Heuvelland Zuid
+---
+Interviewer: Wat doen jullie over de grens?
+
+Pieter Hendriks: We hebben gemengde projectgroepen met studenten uit Aken. Soms een dag fysiek,
+meestal online, en de docenten kennen elkaar inmiddels goed.
+
+Interviewer: En Duits?
+
+Pieter Hendriks: Duits is een keuzedeel bij bijna alle opleidingen, dat vinden we belangrijk.
+"""
+
+
+def _two_colleges(root: Path) -> tuple[Path, Path]:
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    (root / "a" / "gesprek.txt").write_text(AMSTELDUIN, encoding="utf-8")
+    (root / "b" / "gesprek.txt").write_text(HEUVELLAND, encoding="utf-8")
+    return root / "a", root / "b"
+
+
+def _code_all(project: Project, coder: str = "anna") -> int:
+    with project.store.session() as session:
+        segments = session.scalars(select(Segment)).all()
+        for segment in segments:
+            session.add(Coding(segment_id=segment.id, code_key="impact.student", coder=coder,
+                               origin="manual", status="accepted"))
+        return len(segments)
+
+
+def _codings_per_college(project: Project) -> dict[str, int]:
+    with project.store.session() as session:
+        rows = session.execute(
+            select(Transcript.institution, func.count(Coding.id))
+            .join(Segment, Segment.transcript_id == Transcript.id)
+            .join(Coding, Coding.segment_id == Segment.id)
+            .group_by(Transcript.institution)
+        ).all()
+    return dict(rows)
+
+
+def test_same_base_name_in_two_folders_is_two_transcripts(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    a, b = _two_colleges(tmp_path)
+    results = empty_project.ingest([a, b])
+    assert [r.status for r in results] == ["imported", "imported"], [r.line() for r in results]
+    frame = empty_project.transcripts()
+    assert sorted(frame["institution"]) == ["ROC Amstelduin", "ROC Heuvelland Zuid"]
+
+
+def test_replace_of_two_folders_keeps_both_colleges_and_their_codings(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    a, b = _two_colleges(tmp_path)
+    empty_project.ingest([a])
+    coded = _code_all(empty_project)
+    assert coded > 0
+    results = empty_project.ingest([a, b], replace=True)
+    assert [r.status for r in results] == ["unchanged", "imported"], [r.line() for r in results]
+    assert _codings_per_college(empty_project) == {"ROC Amstelduin": coded}
+    assert sorted(empty_project.transcripts()["institution"]) == [
+        "ROC Amstelduin", "ROC Heuvelland Zuid"
+    ]
+    # Ingesting each folder again changes nothing.
+    again = empty_project.ingest([b, a / "gesprek.txt"])
+    assert [r.status for r in again] == ["unchanged", "unchanged"]
+
+
+def test_changed_version_names_its_folder_and_college(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    a, b = _two_colleges(tmp_path)
+    empty_project.ingest([a, b])
+    (b / "gesprek.txt").write_text(HEUVELLAND.replace("Aken", "Maastricht"), encoding="utf-8")
+    [refused] = empty_project.ingest([b])
+    assert refused.failed
+    assert "b/gesprek.txt (ROC Heuvelland Zuid)" in refused.message
+    [replaced] = empty_project.ingest([b], replace=True)
+    assert replaced.status == "replaced"
+    assert "replaced the old version of b/gesprek.txt (ROC Heuvelland Zuid;" in replaced.message
+    texts = {row.institution: empty_project.transcript_text(int(row.id))
+             for row in empty_project.transcripts().itertuples()}
+    assert "Maastricht" in texts["ROC Heuvelland Zuid"]
+    assert "Tampere" in texts["ROC Amstelduin"]
+
+
+def test_project_from_before_paths_matches_by_base_name(tmp_path: Path) -> None:
+    """A version-1 project (base names only) is migrated; its files are still recognised."""
+    a, _ = _two_colleges(tmp_path)
+    db = tmp_path / "old.db"
+    with Project(db) as project:
+        project.ingest([a])
+    connection = sqlite3.connect(db)
+    connection.execute("DROP INDEX ix_transcript_source_path")
+    connection.execute("ALTER TABLE transcript DROP COLUMN source_path")
+    connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    connection.commit()
+    connection.close()
+    with Project(db) as project:
+        with project.store.session() as session:
+            assert session.scalars(select(Transcript.source_path)).all() == ["gesprek.txt"]
+        [again] = project.ingest([a])
+        assert again.status == "unchanged"
