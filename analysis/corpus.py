@@ -21,6 +21,7 @@ from analysis.ingest import (
     IngestError,
     ParsedTranscript,
     load_folder_metadata,
+    read_regular,
     read_transcript,
 )
 from analysis.segment import segment_turns
@@ -56,15 +57,16 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files to import: folders give their supported files (sorted), files are taken as given.
 
     A folder's ``metadata.csv``, sidecar ``.yaml`` files and README are not transcripts. An
-    explicitly named file with an unsupported extension is kept, so that it gets its error line.
+    explicitly named file with an unsupported extension is kept, so that it gets its error line;
+    so is anything in a folder named like a transcript that is not a regular file (a named pipe
+    ``gesprek.txt``, a folder ``notities.txt``): reading refuses it with one line.
     """
     files: list[Path] = []
     for item in map(Path, paths):
         if item.is_dir():
             for child in sorted(item.iterdir()):
                 if (
-                    child.is_file()
-                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    child.suffix.lower() in SUPPORTED_SUFFIXES
                     and child.name.lower() not in _FOLDER_SKIP
                     and child.stem.lower() not in _FOLDER_SKIP_STEMS
                 ):
@@ -106,7 +108,16 @@ def ingest_files(
             results.append(IngestResult(path, "failed", error.reason))
         except OSError as error:
             results.append(IngestResult(path, "failed", f"cannot read the file ({error.strerror})"))
+        except Exception as error:
+            results.append(IngestResult(path, "failed", _unexpected(error)))
     return results
+
+
+def _unexpected(error: Exception) -> str:
+    """One line for an error no check foresaw: what kind, and the first line of its message."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = f": {reason[0][:200]}" if reason else ""
+    return f"not imported, unexpected error ({type(error).__name__}{detail}); nothing was stored"
 
 
 def _with_identities(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
@@ -128,13 +139,7 @@ def source_identity(path: Path) -> str:
 
 
 def _sha256(path: Path, max_bytes: int) -> str:
-    if not path.exists():
-        raise IngestError(path, "file not found")
-    if path.stat().st_size > max_bytes:
-        raise IngestError(
-            path, f"file is larger than the limit of {max_bytes / 1024 / 1024:.0f} MB"
-        )
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_regular(path, max_bytes)).hexdigest()
 
 
 def _ingest_one(

@@ -159,8 +159,11 @@ def test_failure_inside_an_import_leaves_nothing_behind(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(corpus, "segment_turns", broken)
-    with pytest.raises(RuntimeError):
-        empty_project.ingest([path])
+    [result] = empty_project.ingest([path])  # an unforeseen error is this file's FAILED line
+    assert result.failed
+    assert result.line() == (
+        "kok.txt: not imported, unexpected error (RuntimeError: disk full); nothing was stored"
+    )
     with empty_project.store.session() as session:
         assert session.scalar(select(func.count()).select_from(Transcript)) == 0
         assert session.scalar(select(func.count()).select_from(Turn)) == 0

@@ -56,6 +56,41 @@ _UPPER_WORDS = {
 }
 
 
+# Metadata is a few lines; these bounds keep a hostile file (a YAML alias bomb, a symlink to a
+# device) from taking minutes and gigabytes before it is refused.
+MAX_METADATA_BYTES = 256 * 1024
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: metadata never needs them, and nested aliases
+    ("billion laughs", 563 bytes) expand to gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in metadata", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> object:
+    """Parse metadata YAML with the alias and size limits above (raises ``yaml.YAMLError``)."""
+    if len(text) > MAX_METADATA_BYTES:
+        raise yaml.YAMLError(f"more than {MAX_METADATA_BYTES // 1024} KB of metadata")
+    return yaml.load(text, Loader=_MetadataLoader)
+
+
+def read_small_file(path: Path) -> bytes:
+    """The bytes of a metadata file that must be a regular file of at most MAX_METADATA_BYTES."""
+    if not path.is_file():
+        raise IngestError(path, "is not a regular file")
+    if path.stat().st_size > MAX_METADATA_BYTES:
+        raise IngestError(path, f"is larger than {MAX_METADATA_BYTES // 1024} KB for metadata")
+    with path.open("rb") as handle:
+        return handle.read(MAX_METADATA_BYTES + 1)[:MAX_METADATA_BYTES]
+
+
 # Year dateutil fills in when the text has none; such a date is rejected rather than guessed.
 _NO_YEAR = dt.datetime(1, 1, 1)
 
@@ -234,7 +269,7 @@ def split_front_matter(text: str) -> tuple[dict[object, object], int]:
     if not m:
         return {}, 0
     try:
-        data = yaml.safe_load(m["body"] or "") or {}
+        data = load_yaml(m["body"] or "") or {}
     except yaml.YAMLError as exc:
         # Line numbers count from the file's first line, the opening "---".
         raise MetadataError(f"front matter is not valid YAML ({_yaml_where(exc, 1)})") from exc
@@ -301,7 +336,7 @@ def read_sidecar(path: Path) -> dict[str, object]:
         sidecar = path.with_suffix(suffix)
         if sidecar.is_file():
             try:
-                data = yaml.safe_load(decode_bytes(sidecar.read_bytes()).text) or {}
+                data = load_yaml(decode_bytes(read_small_file(sidecar)).text) or {}
             except yaml.YAMLError as exc:
                 raise IngestError(
                     sidecar, f"metadata for {path.name} is not valid YAML ({_yaml_where(exc)})"
@@ -318,7 +353,7 @@ def read_sidecar(path: Path) -> dict[str, object]:
 
 def _yaml_where(exc: yaml.YAMLError, lines_before: int = 0) -> str:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or "syntax error"
+    problem = getattr(exc, "problem", None) or str(exc) or "syntax error"
     return f"line {mark.line + 1 + lines_before}: {problem}" if mark is not None else str(problem)
 
 
@@ -333,7 +368,7 @@ def load_folder_metadata(folder: Path) -> dict[str, dict]:
     if not path.is_file():
         return {}
     try:
-        text = decode_bytes(path.read_bytes()).text
+        text = decode_bytes(read_small_file(path)).text
     except NotTextError as exc:
         raise IngestError(path, f"is not a text file ({exc})") from exc
     lines = text.splitlines()
