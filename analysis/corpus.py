@@ -173,6 +173,7 @@ def _ingest_one(
             )
 
     parsed = read_transcript(path, max_bytes=max_bytes, folder_metadata=folder_metadata)
+    _fit_for_store(parsed)
     with store.session() as session:
         old = None
         name = path.name
@@ -208,6 +209,33 @@ def _ingest_one(
             words,
             segments,
         )
+
+
+# Lengths of the store's short text columns. SQLite ignores them and PostgreSQL refuses a longer
+# value (aborting the import), so both get the same clipped value and a warning instead.
+_COLUMN_CHARS = {"institution": 300, "interviewer": 300, "sector": 300, "region": 300}
+_SPEAKER_CHARS = 300
+_DATE_CHARS = 10
+
+
+def _fit_for_store(parsed: ParsedTranscript) -> None:
+    """Make metadata and speaker labels storable alike on SQLite and PostgreSQL (see above)."""
+    meta = parsed.metadata
+    for key, limit in _COLUMN_CHARS.items():
+        value = meta.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            meta[key] = value[:limit]
+            parsed.warnings.append(f"{key} is longer than {limit} characters; shortened")
+    date = meta.get("date")
+    if date is not None and len(str(date)) > _DATE_CHARS:
+        meta["date_text"] = meta.pop("date")  # kept, but not as a date (it is none)
+    for turn in parsed.turns:
+        if len(turn.speaker) > _SPEAKER_CHARS:
+            turn.speaker = turn.speaker[:_SPEAKER_CHARS]
+            if "a speaker label is longer" not in " ".join(parsed.warnings):
+                parsed.warnings.append(
+                    f"a speaker label is longer than {_SPEAKER_CHARS} characters; shortened"
+                )
 
 
 def _same_identity(session: Session, path: Path, identity: str) -> Transcript | None:

@@ -170,7 +170,8 @@ def normalise_metadata(raw: Mapping[object, object]) -> tuple[dict[str, object],
     for key, value in raw.items():
         if value is None or key is None:
             continue
-        name = normalise_key(str(key))
+        value = _without_nul(value)  # YAML's "\0": PostgreSQL cannot store it (see text.py)
+        name = normalise_key(str(key).replace("\x00", ""))
         if name in LIST_FIELDS:
             # roles[i] is the function of respondents[i]: an empty role keeps its place.
             items = _as_list(value, keep_empty=name == "roles")
@@ -194,6 +195,16 @@ def normalise_metadata(raw: Mapping[object, object]) -> tuple[dict[str, object],
         if "roles" not in result and any(functions):
             result["roles"] = functions
     return result, warnings
+
+
+def _without_nul(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _json_safe(value: object) -> object:

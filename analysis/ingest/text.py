@@ -12,8 +12,10 @@ a wrong guess turns "één" or ’curly quotes’ into mojibake. So the certain 
    charset-normalizer, and Latin-1 (which decodes anything) is the last resort.
 
 Normalisation: the BOM is stripped, ``\\r\\n`` and lone ``\\r`` become ``\\n``, and the text is
-put in Unicode NFC so that "ë" is one code point whatever the editor wrote. Every other character,
-control characters included, is kept: later stages must cope with them (and are tested on them).
+put in Unicode NFC so that "ë" is one code point whatever the editor wrote. NUL characters (a
+UTF-16 file may hold them) are dropped: PostgreSQL cannot store them in text, and a project must
+hold the same text on SQLite as on PostgreSQL. Every other character, control characters
+included, is kept: later stages must cope with them (and are tested on them).
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def _decode_without_bom(data: bytes) -> tuple[str, str]:
 
 
 def normalise(text: str) -> str:
-    """Strip a leading BOM, unify line ends to ``\\n`` and compose to NFC."""
-    text = text.removeprefix("\ufeff")
+    """Strip a leading BOM and NULs, unify line ends to ``\\n`` and compose to NFC."""
+    text = text.removeprefix("\ufeff").replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
