@@ -29,6 +29,7 @@ from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
+from analysis.exchange.refi import ExchangeError
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
 from analysis.pseudonymise import Pseudonymiser
@@ -811,6 +812,16 @@ class Project:
             return qdpx.export_project(session, Path(path), name=name, pseudonymiser=anon)
 
     def import_project(self, path: Path | str) -> qdpx.ProjectImportReport:
-        """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing."""
-        with self.store.session() as session:
-            return qdpx.import_project(session, Path(path))
+        """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing, and
+        an error no check foresaw is one line naming the file, like every other."""
+        try:
+            with self.store.session() as session:
+                return qdpx.import_project(session, Path(path))
+        except ExchangeError:
+            raise
+        except Exception as error:
+            reason = str(error).strip().splitlines()
+            detail = f": {reason[0][:200]}" if reason else ""
+            raise ExchangeError(
+                path, f"not imported, unexpected error ({type(error).__name__}{detail})"
+            ) from error

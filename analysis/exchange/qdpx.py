@@ -478,6 +478,8 @@ class _Context:
 def import_project(session: Session, path: Path) -> ProjectImportReport:
     """Import a .qdpx archive into the project inside the caller's transaction."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a pipe would block, a device never end
+        raise ExchangeError(path, "is not a regular file; not read")
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as error:
@@ -526,7 +528,23 @@ def import_project(session: Session, path: Path) -> ProjectImportReport:
         for part in ("Sets", "Links", "Graphs"):
             if child(root, part) is not None:
                 context.report.warnings.append(f"<{part}> not carried over (no counterpart here)")
+        _refuse_if_no_coding_came_over(root, context)
         return context.report
+
+
+def _refuse_if_no_coding_came_over(root: etree._Element, context: _Context) -> None:
+    """An archive whose codings all fail (duplicate code GUIDs, codes it never defines) would
+    import its texts and report success while the work in it is lost: refuse it whole."""
+    report = context.report
+    total = sum(1 for _ in root.iterfind(".//{*}Sources//{*}Coding"))
+    if not total or report.codings or report.already_coded:
+        return
+    reasons = [*(report.codebook.skipped if report.codebook else []), *report.warnings]
+    reason = f" (first problem: {reasons[0]})" if reasons else ""
+    raise ExchangeError(
+        context.path,
+        f"none of its {total} codings could be imported{reason}; nothing was imported",
+    )
 
 
 def _member(archive: zipfile.ZipFile, path: Path, name: str) -> bytes:
