@@ -110,10 +110,11 @@ def parse_timestamp(value: str) -> float:
     return seconds
 
 
-# Bidirectional-text controls (LRM/RLM, embeddings, overrides, isolates, the Arabic letter mark).
-# Invisible, they come in with copied names, or on purpose: "\u202eInterviewer:" must still be a
-# label, and the label must not carry them (two spellings of one speaker, a reversed name shown).
-BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Bidirectional-text controls (LRM/RLM, embeddings, overrides, isolates, the Arabic letter mark)
+# and zero-width characters (spaces, joiners, word joiner, BOM). Invisible, they come in with
+# copied names, or on purpose: "\u202eInterviewer:" must still be a label, and the label must not
+# carry them (two spellings of one speaker, a reversed name shown).
+BIDI_CONTROLS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def without_bidi(text: str) -> str:
