@@ -83,11 +83,16 @@ def ingest_files(
     replace: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Path], None] | None = None,
+    uploaded: bool = False,
 ) -> list[IngestResult]:
-    """Import every file; one result per file, in order. Never raises for a bad file."""
+    """Import every file; one result per file, in order. Never raises for a bad file.
+
+    ``uploaded`` files (saved by the app in a temporary folder) are known by their name alone:
+    a stored transcript of that name is their earlier version when it is the only one.
+    """
     results: list[IngestResult] = []
     folder_metadata: dict[Path, dict[str, dict]] = {}
-    for path, identity in _with_identities(paths):
+    for path, identity in _with_identities(paths, uploaded=uploaded):
         if progress:
             progress(path)
         try:
@@ -120,16 +125,19 @@ def _unexpected(error: Exception) -> str:
     return f"not imported, unexpected error ({type(error).__name__}{detail}); nothing was stored"
 
 
-def _with_identities(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
+def _with_identities(
+    paths: Iterable[Path | str], *, uploaded: bool
+) -> Iterator[tuple[Path, str]]:
     """Each file to import with its identity: its path relative to the import root.
 
     The import root of a named folder is that folder's parent, and of a named file its folder's
     parent, so ``ingest a b``, ``ingest a`` and ``ingest a/gesprek.txt`` all call Amstelduin's
-    file ``a/gesprek.txt`` and Heuvelland Zuid's ``b/gesprek.txt``: two transcripts.
+    file ``a/gesprek.txt`` and Heuvelland Zuid's ``b/gesprek.txt``: two transcripts. An uploaded
+    file has no folder: its identity is its name.
     """
     for item in map(Path, paths):
         for path in expand_paths([item]):
-            yield path, source_identity(path)
+            yield path, path.name if uploaded else source_identity(path)
 
 
 def source_identity(path: Path) -> str:
@@ -180,6 +188,7 @@ def _ingest_one(
         if existing is not None:
             old = session.get(Transcript, existing.id)
             name = old.source_name
+            identity = old.source_path or identity  # a new version keeps its identity
             old.source_name = f"{old.source_name} (replaced #{old.id})"  # frees the unique name
             session.flush()
         elif _name_taken(session, name):
@@ -246,6 +255,20 @@ def _same_identity(session: Session, path: Path, identity: str) -> Transcript | 
         found = session.scalars(
             select(Transcript).where(Transcript.source_path == path.name)
         ).first()
+    if found is None and identity == path.name:  # an upload: the one of that name, if one
+        named = session.scalars(
+            select(Transcript).where(
+                Transcript.source_path.endswith(f"/{path.name}", autoescape=True)
+            )
+        ).all()
+        if len(named) > 1:
+            raise IngestError(
+                path,
+                f"{len(named)} imported transcripts have this name ("
+                + ", ".join(_described(t) for t in named)
+                + "); import it from its folder to say which one it is",
+            )
+        found = named[0] if named else None
     return found
 
 

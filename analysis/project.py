@@ -122,10 +122,15 @@ class Project:
         replace: bool = False,
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: Callable[[Path], None] | None = None,
+        uploaded: bool = False,
     ) -> list[IngestResult]:
-        """Import files and folders; one result per file, failures included (never raises)."""
+        """Import files and folders; one result per file, failures included (never raises).
+
+        ``uploaded``: the files were uploaded (the app saves them in a temporary folder), so
+        their folder says nothing and each is known by its name alone (``corpus``)."""
         return corpus.ingest_files(
-            self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
+            self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress,
+            uploaded=uploaded,
         )
 
     def transcripts(self) -> pd.DataFrame:

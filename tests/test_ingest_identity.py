@@ -129,3 +129,23 @@ def test_project_from_before_paths_matches_by_base_name(tmp_path: Path) -> None:
             assert session.scalars(select(Transcript.source_path)).all() == ["gesprek.txt"]
         [again] = project.ingest([a])
         assert again.status == "unchanged"
+
+
+def test_uploads_are_known_by_name_and_ambiguous_names_are_refused(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    a, b = _two_colleges(tmp_path)
+    empty_project.ingest([a])
+    upload = tmp_path / "tmpx8k2" / "gesprek.txt"  # the app saves uploads in a temporary folder
+    upload.parent.mkdir()
+    upload.write_text(AMSTELDUIN.replace("Tampere", "Turku"), encoding="utf-8")
+    [refused] = empty_project.ingest([upload.parent], uploaded=True)
+    assert refused.failed and "a/gesprek.txt (ROC Amstelduin)" in refused.message
+    [replaced] = empty_project.ingest([upload.parent], uploaded=True, replace=True)
+    assert replaced.status == "replaced", replaced.line()
+    empty_project.ingest([b])
+    upload.write_text(AMSTELDUIN.replace("Tampere", "Oulu"), encoding="utf-8")
+    [ambiguous] = empty_project.ingest([upload.parent], uploaded=True, replace=True)
+    assert ambiguous.failed
+    assert ambiguous.message.startswith("2 imported transcripts have this name (")
+    assert len(empty_project.transcripts()) == 2

@@ -92,7 +92,9 @@ def importer(project: Project) -> None:
                     bar.progress(len(done) / total, text=f"{path.name} lezen en segmenteren…")
                     done.append(path)
 
-                results = project.ingest([folder], replace=replace, progress=progress)
+                results = project.ingest(
+                    [folder], replace=replace, progress=progress, uploaded=True
+                )
                 bar.progress(1.0, text="Klaar")
                 failed = sum(r.failed for r in results)
                 status.update(
