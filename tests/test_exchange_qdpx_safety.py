@@ -71,3 +71,22 @@ def test_a_named_pipe_called_qdpx_is_refused_without_waiting(
     os.mkfifo(pipe)
     with pytest.raises(ExchangeError, match=r"^pijp.qdpx: is not a regular file; not read$"):
         empty_project.import_project(pipe)
+
+
+def test_a_qdpx_text_over_spacys_limit_is_imported(empty_project: Project, tmp_path: Path) -> None:
+    """A text over 1,000,000 characters failed with spaCy's E088 and aborted the import."""
+    import zipfile
+
+    sentence = "We sturen elk jaar meer studenten naar het buitenland, en dat blijft groeien. "
+    text = MINIMAL_TEXT + "R: " + sentence * (1_100_000 // len(sentence)) + "\r\n"
+    path = tmp_path / "lang.qdpx"
+    _minimal_qdpx(path)
+    with zipfile.ZipFile(path) as archive:
+        qde = archive.read("project.qde")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+        archive.writestr("sources/55555555-5555-4555-8555-555555555555.txt", text.encode())
+    report = empty_project.import_project(path)
+    assert report.transcripts == ["zeeduin.txt"] and report.codings >= 1
+    frame = empty_project.segments()
+    assert len(frame) > 1000
