@@ -59,6 +59,7 @@ _UPPER_WORDS = {
 # Metadata is a few lines; these bounds keep a hostile file (a YAML alias bomb, a symlink to a
 # device) from taking minutes and gigabytes before it is refused.
 MAX_METADATA_BYTES = 256 * 1024
+MAX_METADATA_CSV_BYTES = 5 * 1024 * 1024  # one row per interview: thousands fit
 
 
 class _MetadataLoader(yaml.SafeLoader):
@@ -81,14 +82,14 @@ def load_yaml(text: str) -> object:
     return yaml.load(text, Loader=_MetadataLoader)
 
 
-def read_small_file(path: Path) -> bytes:
-    """The bytes of a metadata file that must be a regular file of at most MAX_METADATA_BYTES."""
+def read_small_file(path: Path, limit: int = MAX_METADATA_BYTES) -> bytes:
+    """The bytes of a metadata file, which must be a regular file of at most ``limit`` bytes."""
     if not path.is_file():
         raise IngestError(path, "is not a regular file")
-    if path.stat().st_size > MAX_METADATA_BYTES:
-        raise IngestError(path, f"is larger than {MAX_METADATA_BYTES // 1024} KB for metadata")
+    if path.stat().st_size > limit:
+        raise IngestError(path, f"is larger than {limit // 1024} KB, too large for metadata")
     with path.open("rb") as handle:
-        return handle.read(MAX_METADATA_BYTES + 1)[:MAX_METADATA_BYTES]
+        return handle.read(limit)
 
 
 # Year dateutil fills in when the text has none; such a date is rejected rather than guessed.
@@ -379,7 +380,7 @@ def load_folder_metadata(folder: Path) -> dict[str, dict]:
     if not path.is_file():
         return {}
     try:
-        text = decode_bytes(read_small_file(path)).text
+        text = decode_bytes(read_small_file(path, MAX_METADATA_CSV_BYTES)).text
     except NotTextError as exc:
         raise IngestError(path, f"is not a text file ({exc})") from exc
     lines = text.splitlines()
