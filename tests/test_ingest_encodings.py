@@ -29,6 +29,13 @@ def test_mixed_utf8_and_cp1252_lines_are_each_read_in_their_own_encoding(tmp_pat
     assert warning.startswith("mixed encodings: line 7 in Windows-1252")
 
 
+def test_nul_and_lone_surrogates_never_reach_the_store() -> None:
+    """A PDF text layer can give lone surrogates: no database driver can encode them."""
+    from analysis.ingest.text import normalise
+
+    assert normalise("Ou\x00ders \ud800zijn\udfff blij") == "Ouders \ufffdzijn\ufffd blij"
+
+
 def test_a_file_in_one_encoding_is_not_flagged() -> None:
     assert decode_bytes("één café".encode("cp1252")).warnings() == []
     assert decode_bytes("één café".encode()).warnings() == []

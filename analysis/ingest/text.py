@@ -16,14 +16,16 @@ a wrong guess turns "één" or ’curly quotes’ into mojibake. So the certain 
 
 Normalisation: the BOM is stripped, ``\\r\\n`` and lone ``\\r`` become ``\\n``, and the text is
 put in Unicode NFC so that "ë" is one code point whatever the editor wrote. NUL characters (a
-UTF-16 file may hold them) are dropped: PostgreSQL cannot store them in text, and a project must
-hold the same text on SQLite as on PostgreSQL. Every other character, control characters
-included, is kept: later stages must cope with them (and are tested on them).
+UTF-16 file may hold them) are dropped and lone surrogates (a PDF's text layer may hold them)
+become U+FFFD: PostgreSQL cannot store NUL, neither database driver can encode a lone surrogate,
+and a project must hold the same text on SQLite as on PostgreSQL. Every other character, control
+characters included, is kept: later stages must cope with them (and are tested on them).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ from .base import IngestError
 # zip renamed to .txt). Real transcripts have at most a stray form feed or vertical tab.
 _MAX_CONTROL_SHARE = 0.05
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NotTextError(ValueError):
@@ -139,7 +142,8 @@ def _decode_without_bom(data: bytes) -> tuple[str, str]:
 
 
 def normalise(text: str) -> str:
-    """Strip a leading BOM and NULs, unify line ends to ``\\n`` and compose to NFC."""
-    text = text.removeprefix("\ufeff").replace("\x00", "")
+    """Strip a leading BOM and NULs, replace lone surrogates, unify line ends to ``\\n`` and
+    compose to NFC."""
+    text = _SURROGATE.sub("\ufffd", text.removeprefix("\ufeff").replace("\x00", ""))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
