@@ -113,7 +113,7 @@ def ingest_files(
             results.append(IngestResult(path, "failed", error.reason))
         except OSError as error:
             results.append(IngestResult(path, "failed", f"cannot read the file ({error.strerror})"))
-        except Exception as error:
+        except Exception as error:  # one file's surprise must not stop the batch
             results.append(IngestResult(path, "failed", _unexpected(error)))
     return results
 

@@ -824,7 +824,7 @@ class Project:
                 return qdpx.import_project(session, Path(path))
         except ExchangeError:
             raise
-        except Exception as error:
+        except Exception as error:  # rolled back; one line, never a traceback
             reason = str(error).strip().splitlines()
             detail = f": {reason[0][:200]}" if reason else ""
             raise ExchangeError(
