@@ -90,7 +90,8 @@ class Transcript(Base):
     name: Mapped[str] = mapped_column(String(300))
     source_name: Mapped[str] = mapped_column(String(300), unique=True)
     # Identity of an ingested file: its path relative to the import root ("a/gesprek.txt"), so that
-    # same-named files of two colleges are two transcripts. None for texts from a .qdpx archive.
+    # same-named files of two colleges are two transcripts; just the name for an upload, a text
+    # from a .qdpx archive and a transcript stored before version 2 (see analysis.corpus).
     source_path: Mapped[str | None] = mapped_column(String(1000), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     format: Mapped[str] = mapped_column(String(10))

@@ -149,3 +149,17 @@ def test_uploads_are_known_by_name_and_ambiguous_names_are_refused(
     assert ambiguous.failed
     assert ambiguous.message.startswith("2 imported transcripts have this name (")
     assert len(empty_project.transcripts()) == 2
+
+
+def test_a_text_from_a_qdpx_is_known_by_its_name(empty_project: Project, tmp_path: Path) -> None:
+    from tests.test_exchange_qdpx import MINIMAL_TEXT, _minimal_qdpx
+
+    empty_project.import_project(_minimal_qdpx(tmp_path / "maxqda.qdpx"))
+    (tmp_path / "x").mkdir()
+    original = tmp_path / "x" / "zeeduin.txt"
+    original.write_bytes(MINIMAL_TEXT.encode())
+    [same] = empty_project.ingest([original])
+    assert same.status == "unchanged", same.line()
+    original.write_bytes(MINIMAL_TEXT.replace("eerste reis", "eerste lange reis").encode())
+    [changed] = empty_project.ingest([original])
+    assert changed.failed and "zeeduin.txt (ROC Zeeduin)" in changed.message

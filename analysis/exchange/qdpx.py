@@ -715,6 +715,7 @@ def _new_transcript(
     assign_roles(parsed)
     transcript = Transcript(
         name=PurePosixPath(source_name).stem, source_name=source_name, sha256=digest,
+        source_path=source_name,  # no folder in an archive: known by name, as uploads are
         format="txt", text=text, institution=institution,
         date=fields.get("date"), interviewer=fields.get("interviewer"),
         sector=fields.get("sector"), region=fields.get("region"),
