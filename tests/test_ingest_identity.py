@@ -163,3 +163,24 @@ def test_a_text_from_a_qdpx_is_known_by_its_name(empty_project: Project, tmp_pat
     original.write_bytes(MINIMAL_TEXT.replace("eerste reis", "eerste lange reis").encode())
     [changed] = empty_project.ingest([original])
     assert changed.failed and "zeeduin.txt (ROC Zeeduin)" in changed.message
+
+
+def test_cli_replace_of_two_folders_exits_zero_and_keeps_both(
+    tmp_path: Path, capsys
+) -> None:
+    """The probe's exact command: ``interviews ingest --replace a b`` after ``ingest a``."""
+    from analysis.cli import main
+
+    a, b = _two_colleges(tmp_path)
+    db = str(tmp_path / "project.db")
+    assert main(["ingest", str(a), "--project", db, "-q"]) == 0
+    with Project(db) as project:
+        coded = _code_all(project)
+    capsys.readouterr()
+    assert main(["ingest", "--replace", str(a), str(b), "--project", db, "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "unchanged  gesprek.txt: unchanged, already imported" in out
+    assert " imported  gesprek.txt: " in out
+    with Project(db) as project:
+        assert _codings_per_college(project) == {"ROC Amstelduin": coded}
+        assert sorted(project.transcripts()["source"]) == ["b/gesprek.txt", "gesprek.txt"]
