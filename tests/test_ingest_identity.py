@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from analysis import Project
@@ -166,7 +167,7 @@ def test_a_text_from_a_qdpx_is_known_by_its_name(empty_project: Project, tmp_pat
 
 
 def test_cli_replace_of_two_folders_exits_zero_and_keeps_both(
-    tmp_path: Path, capsys
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The probe's exact command: ``interviews ingest --replace a b`` after ``ingest a``."""
     from analysis.cli import main
