@@ -16,16 +16,19 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from analysis.faults import ResourceError
 from analysis.ingest import (
     HINTS,
     SUPPORTED_SUFFIXES,
     IngestError,
     ParsedTranscript,
     load_folder_metadata,
+    read_regular,
     read_transcript,
 )
 from analysis.ingest.doc import NO_CONVERTER as NO_DOC_CONVERTER
 from analysis.ingest.doc import converters as doc_converters
+from analysis.ingest.files import kind_of
 from analysis.segment import segment_turns
 from analysis.store import Coding, Memo, ReportItem, Segment, SpeakerRole, Store, Transcript, Turn
 
@@ -92,7 +95,7 @@ def _folder_entries(folder: Path) -> Iterable[tuple[Path, str | None]]:
             or name.lower() in _FOLDER_SKIP
             or name.lower().endswith(_DATABASE_ENDINGS)
             or child.stem.lower() in _FOLDER_SKIP_STEMS
-            or child.is_dir()
+            or (child.is_dir() and child.suffix.lower() not in SUPPORTED_SUFFIXES)
             or (child.suffix.lower() in _SIDECAR_SUFFIXES and child.stem in transcripts)
         ):
             continue
@@ -103,7 +106,11 @@ def skip_reason(path: Path) -> str | None:
     """Why a file found in a folder is not imported, or None when it is a transcript to read."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        return "not a regular file (a pipe, device or socket)"
+        try:
+            kind = kind_of(path.stat().st_mode)
+        except OSError:
+            kind = "not readable"
+        return f"is {kind}, not a transcript file; not read"
     if suffix == ".doc" and not doc_converters():
         return NO_DOC_CONVERTER
     if suffix in SUPPORTED_SUFFIXES:
@@ -122,14 +129,20 @@ def ingest_files(
     replace: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Path], None] | None = None,
+    uploaded: bool = False,
 ) -> list[IngestResult]:
-    """Import every file; one result per file, in order. Never raises for a bad file."""
+    """Import every file; one result per file, in order. Never raises for a bad file.
+
+    ``uploaded`` files (saved by the app in a temporary folder) are known by their name alone:
+    a stored transcript of that name is their earlier version when it is the only one.
+    """
     results: list[IngestResult] = []
     folder_metadata: dict[Path, dict[str, dict]] = {}
     for path, skipped in scan_paths(paths):
         if skipped:
             results.append(IngestResult(path, "skipped", skipped))
             continue
+        identity = path.name if uploaded else source_identity(path)
         if progress:
             progress(path)
         try:
@@ -138,34 +151,54 @@ def ingest_files(
                 folder_metadata[folder] = load_folder_metadata(folder)
             results.append(
                 _ingest_one(
-                    store, path, folder_metadata[folder], replace=replace, max_bytes=max_bytes
+                    store,
+                    path,
+                    identity,
+                    folder_metadata[folder],
+                    replace=replace,
+                    max_bytes=max_bytes,
                 )
             )
         except IngestError as error:
             results.append(IngestResult(path, "failed", error.reason))
         except OSError as error:
             results.append(IngestResult(path, "failed", f"cannot read the file ({error.strerror})"))
+        except ResourceError:  # the project database itself (disk full, locked): stop the batch
+            raise
+        except Exception as error:  # one file's surprise must not stop the batch
+            results.append(IngestResult(path, "failed", _unexpected(error)))
     return results
 
 
+def _unexpected(error: Exception) -> str:
+    """One line for an error no check foresaw: what kind, and the first line of its message."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = f": {reason[0][:200]}" if reason else ""
+    return f"not imported, unexpected error ({type(error).__name__}{detail}); nothing was stored"
+
+
+def source_identity(path: Path) -> str:
+    """``folder/name`` of a file (POSIX separators), the folder being the one that holds it."""
+    folder = path.absolute().parent.name
+    return f"{folder}/{path.name}" if folder else path.name
+
+
 def _sha256(path: Path, max_bytes: int) -> str:
-    if not path.exists():
-        raise IngestError(path, "file not found")
-    if path.stat().st_size > max_bytes:
-        raise IngestError(
-            path, f"file is larger than the limit of {max_bytes / 1024 / 1024:.0f} MB"
-        )
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_regular(path, max_bytes)).hexdigest()
 
 
 def _ingest_one(
-    store: Store, path: Path, folder_metadata: dict[str, dict], *, replace: bool, max_bytes: int
+    store: Store,
+    path: Path,
+    identity: str,
+    folder_metadata: dict[str, dict],
+    *,
+    replace: bool,
+    max_bytes: int,
 ) -> IngestResult:
     digest = _sha256(path, max_bytes)
     with store.session() as session:
-        existing = session.scalars(
-            select(Transcript).where(Transcript.source_name == path.name)
-        ).first()
+        existing = _same_identity(session, path, identity)
         if existing is not None and existing.sha256 == digest:
             return IngestResult(path, "unchanged", "unchanged, already imported", existing.id)
         if existing is None:
@@ -174,22 +207,30 @@ def _ingest_one(
                 return IngestResult(
                     path,
                     "unchanged",
-                    f"same content as {twin.source_name}, not imported again",
+                    f"same content as {_described(twin)}, not imported again",
                     twin.id,
                 )
         if existing is not None and not replace:
             raise IngestError(
-                path, "a different version is already imported; use --replace to replace it"
+                path,
+                f"a different version of {_described(existing)} is already imported; "
+                "use --replace to replace it",
             )
 
     parsed = read_transcript(path, max_bytes=max_bytes, folder_metadata=folder_metadata)
+    _fit_for_store(parsed)
     with store.session() as session:
         old = None
+        name = path.name
         if existing is not None:
             old = session.get(Transcript, existing.id)
+            name = old.source_name
+            identity = old.source_path or identity  # a new version keeps its identity
             old.source_name = f"{old.source_name} (replaced #{old.id})"  # frees the unique name
             session.flush()
-        transcript, segments = _add_transcript(session, path, digest, parsed)
+        elif _name_taken(session, name):
+            name = identity  # the same base name from another folder: shown with its folder
+        transcript, segments = _add_transcript(session, path, name, identity, digest, parsed)
         carried, dropped = (0, 0)
         if old is not None:
             _copy_role_corrections(session, old, transcript)
@@ -198,7 +239,10 @@ def _ingest_one(
         words = len(parsed.text.split())
         message = f"{len(parsed.turns)} turns, {segments} segments, {words} words"
         if old is not None:
-            message += f"; replaced the old version ({carried} codings carried over"
+            message += (
+                f"; replaced the old version of {identity} ({old.institution}; "
+                f"{carried} codings carried over"
+            )
             message += f", {dropped} dropped because their passage changed)" if dropped else ")"
         if parsed.warnings:
             message += "; warning: " + "; ".join(parsed.warnings)
@@ -213,15 +257,86 @@ def _ingest_one(
         )
 
 
+# Lengths of the store's short text columns. SQLite ignores them and PostgreSQL refuses a longer
+# value (aborting the import), so both get the same clipped value and a warning instead.
+_COLUMN_CHARS = {"institution": 300, "interviewer": 300, "sector": 300, "region": 300}
+_SPEAKER_CHARS = 300
+_DATE_CHARS = 10
+
+
+def _fit_for_store(parsed: ParsedTranscript) -> None:
+    """Make metadata and speaker labels storable alike on SQLite and PostgreSQL (see above)."""
+    meta = parsed.metadata
+    for key, limit in _COLUMN_CHARS.items():
+        value = meta.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            meta[key] = value[:limit]
+            parsed.warnings.append(f"{key} is longer than {limit} characters; shortened")
+    date = meta.get("date")
+    if date is not None and len(str(date)) > _DATE_CHARS:
+        meta["date_text"] = meta.pop("date")  # kept, but not as a date (it is none)
+    for turn in parsed.turns:
+        if len(turn.speaker) > _SPEAKER_CHARS:
+            turn.speaker = turn.speaker[:_SPEAKER_CHARS]
+            if "a speaker label is longer" not in " ".join(parsed.warnings):
+                parsed.warnings.append(
+                    f"a speaker label is longer than {_SPEAKER_CHARS} characters; shortened"
+                )
+
+
+def _same_identity(session: Session, path: Path, identity: str) -> Transcript | None:
+    """The stored transcript this file is a version of: same relative path, or (for projects
+    made before paths were stored, whose path is just the base name) the same base name."""
+    found = session.scalars(select(Transcript).where(Transcript.source_path == identity)).first()
+    if found is None:
+        found = session.scalars(
+            select(Transcript).where(Transcript.source_path == path.name)
+        ).first()
+    if found is None and identity == path.name:  # an upload: the one of that name, if one
+        named = session.scalars(
+            select(Transcript).where(
+                Transcript.source_path.endswith(f"/{path.name}", autoescape=True)
+            )
+        ).all()
+        if len(named) > 1:
+            raise IngestError(
+                path,
+                f"{len(named)} imported transcripts have this name ("
+                + ", ".join(_described(t) for t in named)
+                + "); import it from its folder to say which one it is",
+            )
+        found = named[0] if named else None
+    return found
+
+
+def _name_taken(session: Session, name: str) -> bool:
+    return bool(
+        session.scalar(select(func.count()).select_from(Transcript).where(
+            Transcript.source_name == name
+        ))
+    )
+
+
+def _described(transcript: Transcript) -> str:
+    """A stored transcript as the user knows it: its file with folder, and its college."""
+    return f"{transcript.source_path or transcript.source_name} ({transcript.institution})"
+
+
 def _add_transcript(
-    session: Session, path: Path, digest: str, parsed: ParsedTranscript
+    session: Session,
+    path: Path,
+    name: str,
+    identity: str,
+    digest: str,
+    parsed: ParsedTranscript,
 ) -> tuple[Transcript, int]:
     """Store the transcript, its turns and its segments; returns it with its segment count."""
     meta = dict(parsed.metadata)
     known = {"institution", "date", "interviewer", "sector", "region", "respondents", "roles"}
     transcript = Transcript(
         name=path.stem,
-        source_name=path.name,
+        source_name=name,
+        source_path=identity,
         sha256=digest,
         format=parsed.format,
         text=parsed.text,

@@ -29,7 +29,9 @@ from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
+from analysis.exchange.refi import ExchangeError
 from analysis.exchange.tables import export_tables, write_table
+from analysis.faults import ResourceError
 from analysis.ingest.base import ROLES
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
@@ -121,10 +123,15 @@ class Project:
         replace: bool = False,
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: Callable[[Path], None] | None = None,
+        uploaded: bool = False,
     ) -> list[IngestResult]:
-        """Import files and folders; one result per file, failures included (never raises)."""
+        """Import files and folders; one result per file, failures included (never raises).
+
+        ``uploaded``: the files were uploaded (the app saves them in a temporary folder), so
+        their folder says nothing and each is known by its name alone (``corpus``)."""
         return corpus.ingest_files(
-            self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
+            self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress,
+            uploaded=uploaded,
         )
 
     def transcripts(self) -> pd.DataFrame:
@@ -811,6 +818,16 @@ class Project:
             return qdpx.export_project(session, Path(path), name=name, pseudonymiser=anon)
 
     def import_project(self, path: Path | str) -> qdpx.ProjectImportReport:
-        """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing."""
-        with self.store.session() as session:
-            return qdpx.import_project(session, Path(path))
+        """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing, and
+        an error no check foresaw is one line naming the file, like every other."""
+        try:
+            with self.store.session() as session:
+                return qdpx.import_project(session, Path(path))
+        except (ExchangeError, ResourceError):
+            raise
+        except Exception as error:  # rolled back; one line, never a traceback
+            reason = str(error).strip().splitlines()
+            detail = f": {reason[0][:200]}" if reason else ""
+            raise ExchangeError(
+                path, f"not imported, unexpected error ({type(error).__name__}{detail})"
+            ) from error

@@ -15,8 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from analysis.exchange.cells import inert_frame, mark_text, workbook_frame
 from analysis.pseudonymise import Pseudonymiser
 
 MATCH_MODES = ("any", "all")
@@ -107,15 +107,16 @@ def pseudonymised(frame: pd.DataFrame, anon: Pseudonymiser) -> pd.DataFrame:
 
 def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     """A selection of quotes as a file: CSV (UTF-8 with a byte-order mark, so Excel reads the
-    accents) or XLSX. Text is written verbatim, except that XLSX drops the control characters
-    XML forbids (they come in with some transcripts and would make the export fail)."""
+    accents) or XLSX. No cell is ever a formula (``exchange.cells``: CSV text a spreadsheet would
+    run gets a leading apostrophe, workbook cells are text) and XLSX drops the characters XML
+    forbids (they come in with some transcripts and would make the export fail)."""
     table = frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
     if fmt == "csv":
-        return table.to_csv(index=False).encode("utf-8-sig")
+        return inert_frame(table).to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":
-        table = table.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            table.to_excel(writer, index=False, sheet_name="Citaten")
+            workbook_frame(table).to_excel(writer, index=False, sheet_name="Citaten")
+            mark_text(writer.sheets["Citaten"])
         return buffer.getvalue()
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")

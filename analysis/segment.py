@@ -30,6 +30,12 @@ The algorithm, per respondent turn:
    ``MIN_WORDS`` only when no cut of the turn has fewer short segments (a short turn, a
    short sentence between two long ones).
 
+A turn longer than ``MAX_PIECE_CHARS`` (a whole interview typed without speaker labels, a pasted
+document) is cut into pieces first, at the last line break or sentence end before the limit, and
+each piece is segmented on its own: spaCy refuses texts over ``nlp.max_length`` (1,000,000
+characters, error E088), and one such turn must not stop a batch. The text stays verbatim; only
+a segment never spans two pieces.
+
 The result is deterministic. Each segment's ``lemmas`` are :func:`analysis.nlp.content_lemmas`
 of its text.
 """
@@ -53,6 +59,7 @@ MIN_WORDS = 15
 TARGET_WORDS = 40
 MAX_WORDS = 80
 MAX_SENTENCES = 3
+MAX_PIECE_CHARS = 100_000  # far below spaCy's max_length, so that memory per doc stays small
 
 _ATTRS = [SENT_START, IS_SPACE, IS_PUNCT, LOWER, IDX, LENGTH]
 _SENT, _SPACE, _PUNCT, _LOWER, _IDX, _LEN = range(len(_ATTRS))
@@ -112,16 +119,46 @@ def segment_turns(text: str, turns: Sequence[TurnRef]) -> list[SegmentSpan]:
                 f"turn {turn.index}: offsets {turn.start}-{turn.end} lie outside the "
                 f"transcript text (length {len(text)})"
             )
+    pieces = [piece for turn in respondent for piece in _pieces(text, turn)]
     docs = get_nlp().pipe(
-        (text[turn.start : turn.end] for turn in respondent), batch_size=PIPE_BATCH_SIZE
+        (text[piece.start : piece.end] for piece in pieces), batch_size=PIPE_BATCH_SIZE
     )
     segments: list[SegmentSpan] = []
-    for turn, doc in zip(respondent, docs, strict=True):
-        segments.extend(_segment_turn(text, turn, doc))
+    for piece, doc in zip(pieces, docs, strict=True):
+        segments.extend(_segment_turn(text, piece, doc))
     return segments
 
 
-def _segment_turn(text: str, turn: TurnRef, doc: Doc) -> list[SegmentSpan]:
+class _Piece(NamedTuple):
+    """A stretch of one turn short enough for spaCy (the whole turn, unless it is huge)."""
+
+    index: int  # the turn's index
+    start: int
+    end: int
+
+
+_BREAKS = ("\n", ". ", "? ", "! ", " ")
+
+
+def _pieces(text: str, turn: TurnRef) -> list[_Piece]:
+    """The turn as pieces of at most ``MAX_PIECE_CHARS``, cut where a break is least harmful."""
+    pieces: list[_Piece] = []
+    start = turn.start
+    while turn.end - start > MAX_PIECE_CHARS:
+        limit = start + MAX_PIECE_CHARS
+        cut = limit
+        for mark in _BREAKS:
+            found = text.rfind(mark, start + MAX_PIECE_CHARS // 2, limit)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        pieces.append(_Piece(turn.index, start, cut))
+        start = cut
+    pieces.append(_Piece(turn.index, start, turn.end))
+    return pieces
+
+
+def _segment_turn(text: str, turn: _Piece, doc: Doc) -> list[SegmentSpan]:
     sentences = _sentences(doc)
     if not sentences:
         return []

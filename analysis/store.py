@@ -40,6 +40,9 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -52,7 +55,7 @@ from sqlalchemy.orm import (
 
 from analysis.faults import from_database_error
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -90,6 +93,10 @@ class Transcript(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     source_name: Mapped[str] = mapped_column(String(300), unique=True)
+    # Identity of an ingested file: its path relative to the import root ("a/gesprek.txt"), so that
+    # same-named files of two colleges are two transcripts; just the name for an upload, a text
+    # from a .qdpx archive and a transcript stored before version 2 (see analysis.corpus).
+    source_path: Mapped[str | None] = mapped_column(String(1000), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     format: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
@@ -341,8 +348,18 @@ class Pseudonym(Base):
     pseudonym: Mapped[str] = mapped_column(String(100))
 
 
+def _add_source_path(connection: Connection) -> None:
+    """Version 2: transcripts get ``source_path``; old ones only knew their base name, which
+    becomes their path (re-importing them from a folder matches it, see ``analysis.corpus``)."""
+    connection.execute(sql_text("ALTER TABLE transcript ADD COLUMN source_path VARCHAR(1000)"))
+    connection.execute(sql_text("UPDATE transcript SET source_path = source_name"))
+    connection.execute(
+        sql_text("CREATE INDEX IF NOT EXISTS ix_transcript_source_path ON transcript (source_path)")
+    )
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_source_path}
 
 
 class StoreError(Exception):

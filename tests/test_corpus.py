@@ -57,7 +57,7 @@ def test_same_content_under_another_name_is_not_imported_twice(
     (tmp_path / "kopie van a.txt").write_text(FIRST, encoding="utf-8")
     results = empty_project.ingest([tmp_path / "a.txt", tmp_path / "kopie van a.txt"])
     assert [r.status for r in results] == ["imported", "unchanged"]
-    assert "same content as a.txt" in results[1].message
+    assert f"same content as {tmp_path.name}/a.txt" in results[1].message
 
 
 def test_changed_file_needs_replace(empty_project: Project, tmp_path: Path) -> None:
@@ -69,7 +69,8 @@ def test_changed_file_needs_replace(empty_project: Project, tmp_path: Path) -> N
     assert result.failed
     assert (
         result.line()
-        == "kok.txt: a different version is already imported; use --replace to replace it"
+        == f"kok.txt: a different version of {tmp_path.name}/kok.txt (Kok) is already imported;"
+        " use --replace to replace it"
     )
     assert "één docent" in empty_project.transcript_text(int(empty_project.transcripts()["id"][0]))
 
@@ -158,8 +159,11 @@ def test_failure_inside_an_import_leaves_nothing_behind(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(corpus, "segment_turns", broken)
-    with pytest.raises(RuntimeError):
-        empty_project.ingest([path])
+    [result] = empty_project.ingest([path])  # an unforeseen error is this file's FAILED line
+    assert result.failed
+    assert result.line() == (
+        "kok.txt: not imported, unexpected error (RuntimeError: disk full); nothing was stored"
+    )
     with empty_project.store.session() as session:
         assert session.scalar(select(func.count()).select_from(Transcript)) == 0
         assert session.scalar(select(func.count()).select_from(Turn)) == 0

@@ -101,7 +101,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     assert error_for(tmp_path / "weg.txt") == "weg.txt: file not found"
     folder = tmp_path / "map.txt"
     folder.mkdir()
-    assert error_for(folder) == "map.txt: is not a file"
+    assert error_for(folder) == "map.txt: is a folder, not a transcript file; not read"
 
 
 def test_one_bad_file_does_not_affect_the_next(tmp_path: Path) -> None:

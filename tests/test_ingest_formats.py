@@ -250,8 +250,8 @@ def test_a_pipe_or_device_in_a_folder_is_skipped_not_read(
     assert code == 1
     assert out.splitlines()[-1] == "1 imported, 0 unchanged, 0 failed, 2 skipped"
     assert sorted(line.strip() for line in err.splitlines()) == [
-        "skipped  nul.txt: not a regular file (a pipe, device or socket)",
-        "skipped  wacht.txt: not a regular file (a pipe, device or socket)",
+        "skipped  nul.txt: is a device, not a transcript file; not read",
+        "skipped  wacht.txt: is a named pipe, not a transcript file; not read",
     ]
 
 

@@ -136,18 +136,19 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
     with Project(path) as project:
         project.set_setting("coder", "anna")
     applied: list[int] = []
+    target = store.SCHEMA_VERSION + 1
 
     def add_column(connection) -> None:
         connection.execute(text("ALTER TABLE transcript ADD COLUMN language VARCHAR(5)"))
-        applied.append(2)
+        applied.append(target)
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store.MIGRATIONS, 2, add_column)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(store.MIGRATIONS, target, add_column)
     with Project(path) as project:
         assert project.setting("coder") == "anna"  # data survived
         with project.store.session() as session:
-            assert session.get(Meta, "schema_version").value == 2
-    assert applied == [2]
+            assert session.get(Meta, "schema_version").value == target
+    assert applied == [target]
 
 
 def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_file: Path) -> None:

@@ -101,7 +101,9 @@ def importer(project: Project) -> None:
                     done.append(path)
 
                 try:
-                    results = project.ingest([folder], replace=replace, progress=progress)
+                    results = project.ingest(
+                        [folder], replace=replace, progress=progress, uploaded=True
+                    )
                 except ResourceError as error:  # the database, not a file: the batch stops
                     status.update(label="Importeren gestopt", state="error")
                     st.error(widgets.escape_markdown(error.dutch))

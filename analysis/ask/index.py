@@ -329,8 +329,13 @@ def antecedent_documents(
 
 
 def _bm25(documents: list[list[str]]) -> bm25s.BM25:
+    """A BM25 index of ``documents``. bm25s cannot index a corpus without a single term (a small
+    project where no segment refers back fails with "max() arg is an empty sequence"), so such a
+    corpus gets bm25s's own empty token ``""``, a term no question ever asks for."""
     index = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-    index.index(documents or [[]], show_progress=False)
+    if not any(documents):
+        documents = [[""], *documents[1:]]
+    index.index(documents, show_progress=False)
     return index
 
 

@@ -479,6 +479,8 @@ class _Context:
 def import_project(session: Session, path: Path) -> ProjectImportReport:
     """Import a .qdpx archive into the project inside the caller's transaction."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a pipe would block, a device never end
+        raise ExchangeError(path, "is not a regular file; not read")
     try:
         problem = archive_problem(path, ArchiveLimits.for_max_bytes(DEFAULT_MAX_BYTES))
         if problem:
@@ -530,7 +532,23 @@ def import_project(session: Session, path: Path) -> ProjectImportReport:
         for part in ("Sets", "Links", "Graphs"):
             if child(root, part) is not None:
                 context.report.warnings.append(f"<{part}> not carried over (no counterpart here)")
+        _refuse_if_no_coding_came_over(root, context)
         return context.report
+
+
+def _refuse_if_no_coding_came_over(root: etree._Element, context: _Context) -> None:
+    """An archive whose codings all fail (duplicate code GUIDs, codes it never defines) would
+    import its texts and report success while the work in it is lost: refuse it whole."""
+    report = context.report
+    total = sum(1 for _ in root.iterfind(".//{*}Sources//{*}Coding"))
+    if not total or report.codings or report.already_coded:
+        return
+    reasons = [*(report.codebook.skipped if report.codebook else []), *report.warnings]
+    reason = f" (first problem: {reasons[0]})" if reasons else ""
+    raise ExchangeError(
+        context.path,
+        f"none of its {total} codings could be imported{reason}; nothing was imported",
+    )
 
 
 def _member(archive: zipfile.ZipFile, path: Path, name: str) -> bytes:
@@ -701,6 +719,7 @@ def _new_transcript(
     assign_roles(parsed)
     transcript = Transcript(
         name=PurePosixPath(source_name).stem, source_name=source_name, sha256=digest,
+        source_path=source_name,  # no folder in an archive: known by name, as uploads are
         format="txt", text=text, institution=institution,
         date=fields.get("date"), interviewer=fields.get("interviewer"),
         sector=fields.get("sector"), region=fields.get("region"),

@@ -14,8 +14,9 @@ The tables reviewers ask for:
   the number of segments with the code).
 
 CSV and JSON Lines keep English column names (scripts read them); Excel sheets get Dutch
-headers, a styled and frozen header row, filters and sized columns, one sheet per table. Text is
-verbatim: a quote starting with "=" stays text in Excel, never a formula.
+headers, a styled and frozen header row, filters and sized columns, one sheet per table. No cell
+is ever a formula (``cells.py``): CSV text that a spreadsheet would run gets a leading
+apostrophe, and workbook cells are stored as text.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, aliased
 
 from analysis.codebook_store import read_codebook
 from analysis.coding.state import AUTO_CODER, current_codings, segment_codes
+from analysis.exchange.cells import inert_frame, mark_text, workbook_frame
 from analysis.pseudonymise import Pseudonymiser
 from analysis.safe_write import check_target, write_bytes
 from analysis.store import PhaseJudgement, Segment, Transcript, Turn
@@ -91,7 +92,7 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str, *, sheet: str = "Tabe
         return
     check_target(Path(path))  # before the table is built: a wrong path fails at once
     if fmt == "csv":
-        text = frame.to_csv(index=False)
+        text = inert_frame(frame).to_csv(index=False)
     else:
         text = frame.to_json(orient="records", lines=True, force_ascii=False)
     write_bytes(path, text.encode("utf-8"))
@@ -104,7 +105,7 @@ def write_workbook(sheets: Mapping[str, pd.DataFrame], path: Path) -> None:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             title = _sheet_title(name)
-            clean = frame.rename(columns=lambda c: HEADERS.get(c, c)).map(_cell)
+            clean = workbook_frame(frame.rename(columns=lambda c: HEADERS.get(c, c)))
             clean.to_excel(writer, sheet_name=title, index=False)
             _style(writer.sheets[title], frame)
     write_bytes(path, buffer.getvalue())
@@ -116,21 +117,11 @@ def _sheet_title(name: str) -> str:
     return name[:31]
 
 
-def _cell(value: object) -> object:
-    """Strings as Excel can hold them (no control characters)."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _style(sheet, frame: pd.DataFrame) -> None:  # sheet: an openpyxl Worksheet
     for cell in sheet[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # a quote that starts with "=" is text, not a formula
+    mark_text(sheet)
     for index, column in enumerate(frame.columns, start=1):
         header = str(HEADERS.get(column, column))
         values = frame[column].astype(str).str.len()

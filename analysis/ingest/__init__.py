@@ -16,6 +16,7 @@ from .archive import ARCHIVE_SUFFIXES, ArchiveLimits, archive_problem
 from .base import ROLES, IngestError, ParsedTranscript, ParsedTurn
 from .doc import read_doc
 from .docx import read_docx
+from .files import read_regular
 from .metadata import (
     folder_entry,
     institution_from_stem,
@@ -42,6 +43,7 @@ __all__ = [
     "ParsedTurn",
     "assign_roles",
     "load_folder_metadata",
+    "read_regular",
     "read_transcript",
 ]
 
@@ -115,23 +117,7 @@ def read_transcript(
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise IngestError(path, "is not a file")
-        if size > max_bytes:
-            raise IngestError(path, f"is {_size(size)}, above the limit of {_size(max_bytes)}")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise IngestError(path, "file not found") from exc
-    except OSError as exc:
-        raise IngestError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    data = read_regular(path, max_bytes)
     if not data.strip():
         raise IngestError(path, "is empty")
     return data
-
-
-def _size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .base import ParsedTranscript
 from .keys import fold
 from .layout import Block, lay_out
-from .speakers import UNKNOWN_SPEAKER, SpeakerVocabulary, match_label
+from .speakers import UNKNOWN_SPEAKER, SpeakerVocabulary, match_label, without_bidi
 from .txt import NO_LABELS_WARNING
 
 
@@ -40,7 +40,7 @@ def cues_to_transcript(cues: list[Cue], fmt: str, known: Iterable[str]) -> Parse
     spelling: dict[str, str] = {}  # one speaker, however the case of the name varies
     for cue, text, prefix in zip(cues, texts, prefixes, strict=True):
         if cue.voice:
-            voice = " ".join(cue.voice.split())
+            voice = " ".join(without_bidi(cue.voice).split())
             speaker = spelling.setdefault(fold(voice), voice)
         elif prefix is not None and not prefix.bare and vocabulary.trusts(prefix):
             speaker = spelling.setdefault(fold(prefix.label), prefix.label)

@@ -56,6 +56,42 @@ _UPPER_WORDS = {
 }
 
 
+# Metadata is a few lines; these bounds keep a hostile file (a YAML alias bomb, a symlink to a
+# device) from taking minutes and gigabytes before it is refused.
+MAX_METADATA_BYTES = 256 * 1024
+MAX_METADATA_CSV_BYTES = 5 * 1024 * 1024  # one row per interview: thousands fit
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: metadata never needs them, and nested aliases
+    ("billion laughs", 563 bytes) expand to gigabytes."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in metadata", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> object:
+    """Parse metadata YAML with the alias and size limits above (raises ``yaml.YAMLError``)."""
+    if len(text) > MAX_METADATA_BYTES:
+        raise yaml.YAMLError(f"more than {MAX_METADATA_BYTES // 1024} KB of metadata")
+    return yaml.load(text, Loader=_MetadataLoader)
+
+
+def read_small_file(path: Path, limit: int = MAX_METADATA_BYTES) -> bytes:
+    """The bytes of a metadata file, which must be a regular file of at most ``limit`` bytes."""
+    if not path.is_file():
+        raise IngestError(path, "is not a regular file")
+    if path.stat().st_size > limit:
+        raise IngestError(path, f"is larger than {limit // 1024} KB, too large for metadata")
+    with path.open("rb") as handle:
+        return handle.read(limit)
+
+
 # Year dateutil fills in when the text has none; such a date is rejected rather than guessed.
 _NO_YEAR = dt.datetime(1, 1, 1)
 
@@ -135,7 +171,8 @@ def normalise_metadata(raw: Mapping[object, object]) -> tuple[dict[str, object],
     for key, value in raw.items():
         if value is None or key is None:
             continue
-        name = normalise_key(str(key))
+        value = _without_nul(value)  # YAML's "\0": PostgreSQL cannot store it (see text.py)
+        name = normalise_key(str(key).replace("\x00", ""))
         if name in LIST_FIELDS:
             # roles[i] is the function of respondents[i]: an empty role keeps its place.
             items = _as_list(value, keep_empty=name == "roles")
@@ -159,6 +196,16 @@ def normalise_metadata(raw: Mapping[object, object]) -> tuple[dict[str, object],
         if "roles" not in result and any(functions):
             result["roles"] = functions
     return result, warnings
+
+
+def _without_nul(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _json_safe(value: object) -> object:
@@ -234,7 +281,7 @@ def split_front_matter(text: str) -> tuple[dict[object, object], int]:
     if not m:
         return {}, 0
     try:
-        data = yaml.safe_load(m["body"] or "") or {}
+        data = load_yaml(m["body"] or "") or {}
     except yaml.YAMLError as exc:
         # Line numbers count from the file's first line, the opening "---".
         raise MetadataError(f"front matter is not valid YAML ({_yaml_where(exc, 1)})") from exc
@@ -301,7 +348,7 @@ def read_sidecar(path: Path) -> dict[str, object]:
         sidecar = path.with_suffix(suffix)
         if sidecar.is_file():
             try:
-                data = yaml.safe_load(decode_bytes(sidecar.read_bytes()).text) or {}
+                data = load_yaml(decode_bytes(read_small_file(sidecar)).text) or {}
             except yaml.YAMLError as exc:
                 raise IngestError(
                     sidecar, f"metadata for {path.name} is not valid YAML ({_yaml_where(exc)})"
@@ -318,7 +365,7 @@ def read_sidecar(path: Path) -> dict[str, object]:
 
 def _yaml_where(exc: yaml.YAMLError, lines_before: int = 0) -> str:
     mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or "syntax error"
+    problem = getattr(exc, "problem", None) or str(exc) or "syntax error"
     return f"line {mark.line + 1 + lines_before}: {problem}" if mark is not None else str(problem)
 
 
@@ -333,7 +380,7 @@ def load_folder_metadata(folder: Path) -> dict[str, dict]:
     if not path.is_file():
         return {}
     try:
-        text = decode_bytes(path.read_bytes()).text
+        text = decode_bytes(read_small_file(path, MAX_METADATA_CSV_BYTES)).text
     except NotTextError as exc:
         raise IngestError(path, f"is not a text file ({exc})") from exc
     lines = text.splitlines()

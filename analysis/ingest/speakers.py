@@ -20,6 +20,7 @@ in the file. A capitalised sentence opener that happens to precede a colon once 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -109,8 +110,34 @@ def parse_timestamp(value: str) -> float:
     return seconds
 
 
+# Bidirectional-text controls (LRM/RLM, embeddings, overrides, isolates, the Arabic letter mark)
+# and zero-width characters (spaces, joiners, word joiner, BOM). Invisible, they come in with
+# copied names, or on purpose: "\u202eInterviewer:" must still be a label, and the label must not
+# carry them (two spellings of one speaker, a reversed name shown).
+BIDI_CONTROLS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def without_bidi(text: str) -> str:
+    """``text`` without bidirectional-text controls (for speaker names)."""
+    return BIDI_CONTROLS.sub("", text)
+
+
 def match_label(line: str) -> LabelMatch | None:
-    """The speaker label a line starts with, if it has the shape of one (trust is decided later)."""
+    """The speaker label a line starts with, if it has the shape of one (trust is decided later).
+
+    Bidi controls are ignored for matching and left out of the label; the speech offset still
+    points into ``line`` as written."""
+    if BIDI_CONTROLS.search(line, 0, _LABEL_REACH) is None:
+        return _match_label(line)
+    kept = [i for i, char in enumerate(line) if not BIDI_CONTROLS.match(char)]
+    found = _match_label("".join(line[i] for i in kept))
+    if found is None:
+        return None
+    kept.append(len(line))
+    return dataclasses.replace(found, speech_offset=kept[found.speech_offset])
+
+
+def _match_label(line: str) -> LabelMatch | None:
     # Cheap pre-checks: a label's colon is near the line start, and a bare label line is short.
     m = _COLON_LABEL.match(line) if ":" in line[:_LABEL_REACH] else None
     if m:

@@ -13,15 +13,17 @@ from pathlib import Path
 import srt
 
 from .base import IngestError, ParsedTranscript
+from .cue_repair import repair_cues
 from .cues import Cue, cues_to_transcript
-from .text import decode_transcript
+from .text import decode_transcript_with_warnings
 
 _TAGS = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 
 
 def read_srt(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     """Read a .srt transcript; ``known`` are speaker names from outside metadata."""
-    text = decode_transcript(path, data)
+    decoded, notes = decode_transcript_with_warnings(path, data)
+    text, repairs = repair_cues(decoded, "srt")
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as exc:
@@ -35,4 +37,6 @@ def read_srt(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     ]
     if not any(cue.text.strip() for cue in cues):
         raise IngestError(path, "has no cues (no numbered, timed subtitles) in this SRT file")
-    return cues_to_transcript(cues, "srt", known)
+    parsed = cues_to_transcript(cues, "srt", known)
+    parsed.warnings.extend(notes + repairs)
+    return parsed

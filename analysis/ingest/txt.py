@@ -13,14 +13,14 @@ from .base import IngestError, ParsedTranscript
 from .layout import blocks_from_parse, lay_out
 from .metadata import MetadataError, normalise_metadata, split_front_matter, split_header_block
 from .speakers import parse_turns
-from .text import decode_transcript
+from .text import decode_transcript_with_warnings
 
 NO_LABELS_WARNING = "no speaker labels found; the whole text is one respondent turn"
 
 
 def read_text(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     """Read a .txt or .md transcript; ``known`` are speaker names from outside metadata."""
-    text = decode_transcript(path, data)
+    text, notes = decode_transcript_with_warnings(path, data)
     try:
         front, body_start = split_front_matter(text)
     except MetadataError as exc:
@@ -28,7 +28,9 @@ def read_text(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript
     text = text[body_start:]
     if not text.strip():
         raise IngestError(path, "is empty" if not front else "has metadata but no transcript text")
-    return transcript_from_text(text, path.suffix.lower().lstrip("."), known, front)
+    parsed = transcript_from_text(text, path.suffix.lower().lstrip("."), known, front)
+    parsed.warnings.extend(notes)
+    return parsed
 
 
 def transcript_from_text(

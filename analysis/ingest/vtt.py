@@ -16,15 +16,17 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from webvtt.models import Caption
 
 from .base import IngestError, ParsedTranscript
+from .cue_repair import repair_cues
 from .cues import Cue, cues_to_transcript
-from .text import decode_transcript
+from .text import decode_transcript_with_warnings
 
 _TAG = re.compile(r"<[^>]*>")
 
 
 def read_vtt(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     """Read a .vtt transcript; ``known`` are speaker names from outside metadata."""
-    text = decode_transcript(path, data)
+    decoded, notes = decode_transcript_with_warnings(path, data)
+    text, repairs = repair_cues(decoded, "vtt")
     try:
         captions = webvtt.from_string(text).captions
     except (MalformedFileError, MalformedCaptionError) as exc:
@@ -32,7 +34,9 @@ def read_vtt(path: Path, data: bytes, known: Iterable[str]) -> ParsedTranscript:
     cues = [cue for caption in captions for cue in _caption_cues(caption)]
     if not any(cue.text.strip() for cue in cues):
         raise IngestError(path, "has no cues (no timed text) in this WebVTT file")
-    return cues_to_transcript(cues, "vtt", known)
+    parsed = cues_to_transcript(cues, "vtt", known)
+    parsed.warnings.extend(notes + repairs)
+    return parsed
 
 
 def _caption_cues(caption: Caption) -> list[Cue]:
