@@ -22,6 +22,7 @@ from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
 from analysis.coding import learned as learned_models
+from analysis.coding import llm as llm_coding
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
@@ -31,6 +32,7 @@ from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
+from analysis.llm.config import ENV_URL, LLMConfig, LLMError
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -351,14 +353,55 @@ class Project:
                 coders=[coder] if coder is not None else None,
             )
 
-    def suggest(self, *, transcript_ids: Iterable[int] | None = None) -> suggestions.SuggestReport:
+    def llm_config(self, *, allow_remote: bool = False) -> LLMConfig | None:
+        """The configured language model (project settings, then ``INTERVIEWS_LLM_*``), or None:
+        the offline default. ``allow_remote`` allows a server off this computer."""
+        return LLMConfig.from_settings(self.setting, allow_remote=allow_remote)
+
+    def suggest(
+        self,
+        *,
+        transcript_ids: Iterable[int] | None = None,
+        use_llm: bool | None = None,
+        allow_remote: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> suggestions.SuggestReport:
         """Run the suggesters (rules, similarity, learned) and store the changes as ``auto``.
 
-        Uses the embedding model of the setting ``embedding_model`` when one is set.
+        Uses the embedding model of the setting ``embedding_model`` when one is set, and the
+        language model when one is configured (``use_llm=False`` skips it, ``True`` requires
+        it). The model is asked first, outside the transaction that stores the suggestions; when
+        it fails, the report's ``llm["messages"]`` says why and the offline suggestions are
+        stored as always.
         """
         embedder = load_embedder(self.setting("embedding_model"))
+        config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
+        if use_llm and config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        answers, problems = None, []
+        if config is not None:
+            try:
+                answers = llm_coding.code_segments(
+                    self.store, config, transcript_ids=list(transcript_ids)
+                    if transcript_ids is not None else None, progress=progress,
+                )
+                problems = answers.messages
+            except LLMError as error:
+                problems = [f"{error}; the offline suggestions are used"]
         with self.store.session() as session:
-            return suggestions.suggest(session, embedder=embedder, transcript_ids=transcript_ids)
+            report = suggestions.suggest(
+                session, embedder=embedder, transcript_ids=transcript_ids, llm=answers
+            )
+        if config is not None:
+            report.llm = {
+                "model": config.model,
+                "requests": answers.requests if answers is not None else 0,
+                "answered": len(answers.named) if answers is not None else 0,
+                "discarded": answers.discarded if answers is not None else 0,
+                "messages": problems,
+                **report.llm,
+            }
+        return report
 
     def set_threshold(self, code: str | None, value: float | None) -> None:
         """Set a code's suggestion threshold (``code=None``: the project default for codes

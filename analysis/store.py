@@ -48,7 +48,7 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -337,8 +337,27 @@ class Pseudonym(Base):
     pseudonym: Mapped[str] = mapped_column(String(100))
 
 
+class LLMResponse(Base):
+    """A language model's reply, keyed by the hash of model, prompt and input (``analysis.llm``).
+
+    Kept in the project so that a re-run asks the model nothing and gives the same result: a
+    local model is slow, and its answers vary with the server's sampling and version.
+    """
+
+    __tablename__ = "llm_response"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
+    model: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def add_llm_response_table(connection: Connection) -> None:
+    """Version 2: the language-model reply cache (``LLMResponse``)."""
+    LLMResponse.__table__.create(connection, checkfirst=True)
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: add_llm_response_table}
 
 
 class StoreError(Exception):
