@@ -7,8 +7,8 @@ interviewer's question and the segment, and answers with JSON: the codes that ap
 with a confidence, a verbatim quote from the segment and a short rationale.
 
 Proof against the text: a code whose quote (or any words the rationale puts between
-quotation marks) is not a run of the segment's own words is discarded; the model may not
-invent the evidence it points to. Codes the model does not name get ``NOT_NAMED``; a segment
+quotation marks) is not a run of the segment's own words is discarded, and with it the rest
+of that reply; the model may not invent the evidence it points to. Codes the model does not name get ``NOT_NAMED``; a segment
 the model could not answer gets no score at all (NaN), so the other suggesters decide there.
 
 The confidences enter ``combine`` and the learned models (``learned``) as a further piece of
@@ -227,12 +227,16 @@ def code_segments(
         if value is None:
             continue
         proven = [s for s in value if quotes_segment(segment.text, s.quote, s.rationale)]
-        coding.discarded += len(value) - len(proven)
+        if len(proven) < len(value):
+            # A reply that invents its evidence was not a reading of this segment: the whole
+            # reply goes, and the other suggesters decide here.
+            coding.discarded += len(value) - len(proven)
+            continue
         coding.named[segment.id] = proven
     coding.messages = result.messages()
     if coding.discarded:
         coding.messages.append(
             f"{coding.discarded} code(s) of the language model discarded: the quoted words "
-            "are not in the segment"
+            "are not in the segment (the other suggesters decide there)"
         )
     return coding

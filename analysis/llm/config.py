@@ -1,7 +1,7 @@
 """Where the language model is, and whether interview text may go there.
 
 Settings are read from the project first (``llm_url``, ``llm_model``, ``llm_timeout``,
-``llm_concurrency``, ``llm_allow_remote``; the older ``ask_llm_*`` names still count), then from
+``llm_concurrency``, ``llm_retries``, ``llm_allow_remote``; the older ``ask_llm_*`` names still count), then from
 the environment (``INTERVIEWS_LLM_URL``, ``INTERVIEWS_LLM_MODEL``, ``INTERVIEWS_LLM_KEY``): a
 project remembers its model, and an evaluator can point every project at one server without
 touching them. The API key is read only from the environment, never stored in a project file
@@ -27,6 +27,7 @@ MODEL_SETTINGS = ("llm_model", "ask_llm_model")
 ALLOW_REMOTE_SETTINGS = ("llm_allow_remote", "ask_llm_allow_remote")
 TIMEOUT_SETTINGS = ("llm_timeout", "ask_llm_timeout")
 CONCURRENCY_SETTING = "llm_concurrency"
+RETRIES_SETTING = "llm_retries"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 2
 DEFAULT_CONCURRENCY = 2
@@ -74,6 +75,7 @@ class LLMConfig:
             return None
         timeout = first(TIMEOUT_SETTINGS)
         concurrency = setting(CONCURRENCY_SETTING, None)
+        retries = setting(RETRIES_SETTING, None)
         remote = first(ALLOW_REMOTE_SETTINGS).lower() in ("true", "1", "yes", "ja")
         return cls(
             url=url,
@@ -81,6 +83,7 @@ class LLMConfig:
             api_key=env.get(ENV_KEY) or None,
             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
             concurrency=max(1, int(concurrency)) if concurrency else DEFAULT_CONCURRENCY,
+            retries=max(0, int(retries)) if retries is not None else DEFAULT_RETRIES,
             allow_remote=allow_remote or remote,
         )
 
