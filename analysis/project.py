@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from analysis import corpus, memos, phases, views
 from analysis import quotes as quote_selection
-from analysis.ask import Answer, Conversation, Filters, LLMSettings
+from analysis.ask import Answer, Conversation, Filters
 from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
@@ -32,6 +32,8 @@ from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
+from analysis.llm.cache import ResponseCache
+from analysis.llm.client import LLMClient
 from analysis.llm.config import ENV_URL, LLMConfig, LLMError
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
@@ -781,26 +783,36 @@ class Project:
         phase: int | Iterable[int] | None = None,
         conversation: Conversation | None = None,
         use_llm: bool | None = None,
+        allow_remote: bool = False,
     ) -> Answer:
         """Answer a question in plain Dutch with the quotes that support it (``analysis.ask``).
 
         Filters take one value or several; they win over names used in the question. With a
         ``conversation`` (``new_conversation()``) a question may follow up on the one before.
-        When the setting ``ask_llm_url`` names a local model, it adds a cited summary
-        (``use_llm=False`` skips it, ``True`` requires the setting).
+        When a language model is configured (``llm_config``), it adds an answer composed from
+        the quotes, every sentence checked against its citations (``use_llm=False`` skips it,
+        ``True`` requires the setting).
         """
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
         )
-        llm = None if use_llm is False else LLMSettings.from_settings(self.setting)
-        if use_llm and llm is None:
-            raise ProjectError("no language model configured (set ask_llm_url and ask_llm_model)")
+        config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
+        if use_llm and config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        client = None
+        if config is not None:
+            try:
+                client = LLMClient(config, ResponseCache(self.store))
+            except LLMError as error:
+                raise ProjectError(str(error)) from error
         with self.store.session() as session:
             answer = ask_engine.ask(
                 session, self.url, question, top_k=top_k, filters=filters or None,
                 conversation=conversation,
             )
-        return ask_engine.add_generated_summary(answer, llm) if llm else answer
+        if client is None:
+            return answer
+        return ask_engine.add_generated_summary(answer, client, conversation)
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""

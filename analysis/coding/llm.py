@@ -8,8 +8,9 @@ with a confidence, a verbatim quote from the segment and a short rationale.
 
 Proof against the text: a code whose quote (or any words the rationale puts between
 quotation marks) is not a run of the segment's own words is discarded, and with it the rest
-of that reply; the model may not invent the evidence it points to. Codes the model does not name get ``NOT_NAMED``; a segment
-the model could not answer gets no score at all (NaN), so the other suggesters decide there.
+of that reply; the model may not invent the evidence it points to. Codes the model does not
+name get ``NOT_NAMED``; a segment the model could not answer gets no score at all (NaN), so
+the other suggesters decide there.
 
 The confidences enter ``combine`` and the learned models (``learned``) as a further piece of
 evidence whose weight is learned from the evaluator's decisions like the others.

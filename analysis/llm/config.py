@@ -1,11 +1,11 @@
 """Where the language model is, and whether interview text may go there.
 
 Settings are read from the project first (``llm_url``, ``llm_model``, ``llm_timeout``,
-``llm_concurrency``, ``llm_retries``, ``llm_allow_remote``; the older ``ask_llm_*`` names still count), then from
-the environment (``INTERVIEWS_LLM_URL``, ``INTERVIEWS_LLM_MODEL``, ``INTERVIEWS_LLM_KEY``): a
-project remembers its model, and an evaluator can point every project at one server without
-touching them. The API key is read only from the environment, never stored in a project file
-that is copied and shared.
+``llm_concurrency``, ``llm_retries``, ``llm_allow_remote``; the older ``ask_llm_*`` names
+still count), then from the environment (``INTERVIEWS_LLM_URL``, ``INTERVIEWS_LLM_MODEL``,
+``INTERVIEWS_LLM_KEY``): a project remembers its model, and an evaluator can point every
+project at one server without touching them. The API key is read only from the environment,
+never stored in a project file that is copied and shared.
 
 Interview data is personal data: the server must be on this computer (a loopback address)
 unless remote use is allowed explicitly, and then the caller warns that text leaves it.
