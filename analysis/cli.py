@@ -122,10 +122,42 @@ def _number(value: float) -> str:
     return "-" if value != value else f"{value:.2f}"  # NaN is the only value unequal to itself
 
 
+def _warn_remote(args: argparse.Namespace, project: Project) -> None:
+    """With --allow-remote and a server off this computer: say that interview text leaves it."""
+    if getattr(args, "no_llm", False) or not args.allow_remote:
+        return
+    from analysis.llm.config import remote_warning
+
+    config = project.llm_config(allow_remote=True)
+    warning = remote_warning(config) if config is not None else None
+    if warning:
+        print(f"interviews: {warning}", file=sys.stderr)
+
+
 def cmd_code(args: argparse.Namespace, project: Project) -> int:
     if args.threshold is not None:
         project.set_threshold(None, args.threshold)
-    report = project.suggest()
+    _warn_remote(args, project)
+    asks_model = not args.no_llm and project.llm_config() is not None
+    bar = tqdm(unit="segment", file=sys.stderr, disable=args.quiet or not asks_model,
+               desc="language model")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        report = project.suggest(
+            use_llm=False if args.no_llm else None, allow_remote=args.allow_remote,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+    if report.llm:
+        print(f"language model {report.llm['model']}: {report.llm['answered']} segments "
+              f"answered, {report.llm['requests']} requests sent (the rest from the cache)")
+        for message in report.llm["messages"]:
+            print(f"interviews: {message}", file=sys.stderr)
     print(
         f"{report.segments} segments coded in {report.seconds:.1f} s: {report.stored} suggestions "
         f"stored, {report.unchanged} unchanged, {report.withdrawn} withdrawn"
@@ -207,6 +239,10 @@ def _add_coding(sub: _WithProject) -> None:
         type=float,
         help="set the project's default threshold (codes without their own) before coding",
     )
+    p.add_argument("--no-llm", action="store_true",
+                   help="do not ask the configured language model (llm_url / INTERVIEWS_LLM_URL)")
+    _add_allow_remote(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser(
@@ -383,6 +419,7 @@ def _add_phases_report(sub: _WithProject) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, project: Project) -> int:
+    _warn_remote(args, project)
     answer = project.ask(
         args.question,
         args.top,
@@ -392,6 +429,7 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         region=args.region,
         phase=args.phase,
         use_llm=True if args.llm else (False if args.format == "json" else None),
+        allow_remote=args.allow_remote,
     )
     if args.format == "json":
         segments = [
@@ -429,8 +467,15 @@ def _add_ask(sub: _WithProject) -> None:
     p.add_argument("--phase", action="append", type=int, choices=[1, 2, 3, 4],
                    help="only colleges in this development phase")
     p.add_argument("--llm", action="store_true",
-                   help="also a cited summary by the local model in ask_llm_url")
+                   help="require the configured language model's cited answer")
+    _add_allow_remote(p)
     p.set_defaults(func=cmd_ask)
+
+
+def _add_allow_remote(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a language model that is not on this computer (interview text "
+                   "is then sent to it)")
 
 
 # --- exchange and pseudonymisation (issue 7) -----------------------------------------------

@@ -34,7 +34,7 @@ from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
 from analysis.llm.cache import ResponseCache
 from analysis.llm.client import LLMClient
-from analysis.llm.config import ENV_URL, LLMConfig, LLMError
+from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -382,6 +382,10 @@ class Project:
             raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
         answers, problems = None, []
         if config is not None:
+            try:
+                check_endpoint(config)
+            except LLMError as error:
+                raise ProjectError(str(error)) from error
             try:
                 answers = llm_coding.code_segments(
                     self.store, config, transcript_ids=list(transcript_ids)
