@@ -613,6 +613,43 @@ class Project:
         with self.store.session() as session:
             runs.rename_topic(session, topic_id, label)
 
+    def label_topics(
+        self, run_id: int | None = None, *, allow_remote: bool = False
+    ) -> dict[int, str]:
+        """Name the topics of a run (newest by default) with the configured language model,
+        from their keywords and example passages; returns topic id -> new label.
+
+        Topics already renamed keep their name (a label given here counts as a rename, so a
+        second call leaves it), and so does a topic whose suggested label shares no content
+        word with its keywords and examples (``llm.prose.label_topics``). All labels are
+        written in one transaction after the model has answered.
+        """
+        from analysis.llm.prose import TopicText, label_topics
+        from analysis.topics import runs
+
+        config = self.llm_config(allow_remote=allow_remote)
+        if config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        try:
+            client = LLMClient(config, ResponseCache(self.store))
+        except LLMError as error:
+            raise ProjectError(str(error)) from error
+        with self.store.session() as session:
+            run = runs.get_run(session, run_id)
+            renamed = {entry.get("topic") for entry in (run.params or {}).get("history", [])
+                       if entry.get("action") == "rename"}
+            frame = runs.topics_frame(session, run.id)
+        frame = frame[(frame["topic"] >= 0) & ~frame["id"].isin(renamed)]
+        topics = [TopicText([w.strip() for w in row.keywords.split(",") if w.strip()],
+                            list(row.examples)) for row in frame.itertuples()]
+        labels = label_topics(topics, client)
+        named = {int(topic_id): label for topic_id, label in zip(frame["id"], labels, strict=True)
+                 if label}
+        with self.store.session() as session:
+            for topic_id, label in named.items():
+                runs.rename_topic(session, topic_id, label)
+        return named
+
     def merge_topics(self, topic_ids: Iterable[int], label: str | None = None) -> int:
         """Merge topics of one run into the first one given; returns the surviving topic's id."""
         from analysis.topics import runs
