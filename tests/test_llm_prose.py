@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from analysis import Project
 from analysis.llm.client import LLMClient
 from analysis.llm.prose import Point, TopicText, label_topics, rewrite_paragraph
 from tests.llm_support import fake_llm
@@ -86,3 +87,28 @@ def test_topic_labels_must_rest_on_the_keywords_or_examples() -> None:
     assert "Trefwoorden: ouder, ouderavond, toestemming" in (
         fake.requests[0]["body"]["messages"][-1]["content"]
     )
+
+
+def test_the_topics_of_a_run_are_named_once_and_the_names_stored(
+    empty_project: Project,
+) -> None:
+    from tests.test_topics_small import build_corpus
+
+    build_corpus(empty_project, per_theme=5)
+    run_id = empty_project.run_topics(seed=0)
+
+    def answer(body: dict) -> str:
+        keywords = body["messages"][-1]["content"].split("Trefwoorden: ", 1)[1].split("\n")[0]
+        return json.dumps({"label": f"thema {keywords.split(', ')[0]}"})
+
+    with fake_llm(answer) as fake:
+        empty_project.set_setting("llm_url", fake.url)
+        empty_project.set_setting("llm_model", "fake-model")
+        named = empty_project.label_topics(run_id)
+        frame = empty_project.topics(run_id)
+        assert named and set(named) == set(frame["id"])
+        for row in frame.itertuples():
+            assert row.label == f"Thema {row.keywords.split(', ')[0]}"
+        sent = len(fake.requests)
+        assert empty_project.label_topics(run_id) == {}  # named already: left alone
+        assert len(fake.requests) == sent
