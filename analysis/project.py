@@ -380,6 +380,8 @@ class Project:
         config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
         if use_llm and config is None:
             raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        if transcript_ids is not None:
+            transcript_ids = list(transcript_ids)  # read twice: by the model and the suggesters
         answers, problems = None, []
         if config is not None:
             try:
@@ -388,8 +390,7 @@ class Project:
                 raise ProjectError(str(error)) from error
             try:
                 answers = llm_coding.code_segments(
-                    self.store, config, transcript_ids=list(transcript_ids)
-                    if transcript_ids is not None else None, progress=progress,
+                    self.store, config, transcript_ids=transcript_ids, progress=progress
                 )
                 problems = answers.messages
             except LLMError as error:

@@ -342,6 +342,10 @@ def train_models(
             continue
         code_prior = np.ascontiguousarray(prior[index, column[key]], dtype=np.float32)
         code_llm = None if llm is None else np.ascontiguousarray(llm[index, column[key]])
+        if code_llm is not None:
+            answered = ~np.isnan(code_llm)
+            if y[answered].sum() < MIN_POSITIVE or (1 - y[answered]).sum() < MIN_NEGATIVE:
+                code_llm = None  # too few decisions the language model answered to weigh it
         cache_key = _fingerprint(key, rows, y, code_prior, code_llm)
         if cache_key not in _cache:
             if len(_cache) >= _CACHE_SIZE:
