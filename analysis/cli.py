@@ -472,6 +472,37 @@ def _add_ask(sub: _WithProject) -> None:
     p.set_defaults(func=cmd_ask)
 
 
+def cmd_llm(args: argparse.Namespace, project: Project) -> int:
+    if args.off:
+        project.set_llm(None)
+    elif args.url or args.model:
+        project.set_llm(args.url, args.model)
+    config = project.llm_config(allow_remote=args.allow_remote)
+    if config is None:
+        print("no language model configured: the offline methods are used")
+        return 0
+    where = "on this computer" if config.is_local else "NOT on this computer"
+    print(f"language model {config.model or '(no model chosen)'} at {config.endpoint} ({where})")
+    if args.check:
+        _warn_remote(args, project)
+        print(f"the model answered: {project.check_llm(allow_remote=args.allow_remote)}")
+    return 0
+
+
+def _add_llm(sub: _WithProject) -> None:
+    p = sub.add_parser(
+        "llm", help="show, set or check the optional language model (docs/llm.md)",
+        description="The project's language model (an OpenAI-compatible server); without one "
+        "everything works offline. Project settings win over INTERVIEWS_LLM_URL/_MODEL.",
+    )
+    p.add_argument("--url", help="the server's API base, e.g. http://127.0.0.1:11434/v1")
+    p.add_argument("--model", help="the model's name on that server")
+    p.add_argument("--off", action="store_true", help="remove the project's model settings")
+    p.add_argument("--check", action="store_true", help="send one short request")
+    _add_allow_remote(p)
+    p.set_defaults(func=cmd_llm)
+
+
 def _add_allow_remote(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a language model that is not on this computer (interview text "
@@ -543,6 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         _add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report, _add_ask,
+        _add_llm,
     ):
         add(_WithProject(sub))
     return parser

@@ -360,6 +360,38 @@ class Project:
         the offline default. ``allow_remote`` allows a server off this computer."""
         return LLMConfig.from_settings(self.setting, allow_remote=allow_remote)
 
+    def set_llm(self, url: str | None, model: str | None = None) -> None:
+        """Store the project's language model (None: remove it, back to the environment or
+        the offline default); the URL is checked when the model is used, not here."""
+        if url is not None:
+            self.set_setting("llm_url", url.strip())
+        if model is not None:
+            self.set_setting("llm_model", model.strip())
+        if url is None and model is None:
+            for key in ("llm_url", "llm_model", "ask_llm_url", "ask_llm_model"):
+                self.set_setting(key, None)
+
+    def check_llm(self, *, allow_remote: bool = False) -> str:
+        """Send the configured model one short request (never cached); its reply's text."""
+        from analysis.llm.client import Job
+
+        config = self.llm_config(allow_remote=allow_remote)
+        if config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        schema = {"type": "object", "properties": {"antwoord": {"type": "string"}},
+                  "required": ["antwoord"]}
+
+        def answer(value: object) -> str:
+            if not isinstance(value, dict) or not isinstance(value.get("antwoord"), str):
+                raise ValueError('expected an object with a string "antwoord"')
+            return value["antwoord"]
+
+        question = [{"role": "user", "content": 'Antwoord met JSON {"antwoord": "ja"}.'}]
+        try:
+            return LLMClient(config).ask(Job(question, schema, answer, "antwoord"))
+        except LLMError as error:
+            raise ProjectError(str(error)) from error
+
     def suggest(
         self,
         *,

@@ -97,3 +97,23 @@ def test_the_environment_configures_a_model_and_the_project_wins(tmp_path: Path)
     config = LLMConfig.from_settings(lambda key, default: settings.get(key, default), env)
     assert config.url == "http://localhost:11434/v1" and config.model == "llama3.1"
     assert LLMConfig.from_settings(lambda key, default: default, {}) is None
+
+
+def test_the_llm_command_sets_checks_and_removes_the_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.llm_support import fake_llm
+
+    monkeypatch.delenv("INTERVIEWS_LLM_URL", raising=False)
+    path = str(tmp_path / "p.db")
+    assert main(["llm", "--project", path]) == 0
+    assert "no language model configured" in capsys.readouterr().out
+    with fake_llm(lambda body: json.dumps({"antwoord": "ja"})) as fake:
+        assert main(["llm", "--url", fake.url, "--model", "qwen", "--check",
+                     "--project", path]) == 0
+    out = capsys.readouterr().out
+    assert "language model qwen at http://127.0.0.1:" in out and "(on this computer)" in out
+    assert "the model answered: ja" in out
+    assert len(fake.requests) == 1
+    assert main(["llm", "--off", "--project", path]) == 0
+    assert "no language model configured" in capsys.readouterr().out
