@@ -284,6 +284,10 @@ def cmd_topics(args: argparse.Namespace, project: Project) -> int:
             seed=args.seed,
             progress=say,
         )
+    if args.llm_labels:
+        _warn_remote(args, project)
+        named = project.label_topics(run_id, allow_remote=args.allow_remote)
+        print(f"{len(named)} topics named by the language model", file=sys.stderr)
     frame = project.topics(run_id)
     _print_table(frame, ["id", "size", "label", "keywords", "colleges"])
     run = project.topic_runs().set_index("id").loc[run_id]
@@ -316,6 +320,9 @@ def _add_topics(sub: _WithProject) -> None:
         help="model segments (default) or whole respondent turns",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--llm-labels", action="store_true",
+                   help="name the topics with the configured language model (docs/llm.md)")
+    _add_allow_remote(p)
     p.add_argument("--run", type=int, help="show a stored run instead of fitting a new one")
     p.add_argument("--runs", action="store_true", help="list the stored runs")
     p.add_argument(
