@@ -11,7 +11,9 @@ Once the evaluator has decided on enough pairs (``MIN_POSITIVE`` accepted, ``MIN
 rejected, pooled over all codes, where the model was asked), the weights are chosen from
 ``GRID`` by the F1 of the blend at 0.5 on those decisions, ties going to the smaller model
 weight. ``a = 0`` is in the grid and is the offline confidence's own decision (``σ(b·logit(x))``
-crosses 0.5 where ``x`` does), so a model that codes at random loses its say entirely. Codes
+crosses 0.5 where ``x`` does), so a model that codes at random loses its say entirely. With
+applied codes but too few rejections, only recall can be judged: a model that names fewer than
+``MIN_RECALL`` of the applied codes loses its say, else the prior stays. Codes
 with a learned model weigh the model in their own stack instead (``learned``).
 """
 
@@ -26,6 +28,7 @@ from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE, STACK_EPSILON
 GRID_MODEL = (0.0, 0.25, 0.5, 1.0, 2.0)
 GRID_OFFLINE = (0.25, 0.5, 1.0)
 CUT = 0.5
+MIN_RECALL = 0.5  # with only applied codes: the model must name at least half of them
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,13 @@ def learn_trust(offline: np.ndarray, model: np.ndarray, decided: np.ndarray) -> 
     """The grid weights with the best F1 on decisions (1-d arrays: offline and model
     confidences of the decided pairs, and the decision); the prior when there are too few."""
     y = decided.astype(bool)
-    if y.sum() < MIN_POSITIVE or (~y).sum() < MIN_NEGATIVE:
+    if y.sum() < MIN_POSITIVE:
         return DEFAULT
+    if (~y).sum() < MIN_NEGATIVE:
+        # Only codes applied, none rejected: precision cannot be judged, recall can. A model
+        # that misses most of the codes the evaluator applied is not trusted over the codebook.
+        recall = float(np.mean(np.asarray(model)[y] >= CUT))
+        return DEFAULT if recall >= MIN_RECALL else Trust(0.0, 1.0, len(y))
     best, best_f1 = DEFAULT, -1.0
     for a in GRID_MODEL:
         for b in sorted(GRID_OFFLINE, reverse=True):
