@@ -154,8 +154,10 @@ def cmd_code(args: argparse.Namespace, project: Project) -> int:
     finally:
         bar.close()
     if report.llm:
-        print(f"language model {report.llm['model']}: {report.llm['answered']} segments "
-              f"answered, {report.llm['requests']} requests sent (the rest from the cache)")
+        answered, sent = report.llm["answered"], report.llm["requests"]
+        if answered:
+            print(f"language model {report.llm['model']}: {answered} segments answered, "
+                  f"{sent} requests sent (the others from the project's cache)")
         for message in report.llm["messages"]:
             print(f"interviews: {message}", file=sys.stderr)
     print(
