@@ -209,3 +209,18 @@ def test_without_a_configured_model_nothing_is_asked(
         report = project.suggest()
     assert report.llm == {}
     assert all(origin != "llm" for _, _, origin, _, _ in _rows(project))
+
+
+def test_the_queue_says_in_dutch_what_the_model_quoted(tmp_path: Path) -> None:
+    def answer(body: dict) -> str:
+        segment = segment_of(body)
+        return codes_reply(["impact.student"] if "Sevilla" in segment else [], segment)
+
+    with fake_llm(answer) as fake, Project(tmp_path / "p.db") as project:
+        add_interview(project, "grens.txt", EXCHANGES)
+        use_model(project, fake.url)
+        project.suggest()
+        queue = project.suggestion_queue()
+    row = queue[(queue["code"] == "impact.student") & (queue["origin"] == "taalmodel")].iloc[0]
+    assert "Sevilla" in row["text"]
+    assert "taalmodel fake-model: “Een student vertelde dat”" in row["rationale"]
