@@ -128,10 +128,44 @@ def _number(value: float) -> str:
     return "-" if value != value else f"{value:.2f}"  # NaN is the only value unequal to itself
 
 
+def _warn_remote(args: argparse.Namespace, project: Project) -> None:
+    """With --allow-remote and a server off this computer: say that interview text leaves it."""
+    if getattr(args, "no_llm", False) or not args.allow_remote:
+        return
+    from analysis.llm.config import remote_warning
+
+    config = project.llm_config(allow_remote=True)
+    warning = remote_warning(config) if config is not None else None
+    if warning:
+        print(f"interviews: {warning}", file=sys.stderr)
+
+
 def cmd_code(args: argparse.Namespace, project: Project) -> int:
     if args.threshold is not None:
         project.set_threshold(None, args.threshold)
-    report = project.suggest()
+    _warn_remote(args, project)
+    asks_model = not args.no_llm and project.llm_config() is not None
+    bar = tqdm(unit="segment", file=sys.stderr, disable=args.quiet or not asks_model,
+               desc="language model")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        report = project.suggest(
+            use_llm=False if args.no_llm else None, allow_remote=args.allow_remote,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+    if report.llm:
+        answered, sent = report.llm["answered"], report.llm["requests"]
+        if answered:
+            print(f"language model {report.llm['model']}: {answered} segments answered, "
+                  f"{sent} requests sent (the others from the project's cache)")
+        for message in report.llm["messages"]:
+            print(f"interviews: {message}", file=sys.stderr)
     print(
         f"{report.segments} segments coded in {report.seconds:.1f} s: {report.stored} suggestions "
         f"stored, {report.unchanged} unchanged, {report.withdrawn} withdrawn"
@@ -213,6 +247,10 @@ def _add_coding(sub: _WithProject) -> None:
         type=float,
         help="set the project's default threshold (codes without their own) before coding",
     )
+    p.add_argument("--no-llm", action="store_true",
+                   help="do not ask the configured language model (llm_url / INTERVIEWS_LLM_URL)")
+    _add_allow_remote(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser(
@@ -254,6 +292,10 @@ def cmd_topics(args: argparse.Namespace, project: Project) -> int:
             seed=args.seed,
             progress=say,
         )
+    if args.llm_labels:
+        _warn_remote(args, project)
+        named = project.label_topics(run_id, allow_remote=args.allow_remote)
+        print(f"{len(named)} topics named by the language model", file=sys.stderr)
     frame = project.topics(run_id)
     _print_table(frame, ["id", "size", "label", "keywords", "colleges"])
     run = project.topic_runs().set_index("id").loc[run_id]
@@ -286,6 +328,9 @@ def _add_topics(sub: _WithProject) -> None:
         help="model segments (default) or whole respondent turns",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--llm-labels", action="store_true",
+                   help="name the topics with the configured language model (docs/llm.md)")
+    _add_allow_remote(p)
     p.add_argument("--run", type=int, help="show a stored run instead of fitting a new one")
     p.add_argument("--runs", action="store_true", help="list the stored runs")
     p.add_argument(
@@ -389,6 +434,7 @@ def _add_phases_report(sub: _WithProject) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, project: Project) -> int:
+    _warn_remote(args, project)
     answer = project.ask(
         args.question,
         args.top,
@@ -398,6 +444,7 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         region=args.region,
         phase=args.phase,
         use_llm=True if args.llm else (False if args.format == "json" else None),
+        allow_remote=args.allow_remote,
     )
     if args.format == "json":
         segments = [
@@ -435,8 +482,46 @@ def _add_ask(sub: _WithProject) -> None:
     p.add_argument("--phase", action="append", type=int, choices=[1, 2, 3, 4],
                    help="only colleges in this development phase")
     p.add_argument("--llm", action="store_true",
-                   help="also a cited summary by the local model in ask_llm_url")
+                   help="require the configured language model's cited answer")
+    _add_allow_remote(p)
     p.set_defaults(func=cmd_ask)
+
+
+def cmd_llm(args: argparse.Namespace, project: Project) -> int:
+    if args.off:
+        project.set_llm(None)
+    elif args.url or args.model:
+        project.set_llm(args.url, args.model)
+    config = project.llm_config(allow_remote=args.allow_remote)
+    if config is None:
+        print("no language model configured: the offline methods are used")
+        return 0
+    where = "on this computer" if config.is_local else "NOT on this computer"
+    print(f"language model {config.model or '(no model chosen)'} at {config.endpoint} ({where})")
+    if args.check:
+        _warn_remote(args, project)
+        print(f"the model answered: {project.check_llm(allow_remote=args.allow_remote)}")
+    return 0
+
+
+def _add_llm(sub: _WithProject) -> None:
+    p = sub.add_parser(
+        "llm", help="show, set or check the optional language model (docs/llm.md)",
+        description="The project's language model (an OpenAI-compatible server); without one "
+        "everything works offline. Project settings win over INTERVIEWS_LLM_URL/_MODEL.",
+    )
+    p.add_argument("--url", help="the server's API base, e.g. http://127.0.0.1:11434/v1")
+    p.add_argument("--model", help="the model's name on that server")
+    p.add_argument("--off", action="store_true", help="remove the project's model settings")
+    p.add_argument("--check", action="store_true", help="send one short request")
+    _add_allow_remote(p)
+    p.set_defaults(func=cmd_llm)
+
+
+def _add_allow_remote(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a language model that is not on this computer (interview text "
+                   "is then sent to it)")
 
 
 # --- exchange and pseudonymisation (issue 7) -----------------------------------------------
@@ -504,6 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         _add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report, _add_ask,
+        _add_llm,
     ):
         add(_WithProject(sub))
     return parser

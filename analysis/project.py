@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 
 from analysis import corpus, memos, phases, views
 from analysis import quotes as quote_selection
-from analysis.ask import Answer, Conversation, Filters, LLMSettings
+from analysis.ask import Answer, Conversation, Filters
 from analysis.ask import engine as ask_engine
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
 from analysis.coding import learned as learned_models
+from analysis.coding import llm as llm_coding
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
@@ -33,6 +34,9 @@ from analysis.exchange.refi import ExchangeError
 from analysis.exchange.tables import export_tables, write_table
 from analysis.faults import ResourceError
 from analysis.ingest.base import ROLES
+from analysis.llm.cache import ResponseCache
+from analysis.llm.client import LLMClient
+from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -358,14 +362,92 @@ class Project:
                 coders=[coder] if coder is not None else None,
             )
 
-    def suggest(self, *, transcript_ids: Iterable[int] | None = None) -> suggestions.SuggestReport:
+    def llm_config(self, *, allow_remote: bool = False) -> LLMConfig | None:
+        """The configured language model (project settings, then ``INTERVIEWS_LLM_*``), or None:
+        the offline default. ``allow_remote`` allows a server off this computer."""
+        return LLMConfig.from_settings(self.setting, allow_remote=allow_remote)
+
+    def set_llm(self, url: str | None, model: str | None = None) -> None:
+        """Store the project's language model (None: remove it, back to the environment or
+        the offline default); the URL is checked when the model is used, not here."""
+        if url is not None:
+            self.set_setting("llm_url", url.strip())
+        if model is not None:
+            self.set_setting("llm_model", model.strip())
+        if url is None and model is None:
+            for key in ("llm_url", "llm_model", "ask_llm_url", "ask_llm_model"):
+                self.set_setting(key, None)
+
+    def check_llm(self, *, allow_remote: bool = False) -> str:
+        """Send the configured model one short request (never cached); its reply's text."""
+        from analysis.llm.client import Job
+
+        config = self.llm_config(allow_remote=allow_remote)
+        if config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        schema = {"type": "object", "properties": {"antwoord": {"type": "string"}},
+                  "required": ["antwoord"]}
+
+        def answer(value: object) -> str:
+            if not isinstance(value, dict) or not isinstance(value.get("antwoord"), str):
+                raise ValueError('expected an object with a string "antwoord"')
+            return value["antwoord"]
+
+        question = [{"role": "user", "content": 'Antwoord met JSON {"antwoord": "ja"}.'}]
+        try:
+            return LLMClient(config).ask(Job(question, schema, answer, "antwoord"))
+        except LLMError as error:
+            raise ProjectError(str(error)) from error
+
+    def suggest(
+        self,
+        *,
+        transcript_ids: Iterable[int] | None = None,
+        use_llm: bool | None = None,
+        allow_remote: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> suggestions.SuggestReport:
         """Run the suggesters (rules, similarity, learned) and store the changes as ``auto``.
 
-        Uses the embedding model of the setting ``embedding_model`` when one is set.
+        Uses the embedding model of the setting ``embedding_model`` when one is set, and the
+        language model when one is configured (``use_llm=False`` skips it, ``True`` requires
+        it). The model is asked first, outside the transaction that stores the suggestions; when
+        it fails, the report's ``llm["messages"]`` says why and the offline suggestions are
+        stored as always.
         """
         embedder = load_embedder(self.setting("embedding_model"))
+        config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
+        if use_llm and config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        if transcript_ids is not None:
+            transcript_ids = list(transcript_ids)  # read twice: by the model and the suggesters
+        answers, problems = None, []
+        if config is not None:
+            try:
+                check_endpoint(config)
+            except LLMError as error:
+                raise ProjectError(str(error)) from error
+            try:
+                answers = llm_coding.code_segments(
+                    self.store, config, transcript_ids=transcript_ids, progress=progress
+                )
+                problems = answers.messages
+            except LLMError as error:
+                problems = [f"{error}; the offline suggestions are used"]
         with self.store.session() as session:
-            return suggestions.suggest(session, embedder=embedder, transcript_ids=transcript_ids)
+            report = suggestions.suggest(
+                session, embedder=embedder, transcript_ids=transcript_ids, llm=answers
+            )
+        if config is not None:
+            report.llm = {
+                "model": config.model,
+                "requests": answers.requests if answers is not None else 0,
+                "answered": len(answers.named) if answers is not None else 0,
+                "discarded": answers.discarded if answers is not None else 0,
+                "messages": problems,
+                **report.llm,
+            }
+        return report
 
     def set_threshold(self, code: str | None, value: float | None) -> None:
         """Set a code's suggestion threshold (``code=None``: the project default for codes
@@ -571,6 +653,43 @@ class Project:
         with self.store.session() as session:
             runs.rename_topic(session, topic_id, label)
 
+    def label_topics(
+        self, run_id: int | None = None, *, allow_remote: bool = False
+    ) -> dict[int, str]:
+        """Name the topics of a run (newest by default) with the configured language model,
+        from their keywords and example passages; returns topic id -> new label.
+
+        Topics already renamed keep their name (a label given here counts as a rename, so a
+        second call leaves it), and so does a topic whose suggested label shares no content
+        word with its keywords and examples (``llm.prose.label_topics``). All labels are
+        written in one transaction after the model has answered.
+        """
+        from analysis.llm.prose import TopicText, label_topics
+        from analysis.topics import runs
+
+        config = self.llm_config(allow_remote=allow_remote)
+        if config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        try:
+            client = LLMClient(config, ResponseCache(self.store))
+        except LLMError as error:
+            raise ProjectError(str(error)) from error
+        with self.store.session() as session:
+            run = runs.get_run(session, run_id)
+            renamed = {entry.get("topic") for entry in (run.params or {}).get("history", [])
+                       if entry.get("action") == "rename"}
+            frame = runs.topics_frame(session, run.id)
+        frame = frame[(frame["topic"] >= 0) & ~frame["id"].isin(renamed)]
+        topics = [TopicText([w.strip() for w in row.keywords.split(",") if w.strip()],
+                            list(row.examples)) for row in frame.itertuples()]
+        labels = label_topics(topics, client)
+        named = {int(topic_id): label for topic_id, label in zip(frame["id"], labels, strict=True)
+                 if label}
+        with self.store.session() as session:
+            for topic_id, label in named.items():
+                runs.rename_topic(session, topic_id, label)
+        return named
+
     def merge_topics(self, topic_ids: Iterable[int], label: str | None = None) -> int:
         """Merge topics of one run into the first one given; returns the surviving topic's id."""
         from analysis.topics import runs
@@ -745,26 +864,36 @@ class Project:
         phase: int | Iterable[int] | None = None,
         conversation: Conversation | None = None,
         use_llm: bool | None = None,
+        allow_remote: bool = False,
     ) -> Answer:
         """Answer a question in plain Dutch with the quotes that support it (``analysis.ask``).
 
         Filters take one value or several; they win over names used in the question. With a
         ``conversation`` (``new_conversation()``) a question may follow up on the one before.
-        When the setting ``ask_llm_url`` names a local model, it adds a cited summary
-        (``use_llm=False`` skips it, ``True`` requires the setting).
+        When a language model is configured (``llm_config``), it adds an answer composed from
+        the quotes, every sentence checked against its citations (``use_llm=False`` skips it,
+        ``True`` requires the setting).
         """
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
         )
-        llm = None if use_llm is False else LLMSettings.from_settings(self.setting)
-        if use_llm and llm is None:
-            raise ProjectError("no language model configured (set ask_llm_url and ask_llm_model)")
+        config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
+        if use_llm and config is None:
+            raise ProjectError(f"no language model configured (set llm_url or {ENV_URL})")
+        client = None
+        if config is not None:
+            try:
+                client = LLMClient(config, ResponseCache(self.store))
+            except LLMError as error:
+                raise ProjectError(str(error)) from error
         with self.store.session() as session:
             answer = ask_engine.ask(
                 session, self.url, question, top_k=top_k, filters=filters or None,
                 conversation=conversation,
             )
-        return ask_engine.add_generated_summary(answer, llm) if llm else answer
+        if client is None:
+            return answer
+        return ask_engine.add_generated_summary(answer, client, conversation)
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""

@@ -55,7 +55,7 @@ from sqlalchemy.orm import (
 
 from analysis.faults import from_database_error
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -358,8 +358,30 @@ def _add_source_path(connection: Connection) -> None:
     )
 
 
+class LLMResponse(Base):
+    """A language model's reply, keyed by the hash of model, prompt and input (``analysis.llm``).
+
+    Kept in the project so that a re-run asks the model nothing and gives the same result: a
+    local model is slow, and its answers vary with the server's sampling and version.
+    """
+
+    __tablename__ = "llm_response"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex
+    model: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def add_llm_response_table(connection: Connection) -> None:
+    """Version 3: the language-model reply cache (``LLMResponse``)."""
+    LLMResponse.__table__.create(connection, checkfirst=True)
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_source_path}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _add_source_path,
+    3: add_llm_response_table,
+}
 
 
 class StoreError(Exception):

@@ -9,6 +9,13 @@ Usage:
                                             and the new set (tests/data/questions_new.jsonl)
     python benchmarks/ask.py latency [N ...]  seconds per question on N synthetic interviews
                                             (default: 23 1000), each N in a fresh process
+    python benchmarks/ask.py quality --llm [--allow-remote]
+                                            the same tables, then the configured language
+                                            model's answers (INTERVIEWS_LLM_URL, docs/llm.md):
+                                            per set, answers with a kept sentence, sentences
+                                            kept and dropped by the citation check, kept
+                                            sentences citing a judged answer, and whether
+                                            unanswerable questions stayed "geen bewijs"
 
 Latency is measured the way an evaluator meets it: the first question after an import pays for
 building the index (reported separately as "index build"); every further question uses the
@@ -107,6 +114,49 @@ def quality() -> None:
             )
 
 
+def llm_quality(allow_remote: bool = False) -> None:
+    """The configured model's answers on both question sets (after code suggestions)."""
+    from analysis.ask.evaluation import _quote_rows, _segment_spans
+    from analysis.ask.index import project_index
+
+    sets = (("tuning/held-out set", load_questions(QUESTIONS)),
+            ("blind set", load_questions(BLIND)))
+    print(f"\n{'language model answers':<24} {'asked':>6} {'answered':>9} {'kept':>5} "
+          f"{'dropped':>8} {'cite judged':>12} {'geen bewijs kept':>17}")
+    with tempfile.TemporaryDirectory() as tmp, Project(Path(tmp) / "sample.db") as project:
+        assert not any(r.failed for r in project.ingest([SAMPLE_DIR]))
+        project.suggest(use_llm=False)
+        for name, items in sets:
+            with project.store.session() as session:
+                index, _ = project_index(session, project.url)
+                spans = _segment_spans(session, index)
+                gold = [set().union(*(_quote_rows(session, spans, q) for q in item["quotes"]))
+                        if item["quotes"] else set() for item in items]
+            asked = answered = kept = dropped = judged = 0
+            unanswerable = stayed = 0
+            for item, relevant in zip(items, gold, strict=True):
+                answer = project.ask(item["question"], use_llm=True, allow_remote=allow_remote)
+                if not item["quotes"]:
+                    unanswerable += 1
+                    stayed += answer.no_evidence and answer.generated is None
+                generated = answer.generated
+                if generated is None:
+                    continue
+                asked += 1
+                answered += bool(generated.sentences)
+                kept += len(generated.sentences)
+                dropped += len(generated.dropped)
+                rows = {q.id: index.row_of.get(q.segment_id) for q in answer.quotes}
+                judged += sum(any(rows.get(c) in relevant for c in s.citations)
+                              for s in generated.sentences)
+                for note in answer.notes:
+                    if "taalmodel" in note:
+                        print(f"  {item.get('id')}: {note}")
+            share = f"{judged / kept:.2f}" if kept else "-"
+            print(f"{name:<24} {asked:>6} {answered:>9} {kept:>5} {dropped:>8} {share:>12} "
+                  f"{stayed:>8}/{unanswerable:<8}")
+
+
 def _part(evaluation: Evaluation, ids: set[str] | None) -> Evaluation:
     """The evaluation restricted to the questions with ``ids`` (None: all of them)."""
     if ids is None:
@@ -176,6 +226,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(measure(int(argv[1]))))
     elif argv[:1] == ["quality"]:
         quality()
+        if "--llm" in argv:
+            llm_quality(allow_remote="--allow-remote" in argv)
     elif argv[:1] == ["latency"]:
         latency([int(a) for a in argv[1:]] or [23, 1000])
     else:

@@ -2,6 +2,15 @@
 
 Usage: python benchmarks/coding.py [--quality-only] [N ...]   (default N: 23 230 1000)
        python benchmarks/coding.py --curve
+       python benchmarks/coding.py --llm [--allow-remote]    (quality with the configured model)
+       python benchmarks/coding.py --llm --fake oracle|noisy (quality with a fake model, a check)
+
+With ``--llm`` the quality tables are made with the language model configured by
+``INTERVIEWS_LLM_URL`` and ``INTERVIEWS_LLM_MODEL`` (docs/llm.md) as one more suggester; the
+model is asked about every segment twice (zero-shot, then with the evaluator's examples in the
+prompt), and replies are cached in the temporary project only. ``--fake`` starts one of the
+test servers of tests/llm_support.py on 127.0.0.1 instead: ``oracle`` answers the gold codes,
+``noisy`` random ones; they check the pipeline, they say nothing about any real model.
 
 With ``--curve``, the learning curve: for k = 1 .. 4 of the five gold interviews, every choice
 of k is imported as one evaluator's decisions and the other interviews are evaluated; the mean,
@@ -28,14 +37,17 @@ allocations during `code` is printed too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
+import os
 import resource
 import shutil
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,23 +93,25 @@ def _table(evaluation: Evaluation) -> dict:
     }
 
 
-def quality(folder: Path) -> dict:
-    """Dev-set figures: zero-shot (all gold, held-out gold) and after learning (held-out)."""
+def quality(folder: Path, *, llm: bool = False, allow_remote: bool = False) -> dict:
+    """Dev-set figures: zero-shot (all gold, held-out gold) and after learning (held-out);
+    ``llm``: with the configured language model (else never, whatever the environment says)."""
     train, test = split_gold(folder)
+    use = {"use_llm": llm, "allow_remote": allow_remote}
     with Project(folder / "quality.db") as project:
         failed = [r.line() for r in project.ingest([ROOT / "transcripts"]) if r.failed]
         if failed:
             raise SystemExit(f"sample corpus did not import: {failed}")
-        project.suggest()
+        first = project.suggest(**use)
         zero_all = _table(project.evaluate(GOLD, coder="auto"))
         zero_test = _table(project.evaluate(test, coder="auto"))
     shutil.copyfile(folder / "quality.db", folder / "by_hand.db")  # closed: nothing left in WAL
     with Project(folder / "quality.db") as project:
         imported = project.import_codings(train, "ontwikkelset")
-        report = project.suggest()
+        report = project.suggest(**use)
         learned_test = _table(project.evaluate(test, coder="auto"))
     with Project(folder / "by_hand.db") as project:
-        hand, declared = _coded_by_hand(project, train, test)
+        hand, declared = _coded_by_hand(project, train, test, use)
     return {
         "zero_shot_all": zero_all,
         "zero_shot_heldout": zero_test,
@@ -106,10 +120,13 @@ def quality(folder: Path) -> dict:
         "by_hand_complete_heldout": declared,
         "training": {"accepted": imported.accepted, "rejected": imported.rejected,
                      "models": report.learned},
+        "llm": [first.llm, report.llm] if llm else [],
     }
 
 
-def _coded_by_hand(project: Project, train: Path, test: Path) -> tuple[float, float]:
+def _coded_by_hand(
+    project: Project, train: Path, test: Path, use: dict
+) -> tuple[float, float]:
     """The same training decisions made as an evaluator makes them in the app: each gold code
     applied by hand, then (second figure) each interview declared fully coded. Top-level
     macro-F1 on the held-out interviews after each."""
@@ -119,11 +136,11 @@ def _coded_by_hand(project: Project, train: Path, test: Path) -> tuple[float, fl
     for unit in alignment.units:
         for code in sorted(alignment.labels[unit.id]):
             project.apply_code(unit.id, code, "ontwikkelset")
-    project.suggest()
+    project.suggest(**use)
     hand = _table(project.evaluate(test, coder="auto"))["macro_f1_top"]
     for transcript_id in sorted({unit.transcript_id for unit in alignment.units}):
         project.complete_transcript(transcript_id, "ontwikkelset")
-    project.suggest()
+    project.suggest(**use)
     declared = _table(project.evaluate(test, coder="auto"))["macro_f1_top"]
     return hand, declared
 
@@ -148,6 +165,14 @@ def print_quality(result: dict) -> None:
     print("the same training interviews coded by hand in the app, top-level macro-F1 held-out: "
           f"codes applied only {_fmt(result['by_hand_heldout'])}, then each interview declared "
           f"fully coded {_fmt(result['by_hand_complete_heldout'])}")
+    for name, info in zip(("zero-shot run", "learning run"), result["llm"], strict=False):
+        print(f"language model {info.get('model')}, {name}: {info.get('answered')} segments "
+              f"answered, {info.get('requests')} requests, {info.get('discarded')} codes "
+              f"discarded (quote not in the segment), weight model/offline "
+              f"{info.get('trust_model')}/{info.get('trust_offline')} (learned from "
+              f"{info.get('learned_from')} decisions)")
+        for message in info.get("messages", []):
+            print(f"  {message}")
 
 
 def learning_curve(folder: Path) -> list[dict]:
@@ -194,6 +219,46 @@ def print_curve(rows: list[dict]) -> None:
               f"{min(learned):>7.3f} {max(learned):>8.3f}")
 
 
+@contextlib.contextmanager
+def fake_model(kind: str) -> Iterator[None]:
+    """A fake model of the tests on 127.0.0.1, configured through the environment."""
+    import random
+
+    from analysis.codebook import load_codebook
+    from tests.llm_support import codes_reply, fake_llm, segment_of
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with Project(Path(tmp) / "gold.db") as project:
+            project.ingest([ROOT / "transcripts"])
+            with project.store.session() as session:
+                items, _ = read_gold(GOLD)
+                alignment = align(session, items, GOLD.name)
+        texts = {unit.id: unit.text for unit in alignment.units}
+        gold: dict[str, set[str]] = {}
+        for unit_id, labels in alignment.labels.items():
+            gold.setdefault(texts[unit_id], set()).update(labels)
+    keys = sorted(code.key for code in load_codebook().codes)
+
+    def answer(body: dict) -> str:
+        segment = segment_of(body)
+        if kind == "oracle":
+            return codes_reply(sorted(gold.get(segment, set())), segment)
+        rng = random.Random(segment)
+        return codes_reply(rng.sample(keys, rng.randint(0, 3)), segment, rng.random())
+
+    with fake_llm(answer) as fake:
+        saved = {key: os.environ.get(key) for key in ("INTERVIEWS_LLM_URL", "INTERVIEWS_LLM_MODEL")}
+        os.environ.update(INTERVIEWS_LLM_URL=fake.url, INTERVIEWS_LLM_MODEL=f"fake-{kind}")
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
 def _fmt(value: float) -> str:
     return "  -  " if value != value else f"{value:.2f}"  # NaN: undefined
 
@@ -231,7 +296,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--curve", action="store_true", help="the learning curve only")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size, JSON out
+    parser.add_argument("--llm", action="store_true",
+                        help="quality with the configured language model (INTERVIEWS_LLM_URL)")
+    parser.add_argument("--fake", choices=["oracle", "noisy"],
+                        help="with --llm: a fake model on 127.0.0.1 (tests/llm_support.py)")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="with --llm: allow a model that is not on this computer")
     args = parser.parse_args(argv)
+    if args.llm:
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.fake:
+                with fake_model(args.fake):
+                    print_quality(quality(Path(tmp), llm=True))
+            else:
+                print_quality(quality(Path(tmp), llm=True, allow_remote=args.allow_remote))
+        return 0
     if args.one is not None:
         print(json.dumps(measure(args.one)))
         return 0

@@ -116,7 +116,8 @@ def test_every_relative_link_and_anchor_exists() -> None:
 
 
 def test_every_repository_path_in_code_spans_exists() -> None:
-    """`analysis/report/editing.py`, `tests/data/gold_dev.jsonl` …: a reader opens them."""
+    """`analysis/report/editing.py`, `tests/data/gold_dev.jsonl` …: a reader opens them (a
+    pytest node id, `tests/x.py::test_y`, names its file)."""
     span = re.compile(
         r"`((?:analysis|ui|benchmarks|scripts|tests|codebook|transcripts|docs)/[^`\s]*)`"
     )
@@ -124,6 +125,6 @@ def test_every_repository_path_in_code_spans_exists() -> None:
         f"{page.name}: {path}"
         for page in PAGES
         for path in span.findall(page.read_text(encoding="utf-8"))
-        if not (ROOT / path).exists()
+        if not (ROOT / path.partition("::")[0]).exists()
     ]
     assert not missing, "\n".join(missing)

@@ -151,6 +151,25 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
     assert applied == [target]
 
 
+def test_a_version_1_project_gets_source_paths_and_the_language_model_cache(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    with Project(path) as project:
+        project.set_setting("coder", "anna")
+        with project.store.session() as session:
+            session.execute(text("DROP TABLE llm_response"))
+            session.execute(text("DROP INDEX ix_transcript_source_path"))
+            session.execute(text("ALTER TABLE transcript DROP COLUMN source_path"))
+            session.execute(
+                Meta.__table__.update().where(Meta.key == "schema_version").values(value=1)
+            )
+    with Project(path) as project:
+        assert project.setting("coder") == "anna"
+        with project.store.session() as session:
+            assert session.get(Meta, "schema_version").value == store.SCHEMA_VERSION
+            assert session.execute(text("SELECT count(*) FROM llm_response")).scalar() == 0
+            assert session.execute(text("SELECT count(source_path) FROM transcript")).scalar() == 0
+
+
 def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_file: Path) -> None:
     """Two browser tabs are two sessions on one file: both decisions must be kept."""
     path = tmp_path / "shared.db"

@@ -14,6 +14,7 @@ from analysis.codebook import Codebook
 from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
 from analysis.coding.reliability import Reliability
 from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from analysis.project import ProjectError
 from ui import widgets
 
 QUEUE_PAGE = 10
@@ -79,7 +80,21 @@ def run_suggestions(project: Project) -> None:
     ):
         with st.status("Voorstellen berekenen…", expanded=True) as status:
             st.write("Trefwoorden, gelijkenis en geleerde modellen per code…")
-            report = project.suggest()
+            bar = st.progress(0.0, text="Taalmodel") if project.llm_config() else None
+
+            def progress(done: int, total: int) -> None:
+                if bar is not None:
+                    bar.progress(done / total, text=f"Taalmodel: {done} van {total} passages")
+
+            try:
+                report = project.suggest(progress=progress)
+            except ProjectError as error:
+                status.update(label="Geen voorstellen gemaakt", state="error")
+                st.error(f"Het taalmodel is niet gebruikt: {error}.")
+                return
+            for message in report.llm.get("messages", []):
+                st.warning(f"Taalmodel: {message}. Waar het taalmodel niet bruikbaar antwoordde, "
+                           "beslissen trefwoorden, gelijkenis en geleerde modellen.")
             widgets.changed(project)
             refresh(project)
             status.update(

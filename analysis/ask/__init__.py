@@ -12,7 +12,7 @@ Modules, one job each:
   evidence threshold;
 - ``answer``: quotes grouped by college and code, the extractive summary, the count;
 - ``conversation``: follow-up questions within one session;
-- ``llm``: the optional, cited summary by a local language model;
+- ``llm``: the optional answer by a language model, every sentence checked against its citations;
 - ``engine``: one question from start to end; ``evaluation``: recall@k and MRR on a question
   set.
 
@@ -23,9 +23,10 @@ conversation=, use_llm=)`` and ``Project.new_conversation()``; the CLI ``intervi
 from analysis.ask.answer import NO_EVIDENCE, Answer, Quote, SummarySentence
 from analysis.ask.conversation import Conversation
 from analysis.ask.engine import DEFAULT_TOP_K, ask
-from analysis.ask.llm import GeneratedSummary, LLMError, LLMSettings
+from analysis.ask.llm import GeneratedSummary
 from analysis.ask.query import Filters, Query
 from analysis.ask.retrieval import AskError
+from analysis.llm.config import LLMError
 
 __all__ = [
     "DEFAULT_TOP_K",
@@ -36,7 +37,6 @@ __all__ = [
     "Filters",
     "GeneratedSummary",
     "LLMError",
-    "LLMSettings",
     "Query",
     "Quote",
     "SummarySentence",

@@ -48,6 +48,7 @@ class Exchange:
     query: Query
     count: str
     quote_ids: tuple[str, ...]
+    generated: str = ""  # the language model's kept sentences, when a model answered
 
 
 @dataclass
@@ -65,6 +66,15 @@ class Conversation:
 
     def record(self, question: str, query: Query, count: str, quote_ids: tuple[str, ...]) -> None:
         self.exchanges.append(Exchange(question, query, count, quote_ids))
+
+    def note_generated(self, text: str) -> None:
+        """Keep the language model's (checked) answer to the last question."""
+        if self.exchanges:
+            self.exchanges[-1] = replace(self.exchanges[-1], generated=text)
+
+    def history(self) -> list[tuple[str, str]]:
+        """The earlier questions with the model's answers, for a follow-up's prompt."""
+        return [(e.question, e.generated) for e in self.exchanges[:-1]]
 
     def resolve(
         self, question: str, index, catalogue: Catalogue, filters: Filters | None = None

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from analysis.ask.answer import Answer, compose
 from analysis.ask.conversation import Conversation
 from analysis.ask.index import CodeLayer, TextIndex, project_index
-from analysis.ask.llm import LLMError, LLMSettings, generate_summary
+from analysis.ask.llm import generate_summary
 from analysis.ask.query import Catalogue, Filters, Query, parse_question
 from analysis.ask.retrieval import AskError, rank
 from analysis.coding.state import segment_codes
+from analysis.llm.client import LLMClient
+from analysis.llm.config import LLMError
 from analysis.store import Transcript, Turn
 
 DEFAULT_TOP_K = 10
@@ -51,19 +53,26 @@ def ask(
     return answer
 
 
-def add_generated_summary(answer: Answer, llm: LLMSettings) -> Answer:
-    """Let a local language model add a cited summary to an answer with evidence.
+def add_generated_summary(
+    answer: Answer, client: LLMClient, conversation: Conversation | None = None
+) -> Answer:
+    """Let a language model add a cited answer to an answer with evidence.
 
-    Called outside any database transaction, since a model may take a minute. When the model
-    cannot be reached or replies nonsense, the answer says so and stands without it.
+    Called outside any database transaction, since a model may take a minute. In a follow-up
+    the model also reads the conversation's earlier questions and its kept answers. When the
+    model cannot be reached or replies nonsense, the answer says so and stands without it.
     """
     if answer.no_evidence:
         return answer
     quotes = [(q.id, q.institution, q.text) for q in answer.quotes]
+    history = conversation.history() if conversation is not None and answer.query.context else []
     try:
-        answer.generated = generate_summary(answer.query.text, quotes, llm)
+        answer.generated = generate_summary(answer.query.text, quotes, client, history)
     except LLMError as error:
-        answer.notes.append(f"Geen samenvatting door het taalmodel: {error}.")
+        answer.notes.append(f"Geen antwoord door het taalmodel: {error}.")
+        return answer
+    if conversation is not None:
+        conversation.note_generated(answer.generated.text)
     return answer
 
 

@@ -11,6 +11,9 @@
   prediction against the zero-shot confidence with weights learned from the evaluators'
   decisions (``learned``), so adding the zero-shot evidence again would overrule what it
   learned.
+- A language model (``coding.llm``, only when configured), where it answered: the zero-shot
+  confidence is blended with the model's (``trust.blend``, weights learned from the decisions
+  pooled over codes); a code with a learned model has the language model inside its stack.
 - A sub-code implies its parent: the parent's confidence is at least its best child's.
 
 The origin of a suggestion is the suggester that contributed most; the rationale keeps every
@@ -26,8 +29,9 @@ import numpy as np
 
 from analysis.coding.evidence import lift_parents, noisy_or
 from analysis.coding.items import CodeItem, Scores
+from analysis.coding.trust import DEFAULT, Trust, blend
 
-ORIGINS = ("rule", "similarity", "learned", "context")
+ORIGINS = ("rule", "similarity", "learned", "context", "llm")
 
 
 @dataclass
@@ -69,12 +73,22 @@ def combine(
     similarity: Scores,
     context: Scores,
     learned: Scores | None,
+    llm: Scores | None = None,
+    trust: Trust = DEFAULT,
 ) -> Combined:
     r, s, c = (part.confidence.astype(np.float32) for part in (rules, similarity, context))
     confidence = noisy_or(r, s, c)
     leader = np.where(r >= s, 0, 1)
     leader = np.where(c > np.maximum(r, s), ORIGINS.index("context"), leader)
     parts = {"rule": rules, "similarity": similarity, "context": context}
+    if llm is not None:
+        m = llm.confidence
+        asked = ~np.isnan(m)
+        blended = blend(confidence, np.nan_to_num(m), trust)
+        leads = asked & (trust.model > 0) & (np.nan_to_num(m) >= 0.5)
+        confidence = np.where(asked, blended, confidence)
+        leader = np.where(leads, ORIGINS.index("llm"), leader)
+        parts["llm"] = llm
     if learned is not None:
         l_ = learned.confidence
         has_model = ~np.isnan(l_)

@@ -36,6 +36,11 @@ result becomes the code's learned threshold. It applies
 only to codes without a threshold of their own (``state.thresholds``): a threshold the
 evaluator or the codebook set always wins.
 
+A language model (``coding.llm``), when configured, is a third input of the stack (the logit of
+its confidence; where it gave none, the zero-shot confidence stands in): its weight is learned
+from the same decisions, so a model that codes well takes over and one that codes at random
+gets next to no weight.
+
 Models are trained when suggestions are computed and kept in a process cache keyed by the
 training data itself (a hash of the feature rows and labels), so an accept or reject retrains
 only the codes it touches. The rationale lists the features that pushed a score up most.
@@ -85,11 +90,18 @@ class CodeModel:
     calibrated: bool
     stack: LogisticRegression
     threshold: float | None = None  # the F1-best cut on out-of-fold probabilities
+    uses_llm: bool = False  # the stack has the language model's confidence as third input
 
-    def probabilities(self, matrix: sparse.csr_matrix, prior: np.ndarray) -> np.ndarray:
-        """The model's probability weighed against the zero-shot confidence ``prior``."""
+    def probabilities(
+        self, matrix: sparse.csr_matrix, prior: np.ndarray, llm: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The model's probability weighed against the zero-shot confidence ``prior`` (and the
+        language model's ``llm``, NaN where it gave none, when the stack was trained with it)."""
         own = self.classifier.predict_proba(matrix)[:, 1]  # type: ignore[attr-defined]
-        return self.stack.predict_proba(_stack_inputs(own, prior))[:, 1]
+        if not self.uses_llm:
+            return self.stack.predict_proba(_stack_inputs(own, prior))[:, 1]
+        llm = np.full(len(prior), np.nan) if llm is None else llm
+        return self.stack.predict_proba(_stack_inputs(own, prior, llm))[:, 1]
 
 
 _cache: dict[str, CodeModel] = {}
@@ -244,10 +256,16 @@ def out_of_fold(matrix: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
     return result
 
 
-def _stack_inputs(own: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    """Logits of the model's probability and the zero-shot confidence, as two columns."""
+def _stack_inputs(
+    own: np.ndarray, prior: np.ndarray, llm: np.ndarray | None = None
+) -> np.ndarray:
+    """Logits of the model's probability and the zero-shot confidence, as two columns, and of
+    the language model's confidence (the prior where it is NaN) as a third when given."""
+    parts = [own, prior]
+    if llm is not None:
+        parts.append(np.where(np.isnan(llm), prior, llm))
     clipped = [np.clip(np.asarray(p, dtype=np.float64), STACK_EPSILON, 1 - STACK_EPSILON)
-               for p in (own, prior)]
+               for p in parts]
     return np.column_stack([np.log(p / (1 - p)) for p in clipped])
 
 
@@ -267,22 +285,34 @@ def _classifier(matrix: sparse.csr_matrix, y: np.ndarray) -> tuple[object, np.nd
     return base, base.coef_[0], False
 
 
-def train(code: str, matrix: sparse.csr_matrix, y: np.ndarray, prior: np.ndarray) -> CodeModel:
-    """Fit one code's classifier, weigh it against the zero-shot ``prior`` and learn its
-    threshold, all from the same decisions (out of fold where the model judges itself)."""
+def train(
+    code: str,
+    matrix: sparse.csr_matrix,
+    y: np.ndarray,
+    prior: np.ndarray,
+    llm: np.ndarray | None = None,
+) -> CodeModel:
+    """Fit one code's classifier, weigh it against the zero-shot ``prior`` (and the language
+    model's ``llm``) and learn its threshold, all from the same decisions (out of fold where the
+    model judges itself)."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     classifier, coefficients, calibrated = _classifier(matrix, y)
-    inputs = _stack_inputs(out_of_fold(matrix, y), prior)
+    inputs = _stack_inputs(out_of_fold(matrix, y), prior, llm)
     stack = LogisticRegression(C=REGULARISATION, class_weight="balanced").fit(inputs, y)
     threshold = best_cut(stack.predict_proba(inputs)[:, 1], y)
     return CodeModel(
-        code, classifier, coefficients, positives, negatives, calibrated, stack, threshold
+        code, classifier, coefficients, positives, negatives, calibrated, stack, threshold,
+        uses_llm=llm is not None,
     )
 
 
-def _fingerprint(code: str, matrix: sparse.csr_matrix, y: np.ndarray, prior: np.ndarray) -> str:
+def _fingerprint(
+    code: str, matrix: sparse.csr_matrix, y: np.ndarray, prior: np.ndarray,
+    llm: np.ndarray | None,
+) -> str:
     digest = hashlib.sha256(code.encode())
-    for part in (matrix.data, matrix.indices, matrix.indptr, y, prior):
+    extra = () if llm is None else (np.ascontiguousarray(llm, dtype=np.float32), b"llm")
+    for part in (matrix.data, matrix.indices, matrix.indptr, y, prior, *extra):
         digest.update(np.ascontiguousarray(part).tobytes())
     digest.update(str(matrix.shape).encode())
     return digest.hexdigest()
@@ -294,11 +324,13 @@ def train_models(
     row_of: dict[int, int],
     prior: np.ndarray,
     column: dict[str, int],
+    llm: np.ndarray | None = None,
 ) -> dict[str, CodeModel]:
     """A model per code in ``labels`` (from the cache when trained on the same data before).
 
     ``prior``: the zero-shot confidences, a row per row of ``matrix`` and the column of each
-    code given by ``column``.
+    code given by ``column``; ``llm`` the language model's confidences in the same shape (NaN
+    where it gave none), or None without a model.
     """
     models = {}
     for key, examples in labels.items():
@@ -309,11 +341,16 @@ def train_models(
         if y.sum() < MIN_POSITIVE or len(y) - y.sum() < MIN_NEGATIVE:
             continue
         code_prior = np.ascontiguousarray(prior[index, column[key]], dtype=np.float32)
-        cache_key = _fingerprint(key, rows, y, code_prior)
+        code_llm = None if llm is None else np.ascontiguousarray(llm[index, column[key]])
+        if code_llm is not None:
+            answered = ~np.isnan(code_llm)
+            if y[answered].sum() < MIN_POSITIVE or (1 - y[answered]).sum() < MIN_NEGATIVE:
+                code_llm = None  # too few decisions the language model answered to weigh it
+        cache_key = _fingerprint(key, rows, y, code_prior, code_llm)
         if cache_key not in _cache:
             if len(_cache) >= _CACHE_SIZE:
                 _cache.pop(next(iter(_cache)))
-            _cache[cache_key] = train(key, rows, y, code_prior)
+            _cache[cache_key] = train(key, rows, y, code_prior, code_llm)
         models[key] = _cache[cache_key]
     return models
 
@@ -330,17 +367,20 @@ class LearnedSuggester:
         self.models = models
         self.features = features
 
-    def scores(self, matrix: sparse.csr_matrix, prior: np.ndarray) -> Scores:
+    def scores(
+        self, matrix: sparse.csr_matrix, prior: np.ndarray, llm: np.ndarray | None = None
+    ) -> Scores:
         """Probabilities for codes with a model; NaN marks codes without one.
 
         ``prior``: the zero-shot confidences of the same rows, which each model weighs its own
-        prediction against.
+        prediction against (and ``llm``, the language model's, when given).
         """
         confidence = np.full((matrix.shape[0], len(self.codes)), np.nan, dtype=np.float32)
         for j, code in enumerate(self.codes):
             model = self.models.get(code.key)
             if model is not None and matrix.shape[0]:
-                confidence[:, j] = model.probabilities(matrix, prior[:, j])
+                column = None if llm is None else llm[:, j]
+                confidence[:, j] = model.probabilities(matrix, prior[:, j], column)
 
         def explain(i: int, j: int) -> dict:
             model = self.models.get(self.codes[j].key)
@@ -355,12 +395,15 @@ class LearnedSuggester:
                 if contributions[k] > 0
             ]
             weights = model.stack.coef_[0]
+            shares = {"model": round(float(weights[0]), 2),
+                      "codebook": round(float(weights[1]), 2)}
+            if model.uses_llm:
+                shares["taalmodel"] = round(float(weights[2]), 2)
             return {
                 "features": names,
                 "trained_on": {"accepted": model.positives, "rejected": model.negatives},
                 "calibrated": model.calibrated,
-                "weights": {"model": round(float(weights[0]), 2),
-                            "codebook": round(float(weights[1]), 2)},
+                "weights": shares,
             }
 
         return Scores(self.origin, confidence, explain)

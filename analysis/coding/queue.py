@@ -22,6 +22,7 @@ QUEUE_COLUMNS = [
 ]
 _ORIGIN_NL = {
     "rule": "trefwoorden", "similarity": "gelijkenis", "learned": "geleerd", "context": "samenhang",
+    "llm": "taalmodel",
 }
 
 
@@ -52,6 +53,10 @@ def describe(rationale: dict) -> str:
             f"geleerd van {counts.get('accepted', 0)} goedgekeurde en "
             f"{counts.get('rejected', 0)} afgewezen fragmenten: " + ", ".join(learned["features"])
         )
+    model = rationale.get("llm") or {}
+    if model.get("quote"):
+        why = f" ({model['rationale'][:120]})" if model.get("rationale") else ""
+        parts.append(f"taalmodel {model.get('model', '')}: “{model['quote'][:80]}”{why}")
     if rationale.get("via"):
         parts.append(f"via subcode {rationale['via']}")
     return "; ".join(parts)

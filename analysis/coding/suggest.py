@@ -7,6 +7,9 @@ nobody reviews a 5 % guess, and 100,000 segments times 21 codes would swamp the 
 code's threshold is lower than that (a threshold learned from the evaluator's decisions can
 be), its floor is its threshold, so that everything that counts as applied is stored.
 
+With a language model configured, its answers (``coding.llm``, asked before this transaction
+opens) are one more piece of evidence (``combine``); without one nothing here changes.
+
 Each run also stores the thresholds learned with the models (``state.thresholds`` uses them for
 codes without a threshold of their own).
 
@@ -21,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -28,9 +32,9 @@ from sqlalchemy.orm import Session, aliased
 
 from analysis.coding.combine import ORIGINS, Combined, combine
 from analysis.coding.context import answered_questions, context_scores
-from analysis.coding.evidence import zero_shot
+from analysis.coding.evidence import noisy_or, zero_shot
 from analysis.coding.features import LemmaSpace, key_texts
-from analysis.coding.items import CodeItem, SegmentItem
+from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.learned import (
     LearnedSuggester,
     StackedFeatures,
@@ -49,10 +53,19 @@ from analysis.coding.state import (
     store_learned_thresholds,
     thresholds,
 )
+from analysis.coding.trust import DEFAULT, Trust, learn_trust
 from analysis.store import Code, Coding, Segment, Transcript, Turn, id_chunks, utcnow
 
 STORE_FLOOR = 0.3
 CHANGE = 0.01  # a confidence that moved less than this is not written again
+
+
+class ModelAnswers(Protocol):
+    """What a language model said per segment (``coding.llm.LLMCoding``)."""
+
+    model: str
+
+    def scores(self, keys: Sequence[str], items: Sequence[SegmentItem]) -> Scores: ...
 
 
 @dataclass
@@ -66,6 +79,7 @@ class SuggestReport:
     applied: dict[str, int] = field(default_factory=dict)  # suggestions at/above threshold
     learned: dict[str, dict[str, object]] = field(default_factory=dict)
     seconds: float = 0.0
+    llm: dict[str, object] = field(default_factory=dict)  # model, requests, trust, messages
 
 
 def load_codes(session: Session) -> list[CodeItem]:
@@ -152,13 +166,16 @@ def compute(
     space: LemmaSpace,
     embedder: object | None = None,
     learn: bool = True,
+    llm: ModelAnswers | None = None,
 ) -> tuple[Combined, dict[str, dict[str, object]]]:
     """Confidences for every segment and code, and a summary of the learned models.
 
     The segments people decided on (the training examples) are scored along with ``segments``,
     since the learned models take the rule, similarity and context scores as features.
+    ``llm``: a language model's answers, one more piece of evidence (off when None).
     """
-    labels = trainable(training_labels(session, codes)) if learn else {}
+    every_label = training_labels(session, codes) if learn else {}
+    labels = trainable(every_label)
     known = {s.id for s in segments}
     wanted = {sid for examples in labels.values() for sid in examples} - known
     items = list(segments) + (load_segments(session, ids=wanted) if wanted else [])
@@ -186,6 +203,8 @@ def compute(
         codes, items, questions, rule_suggester, similarity_of, rules.confidence,
         similarity.confidence,
     )
+    model_scores = None if llm is None else llm.scores([c.key for c in codes], items)
+    model_confidence = None if model_scores is None else model_scores.confidence
     learned, models = None, {}
     if labels:
         features = StackedFeatures(space, codes)
@@ -199,20 +218,52 @@ def compute(
             {item.id: k for k, item in enumerate(items)},
             prior,
             {code.key: j for j, code in enumerate(codes)},
+            model_confidence,
         )
         if models:
             learned = LearnedSuggester(codes, models, features).scores(
-                matrix[: len(segments)], prior[: len(segments)]
+                matrix[: len(segments)], prior[: len(segments)],
+                None if model_confidence is None else model_confidence[: len(segments)],
             )
+    trust = DEFAULT
+    if model_confidence is not None:
+        trust = _trust(codes, items, every_label, model_confidence,
+                       noisy_or(rules.confidence, similarity.confidence, context.confidence))
     count = len(segments)
-    for part in (rules, similarity, context):
+    parts = (rules, similarity, context) + (() if model_scores is None else (model_scores,))
+    for part in parts:
         part.confidence = part.confidence[:count]
     summary = {
         key: {"accepted": m.positives, "rejected": m.negatives, "calibrated": m.calibrated,
               "threshold": m.threshold}
         for key, m in sorted(models.items())
     }
-    return combine(codes, rules, similarity, context, learned), summary
+    if model_scores is not None:
+        summary["llm"] = {"trust_model": trust.model, "trust_offline": trust.offline,
+                          "learned_from": trust.learned_from}
+    return combine(codes, rules, similarity, context, learned, model_scores, trust), summary
+
+
+def _trust(
+    codes: Sequence[CodeItem],
+    items: Sequence[SegmentItem],
+    labels: dict[str, dict[int, bool]],
+    model: np.ndarray,
+    offline: np.ndarray,
+) -> Trust:
+    """The language model's weight against the offline evidence, from every decided pair
+    (pooled over codes) where the model answered."""
+    row = {item.id: i for i, item in enumerate(items)}
+    picked: list[tuple[int, int, bool]] = []
+    for j, code in enumerate(codes):
+        for segment_id, value in labels.get(code.key, {}).items():
+            i = row.get(segment_id)
+            if i is not None and not np.isnan(model[i, j]):
+                picked.append((i, j, value))
+    if not picked:
+        return DEFAULT
+    rows, columns, decided = (np.array(part) for part in zip(*picked, strict=True))
+    return learn_trust(offline[rows, columns], model[rows, columns], decided)
 
 
 def _blocked(
@@ -249,8 +300,12 @@ def suggest(
     embedder: object | None = None,
     transcript_ids: Iterable[int] | None = None,
     floor: float = STORE_FLOOR,
+    llm: ModelAnswers | None = None,
 ) -> SuggestReport:
-    """Compute suggestions for the project (or some transcripts) and store the changes."""
+    """Compute suggestions for the project (or some transcripts) and store the changes.
+
+    ``llm``: a language model's answers, asked beforehand (``coding.llm.code_segments``).
+    """
     began = time.perf_counter()
     codes = load_codes(session)
     every = load_segments(session)
@@ -262,7 +317,10 @@ def suggest(
             seconds=time.perf_counter() - began,
         )
     space = build_space(codes, every)
-    combined, learned = compute(session, codes, segments, space=space, embedder=embedder)
+    combined, learned = compute(
+        session, codes, segments, space=space, embedder=embedder, llm=llm
+    )
+    model_summary = learned.pop("llm", None)
     store_learned_thresholds(
         session,
         {key: info["threshold"] for key, info in learned.items() if info["threshold"] is not None},
@@ -348,4 +406,5 @@ def suggest(
         applied=dict(sorted(applied.items())),
         learned=learned,
         seconds=time.perf_counter() - began,
+        llm=dict(model_summary or {}),
     )
