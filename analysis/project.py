@@ -30,6 +30,8 @@ from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
+from analysis.findings import SubThemeFindings
+from analysis.findings.read import findings_for
 from analysis.ingest.base import ROLES
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
@@ -698,6 +700,13 @@ class Project:
         """The evaluator's opening text for a chapter; empty text restores the default."""
         with self.store.session() as session:
             report_items.set_chapter_intro(session, chapter, text)
+
+    # --- findings ----------------------------------------------------------------------------
+
+    def findings(self) -> dict[str, SubThemeFindings]:
+        """Per code (sub-themes and themes, not the phases) the points respondents make."""
+        with self.store.session() as session:
+            return findings_for(session)
 
     def build_draft(
         self, *, anonymise: bool = False, attribution: str | None = None, verbatim: bool = False

@@ -1,0 +1,219 @@
+"""Dutch synthesis prose from the findings: sentences that each carry the segments behind them.
+
+The register is that of an evaluation report ("De meeste instellingen noemen …", "Enkele
+instellingen …, terwijl één instelling …"). Quantifiers follow the counts; a point made by a
+few colleges names them. Every sentence is generated from a point (or from the sub-theme's
+points together) and keeps references to its segments, so the Word draft can attach them as a
+comment and an evaluator can check each claim. A claim that rests only on suggestions nobody
+reviewed says so in the sentence itself ("voorlopig").
+
+The wording varies deterministically: templates are chosen by hashing a seed derived from the
+project's content with the point, so two projects never read as one text, and the same project
+always gives the same draft. Prose is data (:class:`Paragraph` of :class:`Sentence`), so a
+rewriter (an LLM helper) can replace a paragraph's text while the references stay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from analysis.findings.model import Evidence, Point, SubThemeFindings
+
+PROVISIONAL = "voorlopig"
+MAX_NAMED = 3  # a point made by at most this many colleges names them
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One claim with the passages it rests on."""
+
+    text: str
+    refs: tuple[Evidence, ...]
+    provisional: bool = False
+
+
+@dataclass
+class Paragraph:
+    """Running text (``bullets`` False) or a bulleted list whose items are sentences."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    bullets: bool = False
+    lead: Sentence | None = None  # the line that introduces a bulleted list
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+# (singular verb, plural verb) pairs used by the templates
+_VERBS = {
+    "noemen": ("noemt", "noemen"), "wijzen": ("wijst", "wijzen"),
+    "brengen": ("brengt", "brengen"), "zeggen": ("zegt", "zeggen"),
+    "geven": ("geeft", "geven"), "hebben": ("heeft", "hebben"),
+    "vertellen": ("vertelt", "vertellen"), "beschrijven": ("beschrijft", "beschrijven"),
+}
+
+_POINT_TEMPLATES = (
+    "{Q} {noemen} {point}.",
+    "{Q} {wijzen} op {point}.",
+    "{Q} {brengen} {point} naar voren.",
+    "{Point} komt ter sprake bij {q}.",
+    "Bij {q} gaat het over {point}.",
+    "{Q} {beschrijven} {point}.",
+    "Wat {q} {noemen}, is {point}.",
+    "In de gesprekken met {q} komt {point} aan bod.",
+)
+_FOLLOW = ("Daarnaast", "Verder", "Ook", "Bovendien")
+_LEAD_TEMPLATES = (
+    "Over {topic} spraken we met {q}.",
+    "{Topic} kwam aan de orde bij {q}.",
+    "{Q} {hebben} het over {topic}.",
+    "{Q} {vertellen} over {topic}.",
+)
+_LIST_LEADS = (
+    "{Q} {noemen} deze punten:",
+    "Wat {q} hierover {zeggen}, valt in deze punten uiteen:",
+    "De punten die {q} {noemen}, zijn:",
+)
+
+
+def quantifier(count: int, total: int) -> str:
+    """"alle instellingen", "vrijwel alle …", "de meeste …", "ongeveer de helft van de …",
+    "enkele …", "één instelling" (``count`` colleges of ``total``)."""
+    if count <= 1:
+        return "één instelling"
+    share = count / total if total else 0.0
+    if count == total:
+        return "twee instellingen" if count == 2 else "alle instellingen"
+    if share >= 0.85:
+        return "vrijwel alle instellingen"
+    if share > 0.6:
+        return "de meeste instellingen"
+    if share >= 0.4:
+        return "ongeveer de helft van de instellingen"
+    return "enkele instellingen"
+
+
+def college_phrase(colleges: Sequence[str], total: int) -> str:
+    """The quantifier, with the colleges named when they are few, else with the count."""
+    q = quantifier(len(colleges), total)
+    if len(colleges) <= MAX_NAMED:
+        return f"{q} ({_dutch_list(colleges)})"
+    if q.startswith("alle"):
+        return q
+    return f"{q} ({len(colleges)} van de {total})"
+
+
+def project_seed(parts: Sequence[str]) -> str:
+    """A seed from the project's content (e.g. its colleges and segment ids)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def write_prose(findings: SubThemeFindings, total_colleges: int, seed: str) -> list[Paragraph]:
+    """The paragraphs for one sub-theme: a lead, then one sentence per point (or a list)."""
+    points = [p for p in findings.points if p.colleges or p.contrast]
+    if not points:
+        return []
+    all_refs = tuple(e for p in points for e in p.evidence)
+    colleges = sorted({e.institution for e in all_refs if not e.denies}, key=str.casefold)
+    topic = findings.label[0].lower() + findings.label[1:]
+    paragraphs = []
+    if colleges:
+        lead = _fill(_choose(_LEAD_TEMPLATES, seed, findings.code, "lead"),
+                     college_phrase(colleges, total_colleges), len(colleges), topic=topic)
+        paragraphs.append(Paragraph([_sentence(lead, all_refs)]))
+    if findings.is_list and len(points) >= 3:
+        bullets = Paragraph(bullets=True)
+        making = sorted({c for p in points for c in p.colleges}, key=str.casefold)
+        text = _fill(_choose(_LIST_LEADS, seed, findings.code, "list"),
+                     quantifier(len(making), total_colleges), len(making))
+        bullets.lead = _sentence(text, all_refs)
+        for point in points:
+            bullets.sentences.append(_bullet(point, total_colleges))
+        paragraphs.append(bullets)
+        return paragraphs
+    body = Paragraph()
+    for index, point in enumerate(points):
+        body.sentences.append(_point_sentence(point, index, total_colleges, seed))
+    paragraphs.append(body)
+    return paragraphs
+
+
+def _point_sentence(point: Point, index: int, total: int, seed: str) -> Sentence:
+    label = _phrase(point.label)
+    if point.colleges:
+        template = _choose(_POINT_TEMPLATES, seed, point.code, point.label)
+        text = _fill(template, college_phrase(point.colleges, total), len(point.colleges),
+                     point=label)
+        if index and not text.startswith(("Bij ", "In ", "Wat ")):
+            follow = _choose(_FOLLOW, seed, point.code, point.label, "follow")
+            text = _inverted(follow, text)
+        if point.contrast:
+            text = text[:-1] + (
+                f", terwijl {college_phrase(point.contrast, total)} "
+                f"{'zegt' if len(point.contrast) == 1 else 'zeggen'} dat dit bij hen niet speelt."
+            )
+    else:
+        phrase = college_phrase(point.contrast, total)
+        verb = "zegt" if len(point.contrast) == 1 else "zeggen"
+        text = f"{_cap(phrase)} {verb} uitdrukkelijk dat {label} bij hen niet speelt."
+    return _sentence(text, tuple(point.evidence))
+
+
+def _bullet(point: Point, total: int) -> Sentence:
+    who = college_phrase(point.colleges, total) if point.colleges else "geen instelling"
+    text = f"{_cap(_phrase(point.label))}: {who}"
+    if point.contrast:
+        text += f"; {college_phrase(point.contrast, total)} niet"
+    return _sentence(text + ".", tuple(point.evidence))
+
+
+def _sentence(text: str, refs: tuple[Evidence, ...]) -> Sentence:
+    provisional = not any(e.reviewed for e in refs)
+    if provisional:
+        end = text[-1] if text[-1] in ".:" else ""
+        body = text[:-1] if end else text
+        text = f"{body} ({PROVISIONAL}: nog niet beoordeelde fragmenten){end}"
+    return Sentence(text, refs, provisional)
+
+
+def _fill(template: str, q: str, count: int, **words: str) -> str:
+    values = {name: verbs[0] if count == 1 else verbs[1] for name, verbs in _VERBS.items()}
+    values.update(q=q, Q=_cap(q))
+    for name, value in words.items():
+        values[name] = value
+        values[name.capitalize()] = _cap(value)
+    return template.format(**values)
+
+
+def _inverted(adverb: str, text: str) -> str:
+    """"De meeste instellingen noemen X." -> "Daarnaast noemen de meeste instellingen X."."""
+    verbs = [v for pair in _VERBS.values() for v in pair] + ["komt"]
+    for verb in verbs:
+        head, found, tail = text.partition(f" {verb} ")
+        if found:
+            return f"{adverb} {verb} {_phrase(head)} {tail}"
+    return text
+
+
+def _choose(options: Sequence[str], seed: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x1f".join((seed, *parts)).encode("utf-8")).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+def _phrase(label: str) -> str:
+    """A label as it reads inside a sentence: lower-case first letter unless an acronym."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _dutch_list(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
