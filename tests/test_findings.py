@@ -96,7 +96,7 @@ def test_codebook_aspects_round_trip_and_validate() -> None:
     codebook = load_codebook()
     measures = codebook.get("inclusion.measures")
     labels = [a.label for a in measures.aspects]
-    assert "Kortere reizen en stages" in labels and "Ouders betrekken" in labels
+    assert "Kortere reizen en stages" in labels and "Het betrekken van ouders" in labels
     assert isinstance(measures.aspects[0], Aspect)
     again = parse_codebook(codebook.to_dict(), "copy")
     assert again.get("inclusion.measures").aspects == measures.aspects

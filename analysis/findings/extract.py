@@ -36,6 +36,9 @@ DENIAL = re.compile(
 CLUSTER_DISTANCE = 0.8
 MIN_CLUSTER_COLLEGES = 2
 LABEL_WORDS = 2
+# A word in more than this share of all segments says nothing about one point ("docent").
+MAX_LABEL_SPREAD = 0.05
+_CAPITALISED = re.compile(r"(?<=[\w,;] )([A-Z][a-zà-ÿ]+)")
 # Sub-themes that list measures or principles are written as a bulleted list.
 LIST_WORDS = ("maatregel", "principe", "aanpak")
 
@@ -43,6 +46,11 @@ LIST_WORDS = ("maatregel", "principe", "aanpak")
 def denies(text: str) -> bool:
     """True when the passage says the matter does not apply to the speaker's college."""
     return DENIAL.search(text.lower()) is not None
+
+
+def proper_names(texts: Iterable[str]) -> frozenset[str]:
+    """Lower-cased words that appear capitalised in the middle of a sentence."""
+    return frozenset(m.group(1).lower() for text in texts for m in _CAPITALISED.finditer(text))
 
 
 def find_points(
@@ -62,6 +70,11 @@ def find_points(
         code.key for code in codebook.codes if not code.key.startswith("phases")
     ]
     spread: Counter[str] = Counter(w for s in segments for w in set(s.lemmas))
+    # Proper names (places, countries, partner schools) never label a point: words written
+    # with a capital inside a sentence, plus the common words every segment uses.
+    excluded = excluded | proper_names(s.text for s in segments) | {
+        w for w, n in spread.items() if n > max(MAX_LABEL_SPREAD * len(segments), 10)
+    }
     result: dict[str, SubThemeFindings] = {}
     for key in wanted:
         code = codebook.get(key)
