@@ -47,7 +47,7 @@ from analysis.report.model import (
     Table,
     ThemeChapter,
 )
-from analysis.report.quotes import Candidate, pick, stand_alone
+from analysis.report.quotes import MAX_PER_COLLEGE, Candidate, pick, stand_alone
 from analysis.store import ReportItem, Segment, Transcript, Turn
 
 DEFAULT_TITLE = "Internationalisering in het mbo: wat bestuurders vertellen"
@@ -220,7 +220,7 @@ class _Context:
         if candidate is None:
             return None
         text = edit_quote(candidate.text) if self.edit_quotes else candidate.text
-        if trim:
+        if trim and self.edit_quotes:  # verbatim on request means the whole segment
             text = stand_alone(text)
             if text is None:
                 return None
@@ -275,18 +275,23 @@ class _Context:
         )
         return Sentence(self.text(sentence.text), refs, sentence.provisional)
 
-    def point_quote(self, point: Point, theme: str) -> Quote | None:
+    def point_quote(
+        self, point: Point, theme: str, per_college: Counter[str] | None = None
+    ) -> Quote | None:
         """The best quote for a point: a passage under its own theme that stands on its own,
         reviewed before suggested, well within quote length, from a college not yet quoted."""
         options = sorted(
             (e for e in point.supporting
-             if e.segment_id not in self.used and self.strongest(e.segment_id) == theme),
+             if e.segment_id not in self.used and self.strongest(e.segment_id) == theme
+             and (per_college is None or per_college[e.institution] < MAX_PER_COLLEGE)),
             key=lambda e: (not e.reviewed, self.by_segment[e.segment_id].rank({point.code})
                            if e.segment_id in self.by_segment else (), e.segment_id),
         )
         for evidence in options:
             quote = self.quote(evidence.segment_id, selected=False, trim=True)
             if quote is not None:
+                if per_college is not None:
+                    per_college[evidence.institution] += 1
                 return quote
         return None
 
@@ -506,24 +511,27 @@ def _point_quotes(
     """A pull quote for each main point of each sub-theme; where no point has one, the best
     supported passage of the sub-theme, in both cases only a passage whose strongest theme is
     this chapter's and that stands on its own."""
+    per_college: Counter[str] = Counter()
     for key, sub in subs.items():
         found = context.findings.get(key)
         points = [p for p in (found.points if found else []) if p.colleges][:per_subtheme]
         for point in points[:POINT_QUOTES]:
-            quote = context.point_quote(point, theme)
+            quote = context.point_quote(point, theme, per_college)
             if quote is not None:
                 sub.quotes.append(quote)
         if sub.quotes:
             continue
         keys = sorted({key} | _descendants(context.codebook, key))
         own = [c for c in context.candidates if context.strongest(c.segment_id) == theme
-               and stand_alone(c.text) is not None]
+               and per_college[c.institution] < MAX_PER_COLLEGE
+               and (not context.edit_quotes or stand_alone(c.text) is not None)]
         picked = pick([(key, keys)], own, per_group=per_subtheme, used=context.used)
         for candidate in picked.get(key, []):
             context.used.discard(candidate.segment_id)
             quote = context.quote(candidate.segment_id, selected=False, trim=True)
             if quote is not None:
                 sub.quotes.append(quote)
+                per_college[candidate.institution] += 1
 
 
 def _proposed_boxes(context: _Context, theme: str, keys: list[str]) -> list[Box]:
@@ -587,8 +595,8 @@ def _claims_paragraphs(themes: list[ThemeChapter]) -> list[str]:
     return [
         "Elke uitspraak over wat instellingen zeggen verwijst in een opmerking naar de "
         "fragmenten waarop zij rust. Op door een codeur beoordeelde fragmenten rusten per "
-        "hoofdstuk: " + "; ".join(parts) + ". Uitspraken die alleen op niet beoordeelde "
-        "suggesties rusten, staan als voorlopig in de tekst."
+        "hoofdstuk: " + "; ".join(parts) + ". Uitspraken die nog op geen enkel beoordeeld "
+        "fragment rusten, staan als voorlopig in de tekst."
     ]
 
 
