@@ -84,7 +84,7 @@ def test_denial_phrases() -> None:
 
 
 def test_quantifiers_follow_the_counts() -> None:
-    assert quantifier(9, 9) == "alle instellingen"
+    assert quantifier(9, 9) == "alle negen instellingen"
     assert quantifier(8, 9) == "vrijwel alle instellingen"
     assert quantifier(6, 9) == "de meeste instellingen"
     assert quantifier(4, 9) == "ongeveer de helft van de instellingen"

@@ -39,6 +39,12 @@ LABEL_WORDS = 2
 # A word in more than this share of all segments says nothing about one point ("docent").
 MAX_LABEL_SPREAD = 0.05
 _CAPITALISED = re.compile(r"(?<=[\w,;] )([A-Z][a-zà-ÿ]+)")
+# Question and quantity words that are content words to the pipeline but name no point.
+_NOT_LABELS = frozenset((
+    "hoeveel", "waarom", "welke", "welk", "zoveel", "zoals", "eigenlijk", "gewoon", "heel",
+    "echt", "best", "soort", "manier", "kant", "ding", "vraag", "antwoord", "voorbeeld",
+    "beetje",
+))
 # Sub-themes that list measures or principles are written as a bulleted list.
 LIST_WORDS = ("maatregel", "principe", "aanpak")
 
@@ -139,6 +145,7 @@ def _label_terms(lemmas: Sequence[str], excluded: frozenset[str]) -> list[str]:
         word for word in lemmas
         if len(word) > 3 and word.isalpha()
         and word not in excluded and word not in CONVERSATION_WORDS and word not in STOP_WORDS
+        and word not in _NOT_LABELS
         and not is_number_word(word)
         and not word.endswith("en")
         and not re.fullmatch(r"(?:ge|be|ver|ont|her)\w{3,}[dt]", word)

@@ -80,13 +80,13 @@ _LIST_LEADS = (
 
 
 def quantifier(count: int, total: int) -> str:
-    """"alle instellingen", "vrijwel alle …", "de meeste …", "ongeveer de helft van de …",
+    """"alle negen instellingen", "vrijwel alle …", "de meeste …", "ongeveer de helft van de …",
     "enkele …", "één instelling" (``count`` colleges of ``total``)."""
     if count <= 1:
         return "één instelling"
     share = count / total if total else 0.0
     if count == total:
-        return "twee instellingen" if count == 2 else "alle instellingen"
+        return "twee instellingen" if count == 2 else f"alle {_number(count)} instellingen"
     if share >= 0.85:
         return "vrijwel alle instellingen"
     if share > 0.6:
@@ -94,6 +94,18 @@ def quantifier(count: int, total: int) -> str:
     if share >= 0.4:
         return "ongeveer de helft van de instellingen"
     return "enkele instellingen"
+
+
+_NUMBERS = (
+    "nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+    "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien", "negentien",
+    "twintig",
+)
+
+
+def _number(value: int) -> str:
+    """Numbers up to twenty in words, as running text writes them."""
+    return _NUMBERS[value] if 0 <= value < len(_NUMBERS) else str(value)
 
 
 def college_phrase(colleges: Sequence[str], total: int) -> str:
@@ -137,8 +149,62 @@ def write_prose(findings: SubThemeFindings, total_colleges: int, seed: str) -> l
     body = Paragraph()
     for index, point in enumerate(points):
         body.sentences.append(_point_sentence(point, index, total_colleges, seed))
+        if len(point.colleges) >= 2:
+            body.sentences.append(_weight_sentence(point, seed))
     paragraphs.append(body)
     return paragraphs
+
+
+_OVERVIEW_OPENINGS = (
+    "Binnen {topic} onderscheiden we {k} subthema's; {q} {komen} erop.",
+    "{Q} {komen} op {topic}, verdeeld over {k} subthema's.",
+)
+_OVERVIEW_RANGE = (
+    "Het meest besproken subthema is {most} ({qm}), het minst {least} ({ql}).",
+    "De meeste aandacht gaat naar {most} ({qm}); {least} komt het minst aan bod ({ql}).",
+)
+_OVERVIEW_TOP = (
+    "Het punt dat de meeste instellingen delen, is {point} ({qp}).",
+    "Wat het vaakst terugkomt, is {point} ({qp}).",
+)
+
+
+def write_overview(
+    label: str, subthemes: Sequence[SubThemeFindings], total: int, seed: str
+) -> Paragraph | None:
+    """A chapter's opening paragraph from its sub-themes' findings: how widely the theme was
+    discussed, which sub-theme most and least, and the point most colleges share."""
+    subs = [f for f in subthemes if any(p.colleges for p in f.points)]
+    if not subs:
+        return None
+    refs = tuple(e for f in subs for p in f.points for e in p.supporting)
+    colleges = sorted({e.institution for e in refs}, key=str.casefold)
+    topic = _phrase(label)
+    key = subs[0].code.split(".")[0]
+    paragraph = Paragraph()
+    opening = _choose(_OVERVIEW_OPENINGS, seed, key, "overview")
+    paragraph.sentences.append(_sentence(
+        _fill(opening, college_phrase(colleges, total), len(colleges), topic=topic,
+              k=str(len(subthemes)), komen="komt" if len(colleges) == 1 else "komen"), refs))
+    ranked = sorted(subs, key=lambda f: (-len(_making(f)), f.code))
+    if len(ranked) >= 2 and len(_making(ranked[0])) > len(_making(ranked[-1])):
+        most, least = ranked[0], ranked[-1]
+        text = _choose(_OVERVIEW_RANGE, seed, key, "range").format(
+            most=_phrase(most.label), least=_phrase(least.label),
+            qm=quantifier(len(_making(most)), total), ql=quantifier(len(_making(least)), total))
+        paragraph.sentences.append(_sentence(
+            text[0].upper() + text[1:],
+            tuple(e for f in (most, least) for p in f.points for e in p.supporting)))
+    top = max((p for f in subs for p in f.points if p.colleges),
+              key=lambda p: (len(p.colleges), p.source == "aspect", p.label))
+    text = _choose(_OVERVIEW_TOP, seed, key, "top").format(
+        point=_phrase(top.label), qp=college_phrase(top.colleges, total))
+    paragraph.sentences.append(_sentence(text, tuple(top.supporting)))
+    return paragraph
+
+
+def _making(findings: SubThemeFindings) -> set[str]:
+    return {c for p in findings.points for c in p.colleges}
 
 
 def _point_sentence(point: Point, index: int, total: int, seed: str) -> Sentence:
@@ -160,6 +226,22 @@ def _point_sentence(point: Point, index: int, total: int, seed: str) -> Sentence
         verb = "zegt" if len(point.contrast) == 1 else "zeggen"
         text = f"{_cap(phrase)} {verb} uitdrukkelijk dat {label} bij hen niet speelt."
     return _sentence(text, tuple(point.evidence))
+
+
+_WEIGHT_TEMPLATES = (
+    "Het punt ‘{point}’ rust op {n} fragmenten uit {k} gesprekken.",
+    "Over {point} gaan {n} fragmenten, uit {k} gesprekken.",
+    "{Point} komt terug in {n} fragmenten van {k} instellingen.",
+)
+
+
+def _weight_sentence(point: Point, seed: str) -> Sentence:
+    """How much of the material a point rests on (so the reader can weigh it)."""
+    template = _choose(_WEIGHT_TEMPLATES, seed, point.code, point.label, "weight")
+    label = _phrase(point.label)
+    text = template.format(n=len(point.supporting), k=len(point.colleges), point=label,
+                           Point=_cap(label))
+    return _sentence(text, tuple(point.supporting))
 
 
 def _bullet(point: Point, total: int) -> Sentence:

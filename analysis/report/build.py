@@ -28,7 +28,13 @@ from analysis.coding import CodingError
 from analysis.coding.reliability import reliability
 from analysis.coding.state import AUTO_CODER, Decision, parent_map, with_ancestors
 from analysis.findings.model import Evidence, Point
-from analysis.findings.prose import Paragraph, Sentence, project_seed, write_prose
+from analysis.findings.prose import (
+    Paragraph,
+    Sentence,
+    project_seed,
+    write_overview,
+    write_prose,
+)
 from analysis.findings.read import findings_for
 from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
@@ -47,7 +53,13 @@ from analysis.report.model import (
     Table,
     ThemeChapter,
 )
-from analysis.report.quotes import MAX_PER_COLLEGE, Candidate, pick, stand_alone
+from analysis.report.quotes import (
+    MAX_PER_COLLEGE,
+    Candidate,
+    pick,
+    stand_alone,
+    strongest_theme,
+)
 from analysis.store import ReportItem, Segment, Transcript, Turn
 
 DEFAULT_TITLE = "Internationalisering in het mbo: wat bestuurders vertellen"
@@ -198,20 +210,9 @@ class _Context:
         return self.pseudonymiser.text(value, transcript_id=transcript_id)
 
     def strongest(self, segment_id: int) -> str | None:
-        """The top-level theme the segment is most about: a person's code first, else the
-        highest suggestion (the report quotes a segment only under that theme)."""
+        """The segment's strongest top-level theme (:func:`strongest_theme`)."""
         candidate = self.by_segment.get(segment_id)
-        if candidate is None:
-            return None
-        weights = dict(candidate.confidence)
-        weights.update({key: 2.0 for key in candidate.accepted})
-        applied = {k: weights.get(k, 0.0) for k in candidate.applied}
-        if not applied:
-            return None
-        key = max(applied, key=lambda k: (applied[k], k.count("."), k))
-        while self.parents.get(key):
-            key = self.parents[key]  # type: ignore[assignment]
-        return key
+        return strongest_theme(candidate, self.parents) if candidate else None
 
     def quote(self, segment_id: int, *, selected: bool, trim: bool = False) -> Quote | None:
         """The quote for a respondent segment, or None if the segment is not respondent speech
@@ -266,6 +267,16 @@ class _Context:
             )
             for p in paragraphs
         ]
+
+    def overview(self, code: Code, keys: list[str]) -> list[Paragraph]:
+        """The chapter's opening paragraph from its sub-themes' findings."""
+        found = [self.findings[k] for k in keys if k in self.findings]
+        paragraph = write_overview(code.label, found, len(self.colleges), self.seed)
+        if paragraph is None:
+            return []
+        if self.pseudonymiser is not None:
+            paragraph = Paragraph([self._sentence(s) for s in paragraph.sentences])
+        return [paragraph]
 
     def _sentence(self, sentence: Sentence) -> Sentence:
         refs = tuple(
@@ -485,7 +496,7 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
         subs[child.key] = SubTheme(child.key, context.text(child.label),
                                    context.text(child.definition), count_colleges, count_segments)
     chapter.boxes = context.boxes(subtree)  # first: a box's quote is not picked again
-    chapter.prose = context.prose(code.key)
+    chapter.prose = context.overview(code, list(subs)) + context.prose(code.key)
     for key, sub in subs.items():
         sub.prose = context.prose(key)
     chosen = context.items_for(subtree, "quote")

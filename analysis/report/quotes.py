@@ -62,6 +62,20 @@ class Candidate:
                 abs(self.words - IDEAL_WORDS), self.segment_id)
 
 
+def strongest_theme(candidate: Candidate, parents: Mapping[str, str | None]) -> str | None:
+    """The top-level theme a segment is most about: a code a person accepted first, else the
+    applied code with the highest suggestion confidence (the deepest code on a tie). A pull
+    quote belongs only under this theme's chapter."""
+    weights = {key: candidate.confidence.get(key, 0.0) for key in candidate.applied}
+    weights.update({key: 2.0 for key in candidate.accepted if key in weights})
+    if not weights:
+        return None
+    key = max(weights, key=lambda k: (weights[k], k.count("."), k))
+    while parents.get(key):
+        key = parents[key]  # type: ignore[assignment]
+    return key
+
+
 def sentences(text: str) -> list[str]:
     """The text's sentences (a full stop, question or exclamation mark before a capital)."""
     return [part for part in _SENTENCE_END.split(text.strip()) if part]
