@@ -278,6 +278,51 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
             )
 
 
+REVIEW_PAGE = 8
+
+
+def evidence_review(project: Project, book: Codebook, chapter: str) -> None:
+    """"Bewijs van dit hoofdstuk beoordelen": exactly the passages the chapter's sentences and
+    quotes rest on; accepting or rejecting one updates the findings, counts and prose."""
+    st.markdown("**Bewijs van dit hoofdstuk beoordelen**")
+    author = widgets.coder()
+    current = draft(widgets.project_location(), widgets.version(project))
+    queue = project.chapter_evidence(chapter, current)
+    if queue.empty:
+        st.caption("Dit hoofdstuk rust nog op geen enkel fragment.")
+        return
+    open_items = queue[queue["status"] == "niet beoordeeld"]
+    st.caption(
+        f"{len(queue)} fragmenten, waarvan {len(open_items)} nog niet beoordeeld. Wat je "
+        "accepteert of verwerpt, telt direct mee in de bevindingen van het concept."
+    )
+    if not author:
+        st.info("Vul links je naam in om fragmenten te beoordelen.")
+    label = widgets.code_label(book)
+    shown = open_items if not open_items.empty else queue
+    for row in shown.iloc[widgets.paginate(len(shown), f"report_review_page_{chapter}",
+                                           per_page=REVIEW_PAGE)].itertuples():
+        with st.container(border=True):
+            code = label(row.code).lstrip(" ·")
+            st.caption(widgets.escape_markdown(f"{row.institution} · {code} · {row.status}"))
+            st.text(str(row.text))
+            left, right = st.columns(2)
+            left.button(
+                "Klopt", key=f"report_evidence_accept_{row.segment_id}_{row.code}",
+                icon=":material/check:", disabled=not author, on_click=widgets.callback,
+                args=(project, lambda s=int(row.segment_id), c=row.code:
+                      project.accept(s, c, author), "Geaccepteerd"),
+                kwargs={"in_place": False},
+            )
+            right.button(
+                "Klopt niet", key=f"report_evidence_reject_{row.segment_id}_{row.code}",
+                icon=":material/close:", disabled=not author, on_click=widgets.callback,
+                args=(project, lambda s=int(row.segment_id), c=row.code:
+                      project.reject(s, c, author), "Verworpen"),
+                kwargs={"in_place": False},
+            )
+
+
 def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> None:
     st.subheader("Hoofdstukken")
     titles = chapters(book)
@@ -298,6 +343,7 @@ def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> 
             boxes(project, chapter, items, segments)
         with right:
             quote_picker(project, book, chapter, segments, taken)
+        evidence_review(project, book, chapter)
     elif chapter == "phases":
         boxes(project, chapter, items, segments)
 
