@@ -123,8 +123,18 @@ def project_seed(parts: Sequence[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_prose(findings: SubThemeFindings, total_colleges: int, seed: str) -> list[Paragraph]:
-    """The paragraphs for one sub-theme: a lead, then one sentence per point (or a list)."""
+_ABSENT_TEMPLATES = (
+    "Bij {rest} kwam dit onderwerp niet ter sprake.",
+    "In de gesprekken met {rest} ging het hier niet over.",
+)
+
+
+def write_prose(
+    findings: SubThemeFindings, total_colleges: int, seed: str,
+    all_colleges: Sequence[str] = (),
+) -> list[Paragraph]:
+    """The paragraphs for one sub-theme: a lead (with who did not discuss it, when
+    ``all_colleges`` is given), then one sentence per point (or a list)."""
     points = [p for p in findings.points if p.colleges or p.contrast]
     if not points:
         return []
@@ -135,7 +145,14 @@ def write_prose(findings: SubThemeFindings, total_colleges: int, seed: str) -> l
     if colleges:
         lead = _fill(_choose(_LEAD_TEMPLATES, seed, findings.code, "lead"),
                      college_phrase(colleges, total_colleges), len(colleges), topic=topic)
-        paragraphs.append(Paragraph([_sentence(lead, all_refs)]))
+        opening = Paragraph([_sentence(lead, all_refs)])
+        rest = sorted(set(all_colleges) - set(colleges), key=str.casefold)
+        if rest and len(rest) < len(all_colleges):
+            names = (_dutch_list(rest) if len(rest) <= MAX_NAMED + 1
+                     else f"de overige {_number(len(rest))} instellingen")
+            absent = _choose(_ABSENT_TEMPLATES, seed, findings.code, "absent")
+            opening.sentences.append(_sentence(absent.format(rest=names), all_refs))
+        paragraphs.append(opening)
     if findings.is_list and len(points) >= 3:
         bullets = Paragraph(bullets=True)
         making = sorted({c for p in points for c in p.colleges}, key=str.casefold)
@@ -149,7 +166,7 @@ def write_prose(findings: SubThemeFindings, total_colleges: int, seed: str) -> l
     body = Paragraph()
     for index, point in enumerate(points):
         body.sentences.append(_point_sentence(point, index, total_colleges, seed))
-        if len(point.colleges) >= 2:
+        if point.colleges:
             body.sentences.append(_weight_sentence(point, seed))
     paragraphs.append(body)
     return paragraphs
@@ -229,9 +246,9 @@ def _point_sentence(point: Point, index: int, total: int, seed: str) -> Sentence
 
 
 _WEIGHT_TEMPLATES = (
-    "Het punt ‘{point}’ rust op {n} fragmenten uit {k} gesprekken.",
-    "Over {point} gaan {n} fragmenten, uit {k} gesprekken.",
-    "{Point} komt terug in {n} fragmenten van {k} instellingen.",
+    "Het punt ‘{point}’ rust op {n} uit {k}.",
+    "Over {point} {gaan} {n}, uit {k}.",
+    "{Point} komt terug in {n} uit {k}.",
 )
 
 
@@ -239,8 +256,11 @@ def _weight_sentence(point: Point, seed: str) -> Sentence:
     """How much of the material a point rests on (so the reader can weigh it)."""
     template = _choose(_WEIGHT_TEMPLATES, seed, point.code, point.label, "weight")
     label = _phrase(point.label)
-    text = template.format(n=len(point.supporting), k=len(point.colleges), point=label,
-                           Point=_cap(label))
+    passages, colleges = len(point.supporting), len(point.colleges)
+    text = template.format(
+        n=f"{_number(passages)} {'fragment' if passages == 1 else 'fragmenten'}",
+        k=f"{_number(colleges)} {'gesprek' if colleges == 1 else 'gesprekken'}",
+        point=label, Point=_cap(label), gaan="gaat" if passages == 1 else "gaan")
     return _sentence(text, tuple(point.supporting))
 
 
@@ -257,7 +277,7 @@ def _sentence(text: str, refs: tuple[Evidence, ...]) -> Sentence:
     if provisional:
         end = text[-1] if text[-1] in ".:" else ""
         body = text[:-1] if end else text
-        text = f"{body} ({PROVISIONAL}: nog niet beoordeelde fragmenten){end}"
+        text = f"{body} ({PROVISIONAL}){end}"
     return Sentence(text, refs, provisional)
 
 

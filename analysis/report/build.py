@@ -257,7 +257,8 @@ class _Context:
         found = self.findings.get(key)
         if found is None:
             return []
-        paragraphs = write_prose(found, len(self.colleges), self.seed)
+        paragraphs = write_prose(found, len(self.colleges), self.seed,
+                                 sorted({t.institution or "" for t in self.transcripts.values()}))
         if self.pseudonymiser is None:
             return paragraphs
         return [
