@@ -3,6 +3,7 @@ that stand on their own under their own theme, and no fixed finding text across 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +146,15 @@ def test_title_page_and_chapters_on_new_pages(half_reviewed: Project, tmp_path: 
             assert paragraph.paragraph_format.page_break_before or new_section, paragraph.text
     codebook = next(t for t in document.tables if t.rows[0].cells[0].text == "Code")
     assert "inclusion.measures" not in {row.cells[0].text for row in codebook.rows}
+
+
+def test_phases_chapter_is_a_narrative_without_confidence_numbers(zero_shot: Project) -> None:
+    draft = zero_shot.build_draft()
+    chapter = draft.phases
+    assert chapter.narrative[0].startswith(f"Van de {len(draft.colleges)} instellingen")
+    text = " ".join(chapter.narrative + [where for _, where, _ in chapter.evidence])
+    assert "zekerheid" not in text and not re.search(r"\d,\d", text)
+    assert [college for college, _, _ in chapter.evidence] and all(
+        quote is not None for _, _, quote in chapter.evidence[:3])
+    assert draft.phase_table is not None
+    assert any("zekerheid" in row[2] for row in draft.phase_table.rows)  # in the appendix

@@ -15,6 +15,7 @@ writer sees any text, so no writer can leak a name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -697,11 +698,16 @@ def _phase_narrative(context: _Context, assessments: Sequence[PhaseAssessment],
                 if item.phase == number:
                     terms.update(term for term, _ in item.terms)
         names = dutch_list([context.college(a.institution) for a in members])
-        text = (f"{_cap(context.text(labels[number]))}: {names}"
-                f" ({'schatting' if any(not a.judgement for a in members) else 'oordeel'}).")
+        name = re.sub(r"^fase\s*\d+\s*[:.-]\s*", "", labels[number], flags=re.IGNORECASE)
+        basis = ("naar schatting" if any(not a.judgement for a in members)
+                 else "volgens de evaluator")
+        verb = "zit" if len(members) == 1 else "zitten"
+        text = (f"In fase {number} ({context.text(name)}) {verb} {basis} {names}.")
         if terms:
             common = [t for t, _ in sorted(terms.items(), key=lambda x: (-x[1], x[0]))[:3]]
-            text += (" Wat deze instellingen onderscheidt, is dat zij spreken over "
+            who = "deze instelling" if len(members) == 1 else "deze instellingen"
+            speaks = "spreekt" if len(members) == 1 else "spreken"
+            text += (f" Wat {who} onderscheidt, is dat zij {speaks} over "
                      + dutch_list([f"‘{t}’" for t in common]) + ".")
         paragraphs.append(text)
     mixed = [a for a in assessments if a.mixed]
