@@ -110,3 +110,30 @@ def test_project_keeps_aspects(coded: Project) -> None:
     assert coded.codebook().get("inclusion.measures").aspects == (
         load_codebook().get("inclusion.measures").aspects
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ja, kijk. Wij hebben met twee scholen in Gent een netwerk opgezet waarin docenten "
+         "elkaar elke maand spreken.",
+         "(…) Wij hebben met twee scholen in Gent een netwerk opgezet waarin docenten elkaar "
+         "elke maand spreken."),
+        ("Nou, een paar dingen. Om te beginnen hebben we kortere reizen gemaakt, twee weken in "
+         "plaats van drie maanden.",
+         "(…) Om te beginnen hebben we kortere reizen gemaakt, twee weken in plaats van drie "
+         "maanden."),
+        ("Grote verschillen. Dat zie je overal.", None),
+        ("We hebben een fonds van veertigduizend euro per jaar uit eigen middelen voor studenten "
+         "die het nodig hebben.",
+         "We hebben een fonds van veertigduizend euro per jaar uit eigen middelen voor studenten "
+         "die het nodig hebben."),
+    ],
+)
+def test_quotes_stand_on_their_own(text: str, expected: str | None) -> None:
+    from analysis.report.quotes import stand_alone, stands_alone
+
+    assert stand_alone(text) == expected
+    if expected is not None:
+        assert stands_alone(expected)
+    assert not stands_alone("Vooral de vervanging.")
