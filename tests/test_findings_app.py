@@ -60,3 +60,23 @@ def test_reviewing_the_chapters_evidence_changes_the_draft(suggested_db: Path) -
     assert status == "geaccepteerd"
     assert after != before  # a claim now rests on a reviewed passage
     assert len(after) < len(before)
+
+
+def test_a_proposed_example_box_is_marked_and_can_be_taken_over(suggested_db: Path) -> None:
+    with Project(suggested_db) as project:
+        themes = project.build_draft().themes
+    proposals = {c.key: [b for b in c.boxes if b.proposed] for c in themes}
+    chapter = next(key for key, boxes in proposals.items() if boxes)
+    [box] = proposals[chapter]
+    assert box.quote is not None and box.institution in box.title
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.switch_page("ui/report.py").run()
+    at.selectbox(key="report_chapter").select(chapter).run()
+    at.button(key=f"report_box_adopt_{chapter}_0").click().run()
+    assert not at.exception, at.exception
+    with Project(suggested_db) as project:
+        items = project.report_items(chapter)
+        [taken] = [b for c in project.build_draft().themes if c.key == chapter for b in c.boxes]
+    assert list(items["kind"]) == ["box"] and items.iloc[0]["institution"] == box.institution
+    assert not taken.proposed and taken.title == box.title

@@ -264,6 +264,7 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
                 on_click=widgets.callback,
                 args=(project, lambda i=int(item.id): project.remove_item(i), "Kader weggehaald"),
             )
+    proposed_boxes(project, chapter, own)
     colleges = widgets.choices(segments, "institution")
     with st.form(f"box_{chapter}", clear_on_submit=True):
         st.caption("Een verhaal van één instelling, in je eigen woorden.")
@@ -279,6 +280,26 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
 
 
 REVIEW_PAGE = 8
+
+
+def proposed_boxes(project: Project, chapter: str, own: pd.DataFrame) -> None:
+    """The draft's proposal for an example box (a practice only one college describes), to take
+    over as the chapter's own box; shown only while the chapter has none."""
+    if not own.empty:
+        return
+    current = draft(widgets.project_location(), widgets.version(project))
+    found = next((c for c in current.themes if c.key == chapter), None)
+    for index, box in enumerate(b for b in (found.boxes if found else []) if b.proposed):
+        with st.container(border=True):
+            st.caption(widgets.escape_markdown(f"Voorstel · {box.institution} · {box.title}"))
+            st.text(box.text + (f"\n“{box.quote.text}”" if box.quote else ""))
+            st.button(
+                "Voorstel overnemen", key=f"report_box_adopt_{chapter}_{index}",
+                icon=":material/add_box:", on_click=widgets.callback,
+                args=(project, lambda b=box: project.add_box(
+                    chapter, b.institution, b.title, b.text,
+                    b.quote.segment_id if b.quote else None), "Kader overgenomen"),
+            )
 
 
 def evidence_review(project: Project, book: Codebook, chapter: str) -> None:

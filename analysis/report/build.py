@@ -565,9 +565,8 @@ def _proposed_boxes(context: _Context, theme: str, keys: list[str]) -> list[Box]
         label = point.label[0].lower() + point.label[1:] if not point.label[1:2].isupper() \
             else point.label
         return [Box(
-            title=f"Voorstel voor een voorbeeld: {college}",
-            text=f"Binnen dit thema vertelt alleen {college} over {label}. "
-                 "Kies dit voorbeeld in de app, schrijf het kader uit of laat het weg.",
+            title=f"{_cap(label)} bij {college}",
+            text=f"Binnen dit thema vertelt alleen {college} over {label}.",
             institution=college,
             quote=quote,
             proposed=True,

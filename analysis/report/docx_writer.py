@@ -384,11 +384,21 @@ class _Writer:
         cell.width = self._text_width()
         _shade(cell, BOX_FILL)
         title = cell.paragraphs[0]
+        if box.proposed:
+            mark = title.add_run("Voorstel voor een voorbeeldkader: ")
+            mark.italic = True
+            mark.font.size = Pt(12)
         run = title.add_run(xml_safe(box.title))
         run.bold = True
         run.font.size = Pt(12)
         if box.text:
             cell.add_paragraph(xml_safe(box.text))
+        if box.proposed:
+            hint = cell.add_paragraph().add_run(
+                "Neem dit voorstel over op de pagina Rapport, schrijf het kader uit of laat het "
+                "weg."
+            )
+            hint.font.size = Pt(9)
         if box.quote:
             self._quote(box.quote, container=cell)
         source = cell.add_paragraph()
