@@ -137,3 +137,18 @@ def test_quotes_stand_on_their_own(text: str, expected: str | None) -> None:
     if expected is not None:
         assert stands_alone(expected)
     assert not stands_alone("Vooral de vervanging.")
+
+
+def test_large_sub_themes_cluster_a_subset_and_join_the_rest(
+    coded: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.findings import extract
+
+    whole = {k: [(p.label, p.colleges) for p in f.points if p.source == "cluster"]
+             for k, f in coded.findings().items()}
+    monkeypatch.setattr(extract, "MAX_CLUSTERED", 2)
+    subset = coded.findings()
+    for key, found in subset.items():
+        for point in found.points:
+            assert len(point.colleges) >= 2 or point.source == "aspect" or point.contrast
+        assert len([p for p in found.points if p.source == "cluster"]) <= max(1, len(whole[key]))

@@ -13,6 +13,7 @@ counts its college as a contrast, not as making the point.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,7 @@ DENIAL = re.compile(
 # Clusters: the largest cosine distance at which two groups still merge (average linkage).
 CLUSTER_DISTANCE = 0.8
 MIN_CLUSTER_COLLEGES = 2
+MAX_CLUSTERED = 1500  # passages clustered pairwise per sub-theme; the rest join the nearest
 LABEL_WORDS = 2
 # A word in more than this share of all segments says nothing about one point ("docent").
 MAX_LABEL_SPREAD = 0.05
@@ -159,6 +161,7 @@ def _clusters(
     usable = [(s, d) for s, d in zip(rest, documents, strict=True) if len(d) >= 2]
     if len({s.institution for s, _ in usable}) < MIN_CLUSTER_COLLEGES:
         return []
+    import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -170,13 +173,29 @@ def _clusters(
     keep = [i for i in range(matrix.shape[0]) if matrix[i].nnz]
     if len(keep) < 2:
         return []
+    # Agglomerative clustering needs all pairwise distances: above MAX_CLUSTERED passages an
+    # evenly spread, deterministic subset is clustered and the rest joins the nearest cluster.
+    step = max(1, math.ceil(len(keep) / MAX_CLUSTERED))
+    core = keep[::step]
     model = AgglomerativeClustering(
         n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine", linkage="average"
     )
-    labels = model.fit_predict(matrix[keep].toarray())
+    labels = dict(zip(core, model.fit_predict(matrix[core].toarray()), strict=True))
+    rest = [i for i in keep if i not in labels]
+    if rest:
+        names = sorted(set(labels.values()))
+        centroids = np.vstack([
+            np.asarray(matrix[[i for i in core if labels[i] == n]].mean(axis=0)) for n in names
+        ])
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        similarity = matrix[rest] @ centroids.T
+        for row, i in enumerate(rest):
+            best = int(np.argmax(similarity[row]))
+            if similarity[row, best] >= 1 - CLUSTER_DISTANCE:
+                labels[i] = names[best]
     points = []
-    for cluster in sorted(set(labels)):
-        members = [usable[keep[i]] for i, label in enumerate(labels) if label == cluster]
+    for cluster in sorted(set(labels.values())):
+        members = [usable[i] for i in keep if labels.get(i) == cluster]
         colleges = {s.institution for s, _ in members}
         if len(colleges) < MIN_CLUSTER_COLLEGES:
             continue
