@@ -158,3 +158,17 @@ def test_phases_chapter_is_a_narrative_without_confidence_numbers(zero_shot: Pro
         quote is not None for _, _, quote in chapter.evidence[:3])
     assert draft.phase_table is not None
     assert any("zekerheid" in row[2] for row in draft.phase_table.rows)  # in the appendix
+
+
+def test_pseudonymised_prose_and_references_name_no_college(zero_shot: Project) -> None:
+    names = set(zero_shot.transcripts()["institution"])
+    draft = zero_shot.build_draft(anonymise=True)
+    sentences = [s for c in draft.themes for s in c.sentences()]
+    assert sentences
+    for sentence in sentences:
+        assert not any(name in sentence.text for name in names), sentence.text
+        for ref in sentence.refs:
+            assert ref.institution not in names and not any(n in ref.text for n in names)
+    for chapter in draft.themes:
+        for box in chapter.boxes:
+            assert not any(name in box.title + box.text for name in names)
