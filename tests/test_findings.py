@@ -152,3 +152,18 @@ def test_large_sub_themes_cluster_a_subset_and_join_the_rest(
         for point in found.points:
             assert len(point.colleges) >= 2 or point.source == "aspect" or point.contrast
         assert len([p for p in found.points if p.source == "cluster"]) <= max(1, len(whole[key]))
+
+
+def test_cli_prints_the_points_with_reviewed_colleges_and_the_contrast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analysis.cli import main
+
+    path = tmp_path / "cli.db"
+    with Project(path) as project:
+        ingest_fixture(project)
+        code_as_gold(project)
+    assert main(["findings", "--code", "regional_cooperation.euregio", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Samenwerking over de grens [aspect]: ROC Kempenland*, ROC Veluwezoom*" in out
+    assert "not: ROC Rivierenland Oost" in out
