@@ -401,7 +401,34 @@ def cmd_report(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_findings(args: argparse.Namespace, project: Project) -> int:
+    """Per sub-theme the points, the colleges making them (* = on a reviewed passage) and who
+    says it does not apply."""
+    found = project.findings()
+    keys = [args.code] if args.code else list(found)
+    for key in keys:
+        if key not in found:
+            print(f"interviews: unknown code {key!r}", file=sys.stderr)
+            return 2
+        sub = found[key]
+        if not sub.points:
+            continue
+        print(f"{sub.label} ({key}): {len(sub.colleges)} colleges")
+        for point in sub.points:
+            reviewed = set(point.reviewed_colleges)
+            names = ", ".join(c + ("*" if c in reviewed else "") for c in point.colleges)
+            line = f"  - {point.label} [{point.source}]: {names or '-'}"
+            if point.contrast:
+                line += f"; not: {', '.join(point.contrast)}"
+            print(line)
+    return 0
+
+
 def _add_phases_report(sub: _WithProject) -> None:
+    p = sub.add_parser("findings", help="the points per sub-theme and the colleges making them")
+    p.add_argument("--code", help="only this code (e.g. inclusion.measures)")
+    p.set_defaults(func=cmd_findings)
+
     p = sub.add_parser("phases", help="each college's development phase with its evidence")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_phases)

@@ -68,6 +68,42 @@ class CodebookError(ValueError):
 
 
 @dataclass(frozen=True)
+class Aspect:
+    """A point the codebook expects respondents to make within a sub-code (deductive findings).
+
+    The evaluator lists what the literature or an earlier evaluation names (for inclusion
+    measures: shorter trips, group travel, an own fund, ...); :mod:`analysis.findings` counts
+    which colleges make each point. `indicators` are lemmas, like a code's keywords; a phrase
+    of several words matches when all its lemmas occur in a segment.
+    """
+
+    label: str
+    description: str = ""
+    indicators: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"label": self.label}
+        if self.description:
+            data["description"] = self.description
+        data["indicators"] = list(self.indicators)
+        return data
+
+
+def _aspect(value: Any) -> Any:
+    """An Aspect from its YAML mapping; anything else is kept for validation to report."""
+    if isinstance(value, Aspect):
+        return value
+    if isinstance(value, dict) and set(value) <= {"label", "description", "indicators"}:
+        indicators = value.get("indicators") or ()
+        return Aspect(
+            label=value.get("label", ""),
+            description=value.get("description") or "",
+            indicators=tuple(indicators) if isinstance(indicators, list | tuple) else indicators,
+        )
+    return value
+
+
+@dataclass(frozen=True)
 class Code:
     """One code. Frozen so that every change goes through `Codebook.update` and is validated.
 
@@ -91,8 +127,11 @@ class Code:
     threshold: float | None = None
     phase_description: str = ""
     indicators: list[str] = field(default_factory=list)
+    aspects: list[Aspect] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if isinstance(self.aspects, list | tuple):
+            object.__setattr__(self, "aspects", [_aspect(a) for a in self.aspects])
         if self.parent is None and isinstance(self.key, str) and "." in self.key:
             object.__setattr__(self, "parent", self.key.rsplit(".", 1)[0])
 
@@ -111,6 +150,7 @@ class Code:
             ("phrases", list(self.phrases)),
             ("phase_description", self.phase_description),
             ("indicators", list(self.indicators)),
+            ("aspects", [a.to_dict() if isinstance(a, Aspect) else a for a in self.aspects]),
         ]
         data.update((name, value) for name, value in optional if value)
         data["colour"] = self.colour
@@ -454,6 +494,7 @@ def _code_problems(code: Code) -> list[str]:
     problems.extend(_term_problems(where, "keywords", "keyword", code.keywords))
     problems.extend(_term_problems(where, "phrases", "phrase", code.phrases))
     problems.extend(_term_problems(where, "indicators", "indicator", code.indicators))
+    problems.extend(_aspect_problems(where, code.aspects))
     for phrase in code.phrases if isinstance(code.phrases, list) else []:
         if isinstance(phrase, str) and len(phrase.split()) < 2:
             problems.append(f"{where}: phrase '{phrase}' is a single word; list it under keywords")
@@ -461,6 +502,36 @@ def _code_problems(code: Code) -> list[str]:
         if isinstance(keyword, str) and len(keyword.split()) > 1:
             problems.append(
                 f"{where}: keyword '{keyword}' has several words; list it under phrases"
+            )
+    return problems
+
+
+def _aspect_problems(where: str, aspects: Any) -> list[str]:
+    if not isinstance(aspects, list):
+        return [f"{where}: aspects must be a list"]
+    problems = []
+    labels: set[str] = set()
+    for number, aspect in enumerate(aspects, start=1):
+        if not isinstance(aspect, Aspect):
+            problems.append(
+                f"{where}: aspect number {number} must be a mapping with label, description "
+                "and indicators"
+            )
+            continue
+        if not _is_text(aspect.label):
+            problems.append(f"{where}: aspect number {number} has no label")
+        elif aspect.label in labels:
+            problems.append(f"{where}: aspect '{aspect.label}' is listed twice")
+        labels.add(aspect.label if isinstance(aspect.label, str) else "")
+        if not isinstance(aspect.description, str):
+            problems.append(f"{where}: aspect '{aspect.label}': description must be text")
+        indicators = list(aspect.indicators) if isinstance(aspect.indicators, tuple) else None
+        if not indicators:
+            problems.append(f"{where}: aspect '{aspect.label}' needs at least one indicator")
+        else:
+            problems.extend(
+                _term_problems(f"{where}, aspect '{aspect.label}'", "indicators", "indicator",
+                               indicators)
             )
     return problems
 

@@ -87,6 +87,8 @@ def write_codebook(session: Session, codebook: Codebook) -> None:
             if f.name in ("key", "parent"):
                 continue
             value = getattr(code, f.name)
+            if f.name == "aspects":
+                value = [a.to_dict() for a in value]
             if f.name in column_names:
                 setattr(row, f.name, value)
             else:

@@ -26,13 +26,15 @@ from analysis.coding import llm as llm_coding
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
-from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
+from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING, current_codings
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.refi import ExchangeError
 from analysis.exchange.tables import export_tables, write_table
 from analysis.faults import ResourceError
+from analysis.findings import SubThemeFindings
+from analysis.findings.read import findings_for
 from analysis.ingest.base import ROLES
 from analysis.llm.cache import ResponseCache
 from analysis.llm.client import LLMClient
@@ -824,6 +826,47 @@ class Project:
         """The evaluator's opening text for a chapter; empty text restores the default."""
         with self.store.session() as session:
             report_items.set_chapter_intro(session, chapter, text)
+
+    # --- findings ----------------------------------------------------------------------------
+
+    def findings(self) -> dict[str, SubThemeFindings]:
+        """Per code (sub-themes and themes, not the phases) the points respondents make."""
+        with self.store.session() as session:
+            return findings_for(session)
+
+    def chapter_evidence(self, chapter: str, draft: Draft | None = None) -> pd.DataFrame:
+        """The passages a theme chapter's claims and quotes rest on (one row per segment, with
+        the code it counts for and whether a person accepted, rejected or has not yet reviewed
+        it): the review queue "Bewijs van dit hoofdstuk beoordelen". ``draft``: a draft already
+        built (the app's cached one), else one is built."""
+        draft = draft or self.build_draft()
+        found = next((c for c in draft.themes if c.key == chapter), None)
+        columns = ["segment_id", "code", "institution", "text", "status"]
+        if found is None or not found.evidence:
+            return pd.DataFrame(columns=columns)
+        ids = [segment_id for segment_id, _ in found.evidence]
+        with self.store.session() as session:
+            rows = dict(session.execute(
+                select(Segment.id, Transcript.institution)
+                .join(Transcript, Segment.transcript_id == Transcript.id)
+                .where(Segment.id.in_(ids))
+            ).all())
+            texts = dict(session.execute(
+                select(Segment.id, Segment.text).where(Segment.id.in_(ids))
+            ).all())
+            decided = {
+                (c.segment_id, c.code_key): c.status
+                for c in current_codings(session, ids) if c.coder != AUTO_CODER
+            }
+        status_words = {"accepted": "geaccepteerd", "rejected": "verworpen"}
+        return pd.DataFrame(
+            [
+                (segment_id, code, rows.get(segment_id, ""), texts.get(segment_id, ""),
+                 status_words.get(decided.get((segment_id, code), ""), "niet beoordeeld"))
+                for segment_id, code in found.evidence
+            ],
+            columns=columns,
+        )
 
     def build_draft(
         self, *, anonymise: bool = False, attribution: str | None = None, verbatim: bool = False

@@ -50,7 +50,7 @@ echo "rendered $pages pages to $out (concept.pdf, page-*.png)"
 if [ "$readme" = 1 ]; then
   for png in "$out"/page-*.png; do
     number=$(basename "$png" .png); number=$((10#${number#page-}))
-    if pdftotext -f "$number" -l "$number" "$out/concept.pdf" - | grep -q "Instellingen per fase"; then
+    if pdftotext -f "$number" -l "$number" "$out/concept.pdf" - | grep -q "Aantal instellingen per ontwikkelingsfase"; then
       mkdir -p "$root/docs"
       cp "$png" "$root/docs/report-phases.png"
       echo "copied page $number to docs/report-phases.png"

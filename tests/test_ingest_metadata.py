@@ -179,6 +179,7 @@ def test_precedence_csv_then_sidecar_then_front_matter(tmp_path: Path) -> None:
     assert parsed.metadata["region"] == "Zaanstreek"  # sidecar over csv
     assert parsed.metadata["sector"] == "zorg en welzijn"  # front matter over sidecar
     assert parsed.metadata["date"] == "2026-09-16"  # front matter over csv
+    assert any("2026-09-16" in w and "2026-09-15" in w for w in parsed.warnings)  # not silently
     assert parsed.metadata["interviewer"] == "Sanne de Wit"  # only in csv
     assert parsed.text == DIALOGUE  # front matter removed
     assert parsed.text[parsed.turns[0].start : parsed.turns[0].end] == "Wat is de ambitie?"
@@ -249,3 +250,16 @@ def test_bad_front_matter_is_an_error_naming_the_transcript(tmp_path: Path) -> N
     path.write_text("---\ninstelling: ROC: X: [\n---\n" + DIALOGUE, encoding="utf-8")
     with pytest.raises(IngestError, match=r"^gesprek\.md: front matter is not valid YAML \(line 2"):
         read_transcript(path, folder_metadata={})
+
+
+def test_dutch_month_in_a_header_date_and_no_silent_replacement(tmp_path: Path) -> None:
+    (tmp_path / "metadata.csv").write_text(
+        "file,institution,date\nkoers.txt,ROC Koers,2024-06-01\n", encoding="utf-8"
+    )
+    (tmp_path / "koers.txt").write_text(
+        "Instelling: ROC Koers\nDatum: 23 mei 2024\n\n" + DIALOGUE, encoding="utf-8"
+    )
+    parsed = read_transcript(tmp_path / "koers.txt")
+    assert parse_date("23 mei 2024") == "2024-05-23"
+    assert parsed.metadata["date"] == "2024-05-23"  # the header's Dutch date is read ...
+    assert any("2024-06-01" in w for w in parsed.warnings)  # ... and says what it replaced

@@ -35,7 +35,8 @@ FIXED_AFTER = [
     "Ontwikkelingsfasen van internationalisering",
     "Hoe verder?",
     "Bijlage A. Codeboek",
-    "Bijlage B. Codes per instelling",
+    "Bijlage B. Fasen per instelling",
+    "Bijlage C. Codes per instelling",
 ]
 
 
@@ -79,7 +80,7 @@ def test_the_draft_has_the_publications_structure(coded: Project, tmp_path: Path
         child.label
         for code in codebook.top_level() if code.key != "phases"
         for child in codebook.children(code.key)
-    ] + [child.label for child in codebook.children("phases")] + ["Instellingen per fase"]
+    ] + [child.label for child in codebook.children("phases")] + ["Per instelling"]
     assert headings(document, 2) == expected_h2
 
     body = "\n".join(p.text for p in document.paragraphs)

@@ -101,7 +101,8 @@ def test_the_evaluators_choices_win(small: Project) -> None:
         small.remove_item(int(item_id))
     small.set_chapter_intro("inclusion", "")
     chapter = _chapter(small.build_draft(), "inclusion")
-    assert chapter.intro == small.codebook().get("inclusion").description
+    assert chapter.intro == ""  # the codebook's text is only the (labelled) definition
+    assert chapter.definition == small.codebook().get("inclusion").description
     assert not chapter.quotes and sum(len(sub.quotes) for sub in chapter.subthemes) == 4
     quoted = [q.segment_id for q in small.build_draft().quotes()]
     assert chosen in quoted and len(quoted) == len(set(quoted))  # the box's quote only once

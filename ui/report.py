@@ -264,6 +264,7 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
                 on_click=widgets.callback,
                 args=(project, lambda i=int(item.id): project.remove_item(i), "Kader weggehaald"),
             )
+    proposed_boxes(project, chapter, own)
     colleges = widgets.choices(segments, "institution")
     with st.form(f"box_{chapter}", clear_on_submit=True):
         st.caption("Een verhaal van één instelling, in je eigen woorden.")
@@ -275,6 +276,71 @@ def boxes(project: Project, chapter: str, items: pd.DataFrame, segments: pd.Data
         ):
             widgets.run_action(
                 project, lambda: project.add_box(chapter, college, title, text), "Kader toegevoegd"
+            )
+
+
+REVIEW_PAGE = 8
+
+
+def proposed_boxes(project: Project, chapter: str, own: pd.DataFrame) -> None:
+    """The draft's proposal for an example box (a practice only one college describes), to take
+    over as the chapter's own box; shown only while the chapter has none."""
+    if not own.empty:
+        return
+    current = draft(widgets.project_location(), widgets.version(project))
+    found = next((c for c in current.themes if c.key == chapter), None)
+    for index, box in enumerate(b for b in (found.boxes if found else []) if b.proposed):
+        with st.container(border=True):
+            st.caption(widgets.escape_markdown(f"Voorstel · {box.institution} · {box.title}"))
+            st.text(box.text + (f"\n“{box.quote.text}”" if box.quote else ""))
+            st.button(
+                "Voorstel overnemen", key=f"report_box_adopt_{chapter}_{index}",
+                icon=":material/add_box:", on_click=widgets.callback,
+                args=(project, lambda b=box: project.add_box(
+                    chapter, b.institution, b.title, b.text,
+                    b.quote.segment_id if b.quote else None), "Kader overgenomen"),
+            )
+
+
+def evidence_review(project: Project, book: Codebook, chapter: str) -> None:
+    """"Bewijs van dit hoofdstuk beoordelen": exactly the passages the chapter's sentences and
+    quotes rest on; accepting or rejecting one updates the findings, counts and prose."""
+    st.markdown("**Bewijs van dit hoofdstuk beoordelen**")
+    author = widgets.coder()
+    current = draft(widgets.project_location(), widgets.version(project))
+    queue = project.chapter_evidence(chapter, current)
+    if queue.empty:
+        st.caption("Dit hoofdstuk rust nog op geen enkel fragment.")
+        return
+    open_items = queue[queue["status"] == "niet beoordeeld"]
+    st.caption(
+        f"{len(queue)} fragmenten, waarvan {len(open_items)} nog niet beoordeeld. Wat je "
+        "accepteert of verwerpt, telt direct mee in de bevindingen van het concept."
+    )
+    if not author:
+        st.info("Vul links je naam in om fragmenten te beoordelen.")
+    label = widgets.code_label(book)
+    shown = open_items if not open_items.empty else queue
+    for row in shown.iloc[widgets.paginate(len(shown), f"report_review_page_{chapter}",
+                                           per_page=REVIEW_PAGE)].itertuples():
+        with st.container(border=True):
+            code = label(row.code).lstrip(" ·")
+            st.caption(widgets.escape_markdown(f"{row.institution} · {code} · {row.status}"))
+            st.text(str(row.text))
+            left, right = st.columns(2)
+            left.button(
+                "Klopt", key=f"report_evidence_accept_{row.segment_id}_{row.code}",
+                icon=":material/check:", disabled=not author, on_click=widgets.callback,
+                args=(project, lambda s=int(row.segment_id), c=row.code:
+                      project.accept(s, c, author), "Geaccepteerd"),
+                kwargs={"in_place": False},
+            )
+            right.button(
+                "Klopt niet", key=f"report_evidence_reject_{row.segment_id}_{row.code}",
+                icon=":material/close:", disabled=not author, on_click=widgets.callback,
+                args=(project, lambda s=int(row.segment_id), c=row.code:
+                      project.reject(s, c, author), "Verworpen"),
+                kwargs={"in_place": False},
             )
 
 
@@ -298,6 +364,7 @@ def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> 
             boxes(project, chapter, items, segments)
         with right:
             quote_picker(project, book, chapter, segments, taken)
+        evidence_review(project, book, chapter)
     elif chapter == "phases":
         boxes(project, chapter, items, segments)
 

@@ -105,6 +105,14 @@ def read_transcript(
 
     parsed = _READERS[suffix](path, data, people(outside))
     metadata, warnings = normalise_metadata(merge_metadata(outside, parsed.metadata))
+    own, _ = normalise_metadata(parsed.metadata)
+    if outside.get("date") and own.get("date") and own["date"] != outside["date"]:
+        # The file's own header is the most specific source and wins, as for every field, but
+        # a date that contradicts metadata.csv (or the sidecar) is never replaced silently.
+        warnings.append(
+            f"the file's header gives the date {own['date']}, metadata.csv or the sidecar "
+            f"{outside['date']}; the header's date is used, correct it if it is wrong"
+        )
     if not metadata.get("institution"):
         metadata["institution"] = institution_from_stem(path.stem)
         warnings.append(

@@ -15,6 +15,7 @@ writer sees any text, so no writer can leak a name.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -27,6 +28,15 @@ from analysis.codebook_store import read_codebook
 from analysis.coding import CodingError
 from analysis.coding.reliability import reliability
 from analysis.coding.state import AUTO_CODER, Decision, parent_map, with_ancestors
+from analysis.findings.model import Evidence, Point
+from analysis.findings.prose import (
+    Paragraph,
+    Sentence,
+    project_seed,
+    write_overview,
+    write_prose,
+)
+from analysis.findings.read import findings_for
 from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import attribution as attr
@@ -44,10 +54,19 @@ from analysis.report.model import (
     Table,
     ThemeChapter,
 )
-from analysis.report.quotes import Candidate, pick
+from analysis.report.quotes import (
+    MAX_PER_COLLEGE,
+    Candidate,
+    pick,
+    stand_alone,
+    strongest_theme,
+)
 from analysis.store import ReportItem, Segment, Transcript, Turn
 
 DEFAULT_TITLE = "Internationalisering in het mbo: wat bestuurders vertellen"
+DEFAULT_AGENCY = "Nationaal Agentschap Erasmus+ Onderwijs & Training"
+DEFAULT_EVALUATION = "Evaluatie van het Erasmus+ VET Mobility Charter"
+POINT_QUOTES = 2  # pull quotes per sub-theme: one for each of its main points
 QUOTES_PER_SUBTHEME = 2
 PLACEHOLDERS_NEXT_STEPS = (
     "[Conclusies van de evaluatoren: wat valt op over de thema's heen?]",
@@ -86,6 +105,7 @@ def build_draft(
     ]
     phases = _phases_chapter(context)
     interviews = len(context.transcripts)
+    today = date.today()
     period = period_text(t.date for t in context.transcripts.values())
     agreement = _agreement(context)
     return Draft(
@@ -96,7 +116,7 @@ def build_draft(
         ),
         introduction=_introduction(context, period),
         colleges=context.colleges,
-        method=_method(context, agreement),
+        method=_method(context, agreement) + _claims_paragraphs(themes),
         agreement=agreement,
         themes=themes,
         phases=phases,
@@ -105,6 +125,10 @@ def build_draft(
         codebook=_codebook_table(context),
         frequencies=_frequency_table(context),
         anonymised=anonymise,
+        agency=DEFAULT_AGENCY,
+        evaluation=DEFAULT_EVALUATION,
+        date=dutch_date(today),
+        phase_table=_phase_table(context),
     )
 
 
@@ -136,6 +160,11 @@ class _Context:
             select(ReportItem).order_by(ReportItem.chapter, ReportItem.position, ReportItem.id)
         ))
         self.assessments = assess(session, self.codebook, self.codings)
+        self.findings = findings_for(session, self.codings)
+        self.seed = project_seed(
+            sorted(t.institution or "" for t in self.transcripts.values())
+            + [str(c.segment_id) for c in self.candidates]
+        )
         # Segments quoted so far; the evaluator's choices are reserved before anything is picked.
         self.used: set[int] = {i.segment_id for i in self.items if i.segment_id is not None}
         self.colleges = sorted(
@@ -181,11 +210,22 @@ class _Context:
             return value
         return self.pseudonymiser.text(value, transcript_id=transcript_id)
 
-    def quote(self, segment_id: int, *, selected: bool) -> Quote | None:
-        """The quote for a respondent segment, or None if the segment is not respondent speech."""
+    def strongest(self, segment_id: int) -> str | None:
+        """The segment's strongest top-level theme (:func:`strongest_theme`)."""
+        candidate = self.by_segment.get(segment_id)
+        return strongest_theme(candidate, self.parents) if candidate else None
+
+    def quote(self, segment_id: int, *, selected: bool, trim: bool = False) -> Quote | None:
+        """The quote for a respondent segment, or None if the segment is not respondent speech
+        (or, with ``trim``, has no sentence that stands on its own)."""
         candidate = self.by_segment.get(segment_id) or self._segment_candidate(segment_id)
         if candidate is None:
             return None
+        text = edit_quote(candidate.text) if self.edit_quotes else candidate.text
+        if trim and self.edit_quotes:  # verbatim on request means the whole segment
+            text = stand_alone(text)
+            if text is None:
+                return None
         transcript = self.transcripts[candidate.transcript_id]
         function = attr.function_word(
             candidate.speaker, transcript.respondents or [], transcript.roles or []
@@ -194,10 +234,7 @@ class _Context:
         self.used.add(segment_id)
         return Quote(
             segment_id=segment_id,
-            text=self.text(
-                edit_quote(candidate.text) if self.edit_quotes else candidate.text,
-                candidate.transcript_id,
-            ),
+            text=self.text(text, candidate.transcript_id),
             attribution=attr.attribution(function, college, self.style),
             institution=college,
             selected=selected,
@@ -215,6 +252,61 @@ class _Context:
         return Candidate(segment_id, row.transcript_id,
                          self.transcripts[row.transcript_id].institution, row.speaker,
                          row.text, frozenset(), frozenset(), {})
+
+    def prose(self, key: str) -> list[Paragraph]:
+        """The findings prose of one code, names pseudonymised when the draft is."""
+        found = self.findings.get(key)
+        if found is None:
+            return []
+        paragraphs = write_prose(found, len(self.colleges), self.seed,
+                                 sorted({t.institution or "" for t in self.transcripts.values()}))
+        if self.pseudonymiser is None:
+            return paragraphs
+        return [
+            Paragraph(
+                [self._sentence(s) for s in p.sentences], p.bullets,
+                self._sentence(p.lead) if p.lead else None,
+            )
+            for p in paragraphs
+        ]
+
+    def overview(self, code: Code, keys: list[str]) -> list[Paragraph]:
+        """The chapter's opening paragraph from its sub-themes' findings."""
+        found = [self.findings[k] for k in keys if k in self.findings]
+        paragraph = write_overview(code.label, found, len(self.colleges), self.seed)
+        if paragraph is None:
+            return []
+        if self.pseudonymiser is not None:
+            paragraph = Paragraph([self._sentence(s) for s in paragraph.sentences])
+        return [paragraph]
+
+    def _sentence(self, sentence: Sentence) -> Sentence:
+        refs = tuple(
+            Evidence(e.segment_id, self.college(e.institution), self.text(e.text),
+                     e.reviewed, e.denies)
+            for e in sentence.refs
+        )
+        return Sentence(self.text(sentence.text), refs, sentence.provisional)
+
+    def point_quote(
+        self, point: Point, theme: str, per_college: Counter[str] | None = None
+    ) -> Quote | None:
+        """The best quote for a point: a passage under its own theme that stands on its own,
+        reviewed before suggested, well within quote length, from a college not yet quoted."""
+        options = sorted(
+            (e for e in point.supporting
+             if e.segment_id not in self.used and self.strongest(e.segment_id) == theme
+             and (per_college is None or per_college[e.institution] < MAX_PER_COLLEGE)),
+            key=lambda e: (not e.reviewed, self.by_segment[e.segment_id].rank({point.code})
+                           if e.segment_id in self.by_segment else (), e.segment_id),
+        )
+        for evidence in options:
+            quote = self.quote(evidence.segment_id, selected=False, trim=True)
+            if quote is not None:
+                if per_college is not None:
+                    per_college[evidence.institution] += 1
+                return quote
+        return None
 
     def items_for(self, chapters: set[str], kind: str) -> list[ReportItem]:
         return [i for i in self.items if i.chapter in chapters and i.kind == kind]
@@ -393,8 +485,8 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
     chapter = ThemeChapter(
         key=code.key,
         title=context.text(code.label),
-        intro=context.intro(code.key) or context.text(code.description or code.definition),
-        definition=context.text(code.definition),
+        intro=context.intro(code.key),
+        definition=context.text(code.description or code.definition),
         colleges=colleges,
         segments=segments,
         total_colleges=len(context.colleges),
@@ -406,6 +498,9 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
         subs[child.key] = SubTheme(child.key, context.text(child.label),
                                    context.text(child.definition), count_colleges, count_segments)
     chapter.boxes = context.boxes(subtree)  # first: a box's quote is not picked again
+    chapter.prose = context.overview(code, list(subs)) + context.prose(code.key)
+    for key, sub in subs.items():
+        sub.prose = context.prose(key)
     chosen = context.items_for(subtree, "quote")
     if chosen:
         for item in chosen:
@@ -415,15 +510,106 @@ def _theme_chapter(context: _Context, code: Code, per_subtheme: int) -> ThemeCha
             owner = next((k for k in subs if item.chapter in {k} | _descendants(codebook, k)), None)
             (subs[owner].quotes if owner else chapter.quotes).append(quote)
     else:
-        groups = [(key, sorted({key} | _descendants(codebook, key))) for key in subs]
-        if not groups:
-            groups = [(code.key, [code.key])]
-        picked = pick(groups, context.candidates, per_group=per_subtheme, used=context.used)
-        for key, candidates in picked.items():
-            quotes = [context.quote(c.segment_id, selected=False) for c in candidates]
-            (subs[key].quotes if key in subs else chapter.quotes).extend(q for q in quotes if q)
+        _point_quotes(context, code.key, subs, per_subtheme)
+    if not chapter.boxes:
+        chapter.boxes = _proposed_boxes(context, code.key, list(subs) or [code.key])
     chapter.subthemes = list(subs.values())
+    chapter.evidence = _chapter_evidence(context, code.key, chapter)
     return chapter
+
+
+def _point_quotes(
+    context: _Context, theme: str, subs: dict[str, SubTheme], per_subtheme: int
+) -> None:
+    """A pull quote for each main point of each sub-theme; where no point has one, the best
+    supported passage of the sub-theme, in both cases only a passage whose strongest theme is
+    this chapter's and that stands on its own."""
+    per_college: Counter[str] = Counter()
+    for key, sub in subs.items():
+        found = context.findings.get(key)
+        points = [p for p in (found.points if found else []) if p.colleges][:per_subtheme]
+        for point in points[:POINT_QUOTES]:
+            quote = context.point_quote(point, theme, per_college)
+            if quote is not None:
+                sub.quotes.append(quote)
+        if sub.quotes:
+            continue
+        keys = sorted({key} | _descendants(context.codebook, key))
+        own = [c for c in context.candidates if context.strongest(c.segment_id) == theme
+               and per_college[c.institution] < MAX_PER_COLLEGE
+               and (not context.edit_quotes or stand_alone(c.text) is not None)]
+        picked = pick([(key, keys)], own, per_group=per_subtheme, used=context.used)
+        for candidate in picked.get(key, []):
+            context.used.discard(candidate.segment_id)
+            quote = context.quote(candidate.segment_id, selected=False, trim=True)
+            if quote is not None:
+                sub.quotes.append(quote)
+                per_college[candidate.institution] += 1
+
+
+def _proposed_boxes(context: _Context, theme: str, keys: list[str]) -> list[Box]:
+    """Up to one proposed example box: a practice only one college describes within the
+    theme (the most passages behind it), in that college's own words."""
+    options = []
+    for key in keys:
+        found = context.findings.get(key)
+        for point in found.points if found else []:
+            if len(point.colleges) == 1 and len(point.supporting) >= 1:
+                options.append((not any(e.reviewed for e in point.supporting),
+                                -len(point.supporting), point.code, point.label, point))
+    for *_, point in sorted(options, key=lambda o: o[:4]):
+        quote = context.point_quote(point, theme)
+        if quote is None:
+            continue
+        college = context.college(point.colleges[0])
+        label = point.label[0].lower() + point.label[1:] if not point.label[1:2].isupper() \
+            else point.label
+        return [Box(
+            title=f"{_cap(label)} bij {college}",
+            text=f"Binnen dit thema vertelt alleen {college} over {label}.",
+            institution=college,
+            quote=quote,
+            proposed=True,
+        )]
+    return []
+
+
+def _chapter_evidence(
+    context: _Context, theme: str, chapter: ThemeChapter
+) -> list[tuple[int, str]]:
+    """(segment, code) of every passage the chapter's sentences and quotes rest on."""
+    pairs: dict[int, str] = {}
+    keys = [theme] + [sub.key for sub in chapter.subthemes]
+    for key in keys:
+        found = context.findings.get(key)
+        for point in found.points if found else []:
+            for evidence in point.evidence:
+                pairs.setdefault(evidence.segment_id, key)
+    for sub in chapter.subthemes:
+        for quote in sub.quotes:
+            pairs.setdefault(quote.segment_id, sub.key)
+    for quote in chapter.quotes + [b.quote for b in chapter.boxes if b.quote]:
+        pairs.setdefault(quote.segment_id, theme)
+    return sorted(pairs.items())
+
+
+def _claims_paragraphs(themes: list[ThemeChapter]) -> list[str]:
+    """Per chapter: how many of its finding sentences rest on passages a person reviewed."""
+    parts = []
+    for chapter in themes:
+        sentences = chapter.sentences()
+        if not sentences:
+            continue
+        reviewed = sum(not s.provisional for s in sentences)
+        parts.append(f"‘{chapter.title}’: {reviewed} van de {len(sentences)}")
+    if not parts:
+        return []
+    return [
+        "Elke uitspraak over wat instellingen zeggen verwijst in een opmerking naar de "
+        "fragmenten waarop zij rust. Op door een codeur beoordeelde fragmenten rusten per "
+        "hoofdstuk: " + "; ".join(parts) + ". Uitspraken die nog op geen enkel beoordeeld "
+        "fragment rusten, staan als voorlopig in de tekst."
+    ]
 
 
 def _descendants(codebook: Codebook, key: str) -> set[str]:
@@ -461,6 +647,21 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
     ]
     counts = _phase_counts(assessments, [d.number for d in definitions])
     summary = ", ".join(f"{label}: {n}" for label, n in counts.items())
+    narrative = _phase_narrative(context, assessments, definitions)
+    evidence = []
+    for a in assessments:
+        carriers = sorted(a.carrying, key=lambda e: (-e.weight, e.segment_id))
+        quote = None
+        for item in carriers:
+            if item.segment_id in context.used:
+                continue
+            quote = context.quote(item.segment_id, selected=False, trim=True)
+            if quote is not None:
+                break
+        where = f"tussen fase {a.mixed[0]} en {a.mixed[1]}" if a.mixed else (
+            f"fase {a.phase}" if a.phase is not None else "fase onbekend")
+        basis = "oordeel evaluator" if a.judgement else "schatting"
+        evidence.append((context.college(a.institution), f"{where} ({basis})", quote))
     return PhasesChapter(
         title="Ontwikkelingsfasen van internationalisering",
         intro=context.intro("phases") or context.text(root.description or root.definition),
@@ -470,7 +671,69 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
         chart_png=phase_bar_chart(counts),
         chart_alt=f"Staafdiagram van het aantal instellingen per ontwikkelingsfase ({summary}).",
         boxes=boxes,
+        narrative=narrative,
+        evidence=evidence,
     )
+
+
+def _phase_narrative(context: _Context, assessments: Sequence[PhaseAssessment],
+                     definitions: Sequence) -> list[str]:
+    """How many colleges are in each phase and what the indicators found in their passages
+    say sets them apart; no confidence numbers (those are in the appendix)."""
+    total = len(assessments)
+    if not total:
+        return []
+    parts = []
+    labels = {d.number: d.label for d in definitions}
+    paragraphs = []
+    for number in sorted(labels):
+        members = [a for a in assessments if a.phase == number and not a.mixed]
+        if not members:
+            continue
+        parts.append(f"{len(members)} in fase {number}")
+        terms: Counter[str] = Counter()
+        for a in members:
+            for item in a.evidence:
+                if item.phase == number:
+                    terms.update(term for term, _ in item.terms)
+        names = dutch_list([context.college(a.institution) for a in members])
+        name = re.sub(r"^fase\s*\d+\s*[:.-]\s*", "", labels[number], flags=re.IGNORECASE)
+        basis = ("naar schatting" if any(not a.judgement for a in members)
+                 else "volgens de evaluator")
+        verb = "zit" if len(members) == 1 else "zitten"
+        text = (f"In fase {number} ({context.text(name)}) {verb} {basis} {names}.")
+        if terms:
+            common = [t for t, _ in sorted(terms.items(), key=lambda x: (-x[1], x[0]))[:3]]
+            who = "deze instelling" if len(members) == 1 else "deze instellingen"
+            speaks = "spreekt" if len(members) == 1 else "spreken"
+            text += (f" Wat {who} onderscheidt, is dat zij {speaks} over "
+                     + dutch_list([f"‘{t}’" for t in common]) + ".")
+        paragraphs.append(text)
+    mixed = [a for a in assessments if a.mixed]
+    if mixed:
+        parts.append(f"{len(mixed)} tussen twee fasen")
+    unknown = [a for a in assessments if a.phase is None and not a.mixed]
+    if unknown:
+        parts.append(f"{len(unknown)} nog zonder fase")
+    opening = (f"Van de {total} {'instelling' if total == 1 else 'instellingen'} bevinden zich er "
+               + dutch_list(parts) + ".")
+    return [opening, *paragraphs]
+
+
+def _phase_table(context: _Context) -> Table:
+    """The estimates with their confidence: for the appendix, never in the running text."""
+    rows = [
+        [context.college(a.institution), a.label,
+         "oordeel evaluator" if a.judgement
+         else f"schatting (zekerheid {_decimal(a.confidence, 2)})"]
+        for a in sorted(context.assessments, key=_phase_order)
+    ]
+    return Table(caption="Ontwikkelingsfase per instelling", header=["Instelling", "Fase", "Basis"],
+                 rows=rows)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _phase_order(assessment: PhaseAssessment) -> tuple:
@@ -502,11 +765,11 @@ def _phase_counts(assessments: Sequence[PhaseAssessment], numbers: list[int]) ->
 def _codebook_table(context: _Context) -> Table:
     codebook = context.codebook
     rows = [
-        [("– " * _depth(codebook, code)) + context.text(code.label), code.key,
+        [("– " * _depth(codebook, code)) + context.text(code.label),
          context.text(code.definition)]
         for code in codebook.codes
     ]
-    return Table(caption="Het codeboek", header=["Code", "Sleutel", "Omschrijving"], rows=rows)
+    return Table(caption="Het codeboek", header=["Code", "Omschrijving"], rows=rows)
 
 
 def _depth(codebook: Codebook, code: Code) -> int:

@@ -36,6 +36,8 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from analysis.findings.prose import Paragraph as FindingParagraph
+from analysis.findings.prose import Sentence
 from analysis.report.items import ReportError
 from analysis.report.model import Box, Draft, Quote, Table, ThemeChapter
 from analysis.safe_write import write_bytes
@@ -57,7 +59,11 @@ _FALLBACK_STYLES: dict[str, tuple[str, bool, bool, float, int | None]] = {
     "Quote": ("Normal", False, True, 11, None),
     "Intense Quote": ("Normal", True, True, 12, None),
     "Caption": ("Normal", False, True, 9, None),
+    "List Bullet": ("Normal", False, False, 11, None),
 }
+COMMENT_AUTHOR = "Interviewanalyse"
+COMMENT_REFS = 12  # passages listed in one comment; the rest are counted
+COMMENT_EXCERPT = 90  # characters of each passage in a comment
 
 # The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings).
 _AFTER_UPDATE_FIELDS = frozenset(
@@ -256,8 +262,31 @@ class _Writer:
     def _paragraph(self, text: str, style: str | None = None) -> Paragraph:
         return self.document.add_paragraph(xml_safe(text), style=style)
 
-    def _heading(self, text: str, level: int) -> Paragraph:
-        return self.document.add_paragraph(xml_safe(text), style=f"Heading {level}")
+    def _heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
+        paragraph = self.document.add_paragraph(xml_safe(text), style=f"Heading {level}")
+        if new_page:
+            paragraph.paragraph_format.page_break_before = True
+        return paragraph
+
+    def _prose(self, paragraphs: list[FindingParagraph]) -> None:
+        """Findings prose: every sentence carries a Word comment listing the passages (college,
+        excerpt, fragment number, reviewed or suggestion) the claim rests on."""
+        for block in paragraphs:
+            if block.bullets:
+                if block.lead:
+                    self._sentences(self.document.add_paragraph(), [block.lead])
+                for sentence in block.sentences:
+                    item = self.document.add_paragraph(style="List Bullet")
+                    self._sentences(item, [sentence])
+            else:
+                self._sentences(self.document.add_paragraph(), block.sentences)
+
+    def _sentences(self, paragraph: Paragraph, sentences: list[Sentence]) -> None:
+        for index, sentence in enumerate(sentences):
+            run = paragraph.add_run(xml_safe(("" if index == 0 else " ") + sentence.text))
+            if sentence.refs:
+                self.document.add_comment(run, text=_comment_text(sentence),
+                                          author=COMMENT_AUTHOR, initials="IA")
 
     def _placeholder_or_text(self, text: str) -> None:
         """Placeholders "[...]" are highlighted so the evaluator sees what is left to write."""
@@ -334,6 +363,11 @@ class _Writer:
         return section.page_width - section.left_margin - section.right_margin
 
     def _box(self, box: Box) -> None:
+        """An example box: a shaded one-cell table with the college's story (a proposal is
+        marked as such in its title)."""
+        self._box_table(box)
+
+    def _box_table(self, box: Box) -> None:
         """An example box: a shaded one-cell table with the college's story."""
         grid = self.document.add_table(rows=1, cols=1)
         if "Table Grid" in {style.name for style in self.document.styles}:
@@ -343,11 +377,21 @@ class _Writer:
         cell.width = self._text_width()
         _shade(cell, BOX_FILL)
         title = cell.paragraphs[0]
+        if box.proposed:
+            mark = title.add_run("Voorstel voor een voorbeeldkader: ")
+            mark.italic = True
+            mark.font.size = Pt(12)
         run = title.add_run(xml_safe(box.title))
         run.bold = True
         run.font.size = Pt(12)
         if box.text:
             cell.add_paragraph(xml_safe(box.text))
+        if box.proposed:
+            hint = cell.add_paragraph().add_run(
+                "Neem dit voorstel over op de pagina Rapport, schrijf het kader uit of laat het "
+                "weg."
+            )
+            hint.font.size = Pt(9)
         if box.quote:
             self._quote(box.quote, container=cell)
         source = cell.add_paragraph()
@@ -361,6 +405,9 @@ class _Writer:
     def _front(self, draft: Draft) -> None:
         self._paragraph(draft.title, "Title")
         self._paragraph(draft.subtitle, "Subtitle")
+        for line in (draft.evaluation, draft.agency, f"Datum: {draft.date}" if draft.date else ""):
+            if line:
+                self._paragraph(line)
         if draft.anonymised:
             self._paragraph(
                 "Namen van instellingen en personen zijn in deze versie vervangen door "
@@ -374,10 +421,9 @@ class _Writer:
             f'TOC \\o "{TOC_LEVELS}" \\h \\z \\u',
             "Open het document in Word en werk de velden bij (F9) om de inhoudsopgave te vullen.",
         )
-        self.document.add_page_break()
 
     def _introduction(self, draft: Draft) -> None:
-        self._heading("Inleiding", 1)
+        self._heading("Inleiding", 1, new_page=True)
         for text in draft.introduction:
             self._placeholder_or_text(text)
         colleges = self._paragraph("  –  ".join(draft.colleges))
@@ -386,37 +432,29 @@ class _Writer:
             run.bold = True
 
     def _method(self, draft: Draft) -> None:
-        self._heading("Werkwijze", 1)
+        self._heading("Werkwijze", 1, new_page=True)
         for text in draft.method:
             self._placeholder_or_text(text)
         if draft.agreement:
             self._table(draft.agreement)
 
     def _theme(self, chapter: ThemeChapter) -> None:
-        self._heading(chapter.title, 1)
-        self._placeholder_or_text(chapter.intro)
-        self._paragraph(
-            f"{chapter.colleges} van de {chapter.total_colleges} instellingen kwamen op dit thema; "
-            f"{chapter.segments} {'fragment gaat' if chapter.segments == 1 else 'fragmenten gaan'}"
-            " erover."
-        )
-        if chapter.definition and chapter.definition != chapter.intro:
+        self._heading(chapter.title, 1, new_page=True)
+        if chapter.intro and chapter.intro != chapter.definition:
+            self._placeholder_or_text(chapter.intro)
+        if chapter.definition:
             definition = self.document.add_paragraph()
-            definition.add_run("Afbakening: ").bold = True
+            definition.add_run("Afbakening (uit het codeboek): ").bold = True
             definition.add_run(xml_safe(chapter.definition)).italic = True
+        self._prose(chapter.prose)
         pulled = False
         for quote in chapter.quotes:
             self._quote(quote, pull=not pulled)
             pulled = True
         for sub in chapter.subthemes:
             self._heading(sub.label, 2)
-            self._paragraph(sub.definition)
-            if sub.segments:
-                self._paragraph(
-                    f"Genoemd door {sub.colleges} "
-                    f"{'instelling' if sub.colleges == 1 else 'instellingen'}, in {sub.segments} "
-                    f"{'fragment' if sub.segments == 1 else 'fragmenten'}."
-                )
+            if sub.prose:
+                self._prose(sub.prose)
             else:
                 self._placeholder_or_text("[Nog geen fragmenten bij dit subthema gecodeerd.]")
             for quote in sub.quotes:
@@ -427,48 +465,64 @@ class _Writer:
 
     def _phases(self, draft: Draft) -> None:
         chapter = draft.phases
-        self._heading(chapter.title, 1)
+        self._heading(chapter.title, 1, new_page=True)
         self._placeholder_or_text(chapter.intro)
-        for section in chapter.phases:
-            self._heading(section.title, 2)
-            self._paragraph(section.description)
-            if section.quote:
-                self._quote(section.quote)
-        overview = self._heading("Instellingen per fase", 2)
-        overview.paragraph_format.page_break_before = True  # table and chart on one page
-        self._table(
-            Table(
-                caption="Ontwikkelingsfase per instelling",
-                header=["Instelling", "Fase", "Basis"],
-                rows=[[row.institution, row.label, row.basis] for row in chapter.rows],
-            ),
-            widths=(4, 2, 3),
-        )
+        for text in chapter.narrative:
+            self._paragraph(text)
         picture = self.document.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        shape = picture.add_run().add_picture(io.BytesIO(chapter.chart_png), width=Cm(15))
+        shape = picture.add_run().add_picture(io.BytesIO(chapter.chart_png), width=Cm(13))
         shape._inline.docPr.set("descr", xml_safe(chapter.chart_alt))
         shape._inline.docPr.set("name", "Fasen per instelling")
         self.figures += 1
         self._caption("Figuur", self.figures, "Aantal instellingen per ontwikkelingsfase")
+        for section in chapter.phases:
+            self._heading(section.title, 2)
+            self._paragraph(section.description)
+        if chapter.evidence:
+            self._heading("Per instelling", 2)
+            for college, where, quote in chapter.evidence:
+                line = self.document.add_paragraph()
+                line.add_run(xml_safe(college)).bold = True
+                line.add_run(xml_safe(f", {where}"))
+                if quote:
+                    self._quote(quote)
         for box in chapter.boxes:
             self._box(box)
 
     def _next_steps(self, draft: Draft) -> None:
-        self._heading("Hoe verder?", 1)
+        self._heading("Hoe verder?", 1, new_page=True)
         for text in draft.next_steps:
             self._placeholder_or_text(text)
 
     def _appendices(self, draft: Draft) -> None:
-        self.document.add_page_break()
-        self._heading("Bijlage A. Codeboek", 1)
-        self._table(draft.codebook, font_size=9, widths=(3, 2.2, 5))
+        self._heading("Bijlage A. Codeboek", 1, new_page=True)
+        self._table(draft.codebook, font_size=9, widths=(3, 6))
+        if draft.phase_table:
+            self._heading("Bijlage B. Fasen per instelling", 1, new_page=True)
+            self._table(draft.phase_table, widths=(4, 2, 3))
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         if section.page_width < section.page_height:
             section.page_width, section.page_height = section.page_height, section.page_width
-        self._heading("Bijlage B. Codes per instelling", 1)
+        self._heading(f"Bijlage {'C' if draft.phase_table else 'B'}. Codes per instelling", 1)
         self._table(draft.frequencies, font_size=8)
+
+
+def _comment_text(sentence: Sentence) -> str:
+    """"Bron: ROC X, fragment 12 (beoordeeld): ‘…’" for each passage, at most COMMENT_REFS."""
+    lines = []
+    for ref in sentence.refs[:COMMENT_REFS]:
+        excerpt = " ".join(ref.text.split())
+        if len(excerpt) > COMMENT_EXCERPT:
+            excerpt = excerpt[:COMMENT_EXCERPT].rsplit(" ", 1)[0] + " …"
+        status = "beoordeeld" if ref.reviewed else "suggestie"
+        lines.append(xml_safe(f"{ref.institution}, fragment {ref.segment_id} ({status}): "
+                              f"‘{excerpt}’"))
+    rest = len(sentence.refs) - COMMENT_REFS
+    if rest > 0:
+        lines.append(f"en {rest} {'ander fragment' if rest == 1 else 'andere fragmenten'}")
+    return "Bron: " + "\n".join(lines)
 
 
 # --- XML helpers python-docx has no API for ----------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analysis.findings.prose import Paragraph
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -33,6 +35,7 @@ class Box:
     text: str
     institution: str
     quote: Quote | None = None
+    proposed: bool = False  # proposed by the builder (a distinctive practice), not picked
 
 
 @dataclass
@@ -45,6 +48,7 @@ class SubTheme:
     colleges: int
     segments: int
     quotes: list[Quote] = field(default_factory=list)
+    prose: list[Paragraph] = field(default_factory=list)  # findings, each sentence with refs
 
 
 @dataclass
@@ -61,6 +65,19 @@ class ThemeChapter:
     quotes: list[Quote] = field(default_factory=list)  # quotes on the theme as a whole
     subthemes: list[SubTheme] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    prose: list[Paragraph] = field(default_factory=list)  # passages on no sub-theme
+    # (segment id, code) of every passage the chapter's claims and quotes rest on
+    evidence: list[tuple[int, str]] = field(default_factory=list)
+
+    def sentences(self) -> list:
+        """Every finding sentence of the chapter (list leads and items included)."""
+        found = []
+        for paragraphs in [self.prose, *(sub.prose for sub in self.subthemes)]:
+            for paragraph in paragraphs:
+                if paragraph.lead:
+                    found.append(paragraph.lead)
+                found.extend(paragraph.sentences)
+        return found
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,9 @@ class PhasesChapter:
     chart_png: bytes
     chart_alt: str
     boxes: list[Box] = field(default_factory=list)
+    narrative: list[str] = field(default_factory=list)  # counts and what sets phases apart
+    # one line of evidence per college: (college, phase in words, quote)
+    evidence: list[tuple[str, str, Quote | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,10 @@ class Draft:
     anonymised: bool = False
     language: str = "nl-NL"
     author: str = "Evaluatieteam"
+    agency: str = ""
+    evaluation: str = ""
+    date: str = ""
+    phase_table: Table | None = None  # the estimates with their confidence (appendix)
 
     def quotes(self) -> list[Quote]:
         """Every quote in the draft, in reading order (for checks and previews)."""

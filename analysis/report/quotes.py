@@ -13,6 +13,7 @@ deterministic.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,13 @@ MIN_WORDS = 20
 MAX_WORDS = 70
 IDEAL_WORDS = 45
 MAX_PER_COLLEGE = 2
+# A quote that stands on its own: its opening sentences that only answer the interviewer
+# ("Ja, kijk.", "Nou, een paar dingen.", "Grote verschillen.") or point back are left out and
+# marked "(…)"; what remains must still be a quote (at least this many words).
+MIN_STANDING_WORDS = 12
+REPLY_WORDS = 6
+TRIM_MARK = "(…)"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-Þ“‘\"'(])")
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,52 @@ class Candidate:
         in_range = MIN_WORDS <= self.words <= MAX_WORDS
         return (not accepted, not in_range, refers_back(self.text), -confidence,
                 abs(self.words - IDEAL_WORDS), self.segment_id)
+
+
+def strongest_theme(candidate: Candidate, parents: Mapping[str, str | None]) -> str | None:
+    """The top-level theme a segment is most about: a code a person accepted first, else the
+    applied code with the highest suggestion confidence (the deepest code on a tie). A pull
+    quote belongs only under this theme's chapter."""
+    weights = {key: candidate.confidence.get(key, 0.0) for key in candidate.applied}
+    weights.update({key: 2.0 for key in candidate.accepted if key in weights})
+    if not weights:
+        return None
+    key = max(weights, key=lambda k: (weights[k], k.count("."), k))
+    while parents.get(key):
+        key = parents[key]  # type: ignore[assignment]
+    return key
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences (a full stop, question or exclamation mark before a capital)."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def is_reply(sentence: str) -> bool:
+    """A sentence that only answers the question before it: a few words ("Grote verschillen.",
+    "Nou, een paar dingen.", "Ja, kijk.") or one that opens by pointing back ("Dat was …")."""
+    return len(sentence.split()) <= REPLY_WORDS or refers_back(sentence)
+
+
+def stand_alone(text: str) -> str | None:
+    """The quote from its first sentence that stands on its own, "(…)" marking what was left
+    out; None when no such sentence leaves enough words to quote."""
+    parts = sentences(text)
+    start = 0
+    while start < len(parts) and is_reply(parts[start]):
+        start += 1
+    rest = " ".join(parts[start:])
+    if len(rest.split()) < MIN_STANDING_WORDS:
+        return None
+    return rest if start == 0 else f"{TRIM_MARK} {rest}"
+
+
+def stands_alone(text: str) -> bool:
+    """The rule of :func:`stand_alone` as a check: the quote opens with a sentence of its own
+    (or with the trim mark) and is long enough."""
+    body = text.removeprefix(TRIM_MARK).strip()
+    first = sentences(body)[:1]
+    return bool(first) and not is_reply(first[0]) and len(body.split()) >= MIN_STANDING_WORDS
 
 
 def pick(

@@ -1,0 +1,110 @@
+"""Findings against the blind gold: point recall and college precision on the sample corpus.
+
+``tests/data/findings_blind.jsonl`` was written from a full reading of the nine sample interviews
+before the findings code existed: per sub-theme the main points and the colleges making them.
+This script builds the findings three ways and scores each:
+
+* ``zero-shot``: automatic suggestions only (no person coded anything);
+* ``reviewed``: the coding gold of five sample interviews (``tests/data/gold_dev.jsonl``)
+  imported as a person's decisions, suggestions for the other four;
+* ``reviewed (5)``: the same, scored only on the five colleges the coding gold covers.
+
+A found point matches a gold point of the same sub-code when a gold key word and a word of the
+point's label or indicator terms share their first five letters (words of four letters or more);
+of several matches the one whose colleges overlap most is taken (a point's contrast colleges
+count as a point of their own, "not …"). Point recall: share of gold points matched. College
+precision: of the colleges the matched found points name, the share the gold names too
+(micro-averaged); college recall the other way round.
+
+    python benchmarks/findings.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import Project  # noqa: E402
+
+BLIND = ROOT / "tests" / "data" / "findings_blind.jsonl"
+CODING_GOLD = ROOT / "tests" / "data" / "gold_dev.jsonl"
+SAMPLE = ROOT / "transcripts"
+CODER = "Gouden codeur"
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"\w+", text.lower()) if len(w) >= 4}
+
+
+def candidates(findings: dict) -> dict[str, list[tuple[set[str], set[str]]]]:
+    """Per code: (stems, colleges) of every found point and of every point's contrast."""
+    found: dict[str, list[tuple[set[str], set[str]]]] = {}
+    for key, sub in findings.items():
+        for point in sub.points:
+            stems = _stems(point.label + " " + " ".join(point.terms))
+            if point.colleges:
+                found.setdefault(key, []).append((stems, set(point.colleges)))
+            if point.contrast:
+                found.setdefault(key, []).append((stems, set(point.contrast)))
+    return found
+
+
+def score(findings: dict, gold: list[dict], colleges: set[str] | None = None) -> dict[str, float]:
+    found = candidates(findings)
+    matched = hits = named = wanted = total = 0
+    for point in gold:
+        want = set(point["colleges"]) if colleges is None else set(point["colleges"]) & colleges
+        if not want:
+            continue
+        total += 1
+        stems = _stems(" ".join(point["keywords"]))
+        options = [
+            (stem_set, names if colleges is None else names & colleges)
+            for stem_set, names in found.get(point["code"], []) if stems & stem_set
+        ]
+        options = [o for o in options if o[1]]
+        if not options:
+            wanted += len(want)
+            continue
+        best = max(options, key=lambda o: (len(o[1] & want) / len(o[1] | want), -len(o[1])))
+        matched += 1
+        hits += len(best[1] & want)
+        named += len(best[1])
+        wanted += len(want)
+    return {
+        "points": total,
+        "point_recall": matched / total if total else 0.0,
+        "college_precision": hits / named if named else 0.0,
+        "college_recall": hits / wanted if wanted else 0.0,
+    }
+
+
+def main() -> None:
+    gold = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line]
+    with tempfile.TemporaryDirectory() as folder, Project(Path(folder) / "sample.db") as project:
+        project.ingest([SAMPLE])
+        project.suggest()
+        zero = project.findings()
+        project.import_codings(CODING_GOLD, CODER)
+        files = {json.loads(line)["file"] for line in CODING_GOLD.read_text().splitlines()}
+        table = project.transcripts()
+        covered = set(table[table.source.isin(files)].institution)
+        reviewed = project.findings()
+    rows = [("zero-shot", score(zero, gold)), ("reviewed", score(reviewed, gold))]
+    if covered:
+        rows.append((f"reviewed ({len(covered)})", score(reviewed, gold, covered)))
+    print(f"{'mode':<14} {'points':>6} {'point recall':>13} {'college precision':>18} "
+          f"{'college recall':>15}")
+    for name, result in rows:
+        print(f"{name:<14} {result['points']:>6} {result['point_recall']:>13.2f} "
+              f"{result['college_precision']:>18.2f} {result['college_recall']:>15.2f}")
+
+
+if __name__ == "__main__":
+    main()
