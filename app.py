@@ -37,13 +37,15 @@ navigation = st.navigation(
 project = widgets.project()
 with st.sidebar:
     st.caption(f"Project: {widgets.escape_markdown(widgets.project_title(project.url))}")
-    st.session_state.setdefault("coder", widgets.default_coder())
+    st.session_state.setdefault("coder_name", widgets.default_coder())
     st.text_input(
         "Jouw naam (codeur)",
-        key="coder",
+        key="coder_name",
         max_chars=100,
+        placeholder="Nog geen naam",
         help="Elke beslissing wordt onder deze naam vastgelegd; twee codeurs coderen los van "
         "elkaar.",
     )
 widgets.show_flash()
+widgets.coder_prompt(project)
 navigation.run()

@@ -27,10 +27,12 @@ from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
 from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
+from analysis.dates import parse_date
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
+from analysis.messages import fail
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -171,11 +173,13 @@ class Project:
         """Correct a speaker's role; the transcript is re-segmented and the correction is kept
         through later re-segmentation and re-import."""
         if role not in ROLES:
-            raise ProjectError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+            raise fail(ProjectError, "role.unknown", role=role, roles=", ".join(ROLES))
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             if speaker not in {t.speaker for t in transcript.turns}:
-                raise ProjectError(f"{transcript.source_name} has no speaker {speaker!r}")
+                raise fail(
+                    ProjectError, "speaker.unknown", source=transcript.source_name, speaker=speaker
+                )
             correction = session.scalars(
                 select(SpeakerRole).where(
                     SpeakerRole.transcript_id == transcript_id, SpeakerRole.speaker == speaker
@@ -199,13 +203,18 @@ class Project:
             corpus.apply_roles(session, transcript, {speaker: role})
 
     def update_metadata(self, transcript_id: int, **fields: object) -> None:
-        """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...)."""
+        """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...).
+        A date is stored as JJJJ-MM-DD; Dutch ways of writing it are read (``parse_date``)."""
         unknown = set(fields) - set(EDITABLE_METADATA)
         if unknown:
-            raise ProjectError(
-                f"cannot edit {', '.join(sorted(unknown))}; "
-                f"editable: {', '.join(EDITABLE_METADATA)}"
+            raise fail(
+                ProjectError,
+                "metadata.not_editable",
+                fields=", ".join(sorted(unknown)),
+                editable=", ".join(EDITABLE_METADATA),
             )
+        if "date" in fields:
+            fields["date"] = parse_date(fields["date"], ProjectError)
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             for key, value in fields.items():
@@ -221,7 +230,7 @@ class Project:
     def _transcript(session, transcript_id: int) -> Transcript:
         transcript = session.get(Transcript, transcript_id)
         if transcript is None:
-            raise ProjectError(f"no transcript with id {transcript_id}")
+            raise fail(ProjectError, "transcript.unknown", transcript_id=transcript_id)
         return transcript
 
     # --- segments --------------------------------------------------------------------------
@@ -439,23 +448,45 @@ class Project:
 
     def coding_progress(self) -> dict[str, int]:
         """Counts for a progress bar that stay cheap at any corpus size: ``segments`` (codable
-        segments) and ``coded`` (segments on which a person has a code accepted and in force;
-        suggestions applied by their threshold alone are not counted)."""
+        passages) and ``coded`` (passages on which a person has a code accepted and in force;
+        suggestions applied by their threshold alone are not counted). Words a person cut out
+        of a passage (a span) count once, as the passage that holds them: a span is no extra
+        passage to code."""
         newest = (
             select(func.max(Coding.id))
             .where(Coding.coder != AUTO_CODER)
             .group_by(Coding.segment_id, Coding.code_key, Coding.coder)
         )
         with self.store.session() as session:
-            coded = session.scalar(
-                select(func.count(func.distinct(Coding.segment_id))).where(
-                    Coding.id.in_(newest), Coding.status == "accepted"
-                )
+            coded = select(Coding.segment_id).where(
+                Coding.id.in_(newest), Coding.status == "accepted"
             )
+            found = session.execute(
+                select(Segment.id, Segment.kind, Segment.turn_id, Segment.start, Segment.end)
+                .where(Segment.id.in_(coded))
+            ).all()
+            passages = {row.id for row in found if row.kind != "span"}
+            spans = [row for row in found if row.kind == "span"]
+            if spans:
+                around = session.execute(
+                    select(Segment.id, Segment.turn_id, Segment.start, Segment.end).where(
+                        Segment.turn_id.in_({row.turn_id for row in spans}),
+                        Segment.kind != "span",
+                        Segment.codable.is_(True),
+                    )
+                ).all()
+                for span in spans:
+                    passages.update(
+                        p.id
+                        for p in around
+                        if p.turn_id == span.turn_id and p.start < span.end and p.end > span.start
+                    )
             total = session.scalar(
-                select(func.count()).select_from(Segment).where(Segment.codable.is_(True))
+                select(func.count())
+                .select_from(Segment)
+                .where(Segment.codable.is_(True), Segment.kind != "span")
             )
-        return {"segments": total or 0, "coded": coded or 0}
+        return {"segments": total or 0, "coded": len(passages)}
 
     # --- memos on transcripts, passages and codes ---------------------------------------
     # (``add_memo`` above is the memo on one person's coding; these are the evaluator's notes on
@@ -643,7 +674,7 @@ class Project:
         with self.store.session() as session:
             found = [a for a in phases.assess(session) if a.institution == institution]
         if not found:
-            raise ProjectError(f"no transcripts of a college named {institution!r}")
+            raise fail(ProjectError, "phase.college_unknown", institution=institution)
         return phases.evidence_frame(found[0])
 
     def phase_overview(self) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -86,7 +86,27 @@ def select_quotes(frame: pd.DataFrame, chosen: QuoteFilter) -> pd.DataFrame:
         text = frame["text"].str.casefold()
         for term in terms:
             keep &= text.str.contains(term, regex=False)
-    return frame[keep]
+    return without_enclosing(frame[keep])
+
+
+def without_enclosing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The quotes less every passage that holds a hand-cut span also among them, so that words a
+    person coded count once and appear once (the span is the quote: its words are the ones the
+    evaluator chose). A passage whose span is not in the selection stays."""
+    needed = {"kind", "transcript_id", "start", "end"}
+    if frame.empty or not needed <= set(frame.columns) or not (frame["kind"] == "span").any():
+        return frame
+    spans = frame[frame["kind"] == "span"]
+    passages = frame[frame["kind"] != "span"]
+    enclosing: set = set()
+    for span in spans.itertuples():
+        holds = passages[
+            (passages["transcript_id"] == span.transcript_id)
+            & (passages["start"] < span.end)
+            & (passages["end"] > span.start)
+        ]
+        enclosing.update(holds.index)
+    return frame.drop(index=list(enclosing))
 
 
 def per_institution(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,8 @@ SEGMENT_COLUMNS = [
     "lemmas",
     "codes",
     "suggestions",
+    "suggested_codes",
+    "kind",
 ]
 
 
@@ -102,7 +104,9 @@ def segments_frame(
     """One row per segment with its college, speaker, the question it answers and its codes.
 
     ``codes`` joins the applied codes with ``;`` (accepted ones plus suggestions at or above the
-    code's threshold); ``suggestions`` lists open automatic suggestions as ``code:confidence``.
+    code's threshold); ``suggested_codes`` those of them no person gave (shown as "voorstel");
+    ``suggestions`` lists open automatic suggestions as ``code:confidence``. ``kind`` is "span"
+    for words a person cut out of a passage (they lie inside one of the turn's "auto" segments).
     """
     question = aliased(Turn)
     query = (
@@ -126,6 +130,7 @@ def segments_frame(
             Segment.transcript_id.label("_tid"),
             Segment.codable,
             Segment.lemmas,
+            Segment.kind,
         )
         .join(Transcript, Segment.transcript_id == Transcript.id)
         .join(Turn, Segment.turn_id == Turn.id)
@@ -148,6 +153,7 @@ def segments_frame(
         row["suggestions"] = (
             ";".join(f"{code}:{conf:.2f}" for code, conf in state.suggestions) if state else ""
         )
+        row["suggested_codes"] = ";".join(state.suggested_only) if state else ""
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 

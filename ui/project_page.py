@@ -158,11 +158,6 @@ def overview(frame: pd.DataFrame) -> None:
     )
 
 
-def transcript_choice(frame: pd.DataFrame, key: str) -> int:
-    names = dict(zip(frame["id"], frame["institution"] + " — " + frame["source"], strict=True))
-    return st.selectbox("Transcript", list(names), format_func=names.get, key=key)
-
-
 def metadata_editor(project: Project, frame: pd.DataFrame, transcript_id: int) -> None:
     row = frame.set_index("id").loc[transcript_id]
     with st.form(f"metadata_{transcript_id}"):
@@ -189,7 +184,6 @@ def metadata_editor(project: Project, frame: pd.DataFrame, transcript_id: int) -
         if st.form_submit_button(
             "Metadata opslaan", icon=":material/save:", key=f"meta_save_{transcript_id}"
         ):
-            values["date"] = values["date"].strip() or None
             widgets.run_action(
                 project,
                 lambda: project.update_metadata(transcript_id, **values),
@@ -342,7 +336,7 @@ def exchange(project: Project) -> None:
 
 def transcript_editor(project: Project, frame: pd.DataFrame) -> None:
     st.subheader("Transcript bewerken")
-    transcript_id = transcript_choice(frame, "edit_transcript")
+    transcript_id = widgets.transcript_picker(frame, "edit_transcript")
     metadata_tab, roles_tab, delete_tab = st.tabs(["Metadata", "Sprekers en rollen", "Verwijderen"])
     with metadata_tab:
         metadata_editor(project, frame, transcript_id)

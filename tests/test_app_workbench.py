@@ -1,0 +1,156 @@
+"""The workbench an evaluator codes in all day (issue 17), under AppTest: span codings count and
+show once, suggestions are labelled as such, the metadata editor stays on its interview, dates
+are read or refused in Dutch, and the first start asks for the coder's name."""
+
+# ruff: noqa: F811 - the app fixtures are imported from test_app and named as parameters
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import (  # noqa: F401 - the fixtures are used by name
+    CODER,
+    analysed_db,
+    app_db,
+    empty_db,
+    fresh_caches,
+    markdown,
+    open_page,
+    texts,
+)
+
+from analysis import Project
+
+
+def picker(at: AppTest):
+    """The project page's transcript picker (its widget key follows the names; see
+    ``widgets.transcript_picker``)."""
+    return next(box for box in at.selectbox if box.label == "Transcript")
+
+
+def test_renaming_the_institution_keeps_the_editor_on_the_same_interview(app_db: Path) -> None:
+    at = open_page("ui/project_page.py")
+    with Project(app_db) as project:
+        frame = project.transcripts()
+    second, other = int(frame.iloc[1]["id"]), int(frame.iloc[0]["id"])
+    picker(at).set_value(second).run()
+    at.text_input(key=f"meta_institution_{second}").set_value("ROC Nieuwe Naam")
+    at.button(key=f"meta_save_{second}").click().run()
+    assert not at.exception, at.exception
+    chosen = picker(at)
+    assert chosen.value == second
+    assert any(option.startswith("ROC Nieuwe Naam") for option in chosen.options)
+    at.run()  # the next interaction: still the same interview
+    assert picker(at).value == second
+    at.text_input(key=f"meta_sector_{second}").set_value("zorg en welzijn")
+    at.button(key=f"meta_save_{second}").click().run()
+    with Project(app_db) as project:
+        after = project.transcripts().set_index("id")
+    assert after.loc[second, "institution"] == "ROC Nieuwe Naam"
+    assert after.loc[second, "sector"] == "zorg en welzijn"
+    assert after.loc[other, "institution"] == frame.iloc[0]["institution"]
+    assert after.loc[other, "sector"] == frame.iloc[0]["sector"]
+
+
+def test_dates_are_read_the_dutch_way_or_refused_in_dutch(app_db: Path) -> None:
+    at = open_page("ui/project_page.py")
+    with Project(app_db) as project:
+        first = int(project.transcripts().iloc[0]["id"])
+        before = project.transcripts().set_index("id").loc[first, "date"]
+    at.text_input(key=f"meta_date_{first}").set_value("31-02-2026")
+    at.button(key=f"meta_save_{first}").click().run()
+    errors = [element.value.replace("\\", "") for element in at.error]
+    assert any("JJJJ-MM-DD" in e and "31-02-2026" in e for e in errors), errors
+    with Project(app_db) as project:
+        assert project.transcripts().set_index("id").loc[first, "date"] == before
+    at.text_input(key=f"meta_date_{first}").set_value("20-11-2026")
+    at.button(key=f"meta_save_{first}").click().run()
+    assert not at.exception and not at.error
+    with Project(app_db) as project:
+        assert project.transcripts().set_index("id").loc[first, "date"] == "2026-11-20"
+
+
+def test_the_first_start_asks_for_the_coders_name(
+    app_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INTERVIEWS_CODER")
+    at = open_page("ui/coding.py")
+    assert any("Wie codeert er?" in m.value for m in at.markdown)
+    assert at.text_input(key="coder_name").value == ""
+    assert all(button.disabled for button in at.button if button.key.startswith("accept_"))
+    at.text_input(key="coder_new").set_value("  Femke Vos ")
+    at.button(key="coder_start").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="coder_name").value == "Femke Vos"
+    assert not any("Wie codeert er?" in m.value for m in at.markdown)
+    assert any(
+        not button.disabled for button in at.button if button.key.startswith("accept_")
+    )
+    assert "Femke Vos" in markdown(at)
+
+
+def suggested_only(frame) -> object:
+    """The first passage that carries a code only a suggestion gives."""
+    return frame[frame["suggested_codes"] != ""].iloc[0]
+
+
+def test_a_suggestion_is_labelled_voorstel_on_the_reader_and_the_quote_cards(
+    app_db: Path,
+) -> None:
+    with Project(app_db) as project:
+        frame = project.segments()
+        book = project.codebook()
+    row = suggested_only(frame)
+    key = row["suggested_codes"].split(";")[0]
+    label = book.get(key).label
+    at = open_page("ui/quotes.py")
+    at.multiselect(key="quotes_codes").set_value([key]).run()
+    assert f"voorstel: {label}".replace(" ", " ") in markdown(at).replace("\\", "")
+    at = open_page("ui/reader.py")
+    at.session_state["reader_transcript_id"] = int(row["transcript_id"])
+    at.session_state["reader_segment_id"] = int(row["segment_id"])
+    at.run()
+    assert f"voorstel: {label}" in markdown(at).replace("\\", "")
+    # Once a person accepts the code it is theirs: no longer a "voorstel" on that passage.
+    with Project(app_db) as project:
+        project.apply_code(int(row["segment_id"]), key, CODER)
+        after = project.segments().set_index("segment_id").loc[int(row["segment_id"])]
+    assert key in after["codes"].split(";") and key not in after["suggested_codes"].split(";")
+
+
+def test_a_coded_part_of_a_passage_shows_and_counts_once(app_db: Path) -> None:
+    with Project(app_db) as project:
+        frame = project.segments()
+        progress = project.coding_progress()
+    people = frame[frame["codes"] == frame["suggested_codes"]]  # no person's code yet
+    segment = people[people["text"].str.split().str.len() > 12].iloc[0]
+    segment_id, transcript_id = int(segment["segment_id"]), int(segment["transcript_id"])
+    words = " ".join(str(segment["text"]).split()[3:9])
+    at = open_page("ui/reader.py")
+    at.session_state["reader_transcript_id"] = transcript_id
+    at.session_state["reader_segment_id"] = segment_id
+    at.run()
+    at.multiselect(key=f"reader_codes_{segment_id}").set_value(["inclusion.barriers"]).run()
+    at.text_input(key=f"reader_part_{segment_id}").set_value(words).run()
+    at.button(key=f"reader_save_{segment_id}").click().run()
+    assert not at.exception, at.exception
+    # The form is empty again: nothing looks as if it still has to be saved.
+    assert at.multiselect(key=f"reader_codes_{segment_id}").value == []
+    assert at.text_input(key=f"reader_part_{segment_id}").value == ""
+    assert at.button(key=f"reader_save_{segment_id}").disabled
+    shown = [t for t in texts(at) if words in t]
+    assert len(shown) == 1, shown  # the words are shown once, framed inside their passage
+    assert sum(str(segment["text"]) in t for t in texts(at)) == 0  # not the passage again whole
+    with Project(app_db) as project:
+        after = project.segments()
+        assert project.coding_progress() == {
+            "segments": progress["segments"],
+            "coded": progress["coded"] + 1,
+        }
+    span = after[(after["kind"] == "span") & (after["transcript_id"] == transcript_id)]
+    assert list(span["text"]) == [words]
+    at = open_page("ui/quotes.py")
+    at.multiselect(key="quotes_codes").set_value(["inclusion.barriers"]).run()
+    cards = [t for t in texts(at) if words in t]
+    assert cards == [words]  # the quote browser lists the span, not its passage as well
