@@ -25,7 +25,7 @@ from analysis.coding import learned as learned_models
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
-from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
+from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING, parent_map, thresholds
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.dates import parse_date
 from analysis.embeddings import load_embedder
@@ -426,6 +426,28 @@ class Project:
                 limit=limit,
                 reasons=reasons,
             )
+
+    def review_cards(self, queue_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The review queue grouped into cards, one per passage and theme, most informative
+        first (``queue.review_cards``). ``queue_frame``: a :meth:`suggestion_queue` already read
+        (the app keeps one cached); by default it is read now, without reasons."""
+        frame = self.suggestion_queue(reasons=False) if queue_frame is None else queue_frame
+        with self.store.session() as session:
+            parents = parent_map(session)
+            limits = thresholds(session)
+        return queue.review_cards(frame, parents, limits)
+
+    def accept_card(self, segment_id: int, theme: str, coder: str) -> int:
+        """Accept every open suggestion of ``theme`` and its sub-themes on a passage: one
+        decision, one undo. Returns how many suggestions were accepted."""
+        with self.store.session() as session:
+            return len(manual.decide_card(session, segment_id, theme, coder, "accepted"))
+
+    def reject_card(self, segment_id: int, theme: str, coder: str) -> int:
+        """Reject every open suggestion of ``theme`` and its sub-themes on a passage (one
+        decision, one undo). Returns how many suggestions were rejected."""
+        with self.store.session() as session:
+            return len(manual.decide_card(session, segment_id, theme, coder, "rejected"))
 
     def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
         """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""

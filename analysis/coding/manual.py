@@ -248,6 +248,43 @@ def recode(
     return old, new
 
 
+def decide_card(
+    session: Session, segment_id: int, theme: str, coder: str, status: str
+) -> list[Coding]:
+    """One decision on a review card: every open suggestion on the segment under ``theme`` (the
+    theme itself and its sub-themes) is accepted, or rejected, in one batch, so one undo takes
+    the whole card back. ``status`` is "accepted" or "rejected"."""
+    if status not in ("accepted", "rejected"):
+        raise ValueError(f"a card is accepted or rejected, not {status!r}")
+    name = check_coder(coder)
+    _segment(session, segment_id)
+    parents = dict(session.execute(select(Code.key, Code.parent_key)).all())
+    under = {key for key in parents if key == theme or _has_ancestor(key, theme, parents)}
+    mine, suggested = mine_and_suggested(session, [segment_id], name)
+    keys = sorted(
+        key for (_, key) in suggested
+        if key in under and (mine.get((segment_id, key)) is None
+                             or mine[(segment_id, key)].status not in ("accepted", "rejected"))
+    )
+    if not keys:
+        raise fail(CodingError, "coding.group_empty", segment_id=segment_id, code=theme)
+    batch = new_batch()
+    return [
+        _decide(session, segment_id, key, name, status, memo=None, batch=batch) for key in keys
+    ]
+
+
+def _has_ancestor(key: str, ancestor: str, parents: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    parent = parents.get(key)
+    while parent is not None and parent not in seen:
+        if parent == ancestor:
+            return True
+        seen.add(parent)
+        parent = parents.get(parent)
+    return False
+
+
 def add_memo(session: Session, segment_id: int, code_key: str, coder: str, text: str) -> Coding:
     """Attach a memo to the coder's coding of this segment and code (a new row, same status)."""
     name = check_coder(coder)

@@ -6,7 +6,7 @@ leaves the queue as soon as any person decides on that segment and code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from sqlalchemy import select
@@ -143,3 +143,73 @@ def suggestion_reasons(
     ids = {(row.segment_id, row.code_key): row.id for row in rows}
     found = rationales(session, [ids[pair] for pair in wanted if pair in ids])
     return {pair: describe(found[ids[pair]]) if pair in ids else "" for pair in wanted}
+
+
+CARD_COLUMNS = [
+    "segment_id", "transcript", "institution", "question", "text", "theme", "codes",
+    "confidences", "confidence", "origin", "informative",
+]
+
+
+def theme_of(code: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level code (the theme) a code belongs to."""
+    seen = set()
+    while parents.get(code) and code not in seen:
+        seen.add(code)
+        code = str(parents[code])
+    return code
+
+
+def review_cards(
+    queue: pd.DataFrame,
+    parents: Mapping[str, str | None],
+    thresholds: Mapping[str, float],
+) -> pd.DataFrame:
+    """The review queue as cards: one per passage and theme, holding the suggestions of that
+    theme and its sub-themes (``codes``, theme first, with their ``confidences``), so that one
+    decision settles a passage's "Inclusie" and "Drempels voor deelname" together.
+
+    Why grouped: a sub-theme implies its theme, so a theme card beside its sub-theme's card asks
+    the same question twice (41 % of the sample project's cards). Order: most informative first,
+    that is the card whose strongest suggestion lies closest to its code's threshold
+    (``informative`` = 1 − distance, so 1 at the threshold): there the decision changes whether
+    the code counts, and it teaches the learned suggestions most. Ties: more suggestions on the
+    card, then higher confidence, then the passage's order.
+    """
+    if queue.empty:
+        return pd.DataFrame(columns=CARD_COLUMNS)
+    frame = queue.assign(
+        theme=[theme_of(code, parents) for code in queue["code"]],
+        confidence=queue["confidence"].fillna(0.0),
+    )
+    depth = {code: 0 if code == theme_of(code, parents) else 1 for code in frame["code"]}
+    records = []
+    for (segment_id, theme), group in frame.groupby(["segment_id", "theme"], sort=False):
+        group = group.sort_values(
+            ["code"], key=lambda keys: keys.map(lambda k: (depth[k], k))
+        )
+        top = group.loc[group["confidence"].idxmax()]
+        distance = abs(float(top["confidence"]) - float(thresholds.get(top["code"], 0.5)))
+        first = group.iloc[0]
+        records.append(
+            {
+                "segment_id": int(segment_id),
+                "transcript": first["transcript"],
+                "institution": first["institution"],
+                "question": first["question"],
+                "text": first["text"],
+                "theme": theme,
+                "codes": tuple(group["code"]),
+                "confidences": tuple(float(c) for c in group["confidence"]),
+                "confidence": float(top["confidence"]),
+                "origin": top["origin"],
+                "informative": round(1.0 - distance, 6),
+            }
+        )
+    cards = pd.DataFrame(records, columns=CARD_COLUMNS)
+    cards["_size"] = cards["codes"].map(len)
+    cards = cards.sort_values(
+        ["informative", "_size", "confidence", "segment_id", "theme"],
+        ascending=[False, False, False, True, True],
+    )
+    return cards.drop(columns="_size").reset_index(drop=True)
