@@ -117,6 +117,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dit gesprek heeft geen passages van respondenten om te coderen.",
         "transcript {transcript_id} has no codable respondent segments",
     ),
+    "coding.suggested": (
+        "{stored} {stored:nieuw of gewijzigd voorstel|nieuwe of gewijzigde voorstellen} voor "
+        "{segments} {segments:passage|passages} ({seconds} s)",
+        "{stored} new or changed {stored:suggestion|suggestions} for {segments} "
+        "{segments:segment|segments} ({seconds} s)",
+    ),
     "coding.group_empty": (
         "Er is (niet meer) een open voorstel bij deze passage en dit thema.",
         "no open suggestion on segment {segment_id} under {code!r}",

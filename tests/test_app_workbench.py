@@ -154,3 +154,30 @@ def test_a_coded_part_of_a_passage_shows_and_counts_once(app_db: Path) -> None:
     at.multiselect(key="quotes_codes").set_value(["inclusion.barriers"]).run()
     cards = [t for t in texts(at) if words in t]
     assert cards == [words]  # the quote browser lists the span, not its passage as well
+
+
+def test_the_queue_needs_one_decision_per_passage_and_theme(app_db: Path) -> None:
+    with Project(app_db) as project:
+        queue = project.suggestion_queue(reasons=False)
+        cards = project.review_cards()
+    assert len(cards) < len(queue)  # theme and sub-theme of one passage share a card
+    at = open_page("ui/coding.py")
+    assert [m.value for m in at.metric if m.label == "Te beoordelen"] == [str(len(cards))]
+    pair = cards[cards["codes"].map(len) > 1].iloc[0]
+    segment_id, key = int(pair["segment_id"]), f"{pair['segment_id']}_{pair['theme']}"
+    at.button(key=f"accept_{key}").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        history = project.coding_history(segment_id=segment_id, coder=CODER)
+    assert sorted(history["code"]) == sorted(pair["codes"])  # one click, the whole card
+    assert set(history["status"]) == {"accepted"}
+    assert [m.value for m in at.metric if m.label == "Te beoordelen"] == [str(len(cards) - 1)]
+    assert f"accept_{key}" not in {b.key for b in at.button}
+    at.button(key="coding_undo").click().run()  # U: one undo takes the whole card back
+    with Project(app_db) as project:
+        assert len(project.review_cards()) == len(cards)
+    # The arrow keys' buttons move the current card (the one J and N act on).
+    current = [c.value for c in at.caption if "huidige kaart" in c.value]
+    at.button(key="coding_next").click().run()
+    moved = [c.value for c in at.caption if "huidige kaart" in c.value]
+    assert len(current) == len(moved) == 1 and current != moved
