@@ -14,9 +14,13 @@ before the bar for exactly one, the other for any other number ("1 bestand", "3 
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # only for the type: the corpus module imports the readers
+    from analysis.corpus import IngestResult
 
 LANGUAGES = ("nl", "en")
 
@@ -202,7 +206,98 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "een gesprek in Transcript lezen.",
         "next: make suggestions and review them (interviews suggest), or code by hand",
     ),
+    "import.imported": (
+        "{segments} {segments:passage|passages}, {words} {words:woord|woorden}",
+        "{segments} {segments:segment|segments}, {words} {words:word|words}",
+    ),
+    "import.replaced": (
+        "vervangen: {segments} {segments:passage|passages}, {words} {words:woord|woorden}; "
+        "{carried} {carried:codering|coderingen} overgenomen",
+        "replaced: {segments} segments, {words} words; {carried} codings carried over",
+    ),
+    "import.dropped": (
+        "{dropped} {dropped:codering|coderingen} vervallen omdat de passage veranderde",
+        "{dropped} {dropped:coding|codings} dropped because their passage changed",
+    ),
+    "import.unchanged": (
+        "ongewijzigd, al eerder geïmporteerd",
+        "unchanged, already imported",
+    ),
+    "import.twin": (
+        "dezelfde inhoud als {other}; niet nog eens geïmporteerd",
+        "same content as {other}, not imported again",
+    ),
+    "import.other_version": (
+        "er is al een andere versie geïmporteerd; kies ‘Gewijzigde bestanden vervangen’ om die "
+        "te vervangen",
+        "a different version is already imported; use --replace to replace it",
+    ),
+    "import.empty": ("het bestand is leeg", "is empty"),
+    "import.no_text": ("het bestand bevat geen tekst", "contains no text"),
+    "import.metadata_only": (
+        "het bestand heeft metadata maar geen gesprekstekst",
+        "has metadata but no transcript text",
+    ),
+    "import.not_found": ("het bestand is niet gevonden", "file not found"),
+    "import.not_a_file": ("dit is geen bestand", "is not a file"),
+    "import.too_large": (
+        "het bestand is te groot ({size}; de grens is {limit})",
+        "is {size}, above the limit of {limit}",
+    ),
+    "import.unreadable": (
+        "het bestand kan niet worden gelezen ({reason})",
+        "cannot be read ({reason})",
+    ),
+    "import.unsupported": (
+        "dit soort bestand ({suffix}) kan niet worden geïmporteerd; wel: Word (.docx), Teams/Zoom "
+        "(.vtt), ondertitels (.srt), tekst (.txt, .md) en PDF",
+        "unsupported file type {suffix}",
+    ),
+    "import.bad_docx": (
+        "geen leesbaar Word-bestand (beschadigd, of geen .docx)",
+        "is not a readable Word file (damaged, or not a .docx)",
+    ),
+    "import.pdf_scanned": (
+        "de PDF heeft geen tekstlaag (gescand?); tekstherkenning (OCR) wordt niet ondersteund",
+        "has no text layer (scanned PDF?); OCR is not supported",
+    ),
+    "import.pdf_password": (
+        "de PDF is met een wachtwoord beveiligd; sla hem eerst op zonder wachtwoord",
+        "is password-protected; save it without a password first",
+    ),
+    "import.bad_pdf": (
+        "geen leesbare PDF (beschadigd, of geen PDF)",
+        "is not a readable PDF file (damaged, or not a PDF)",
+    ),
+    "import.no_cues": (
+        "het bestand bevat geen ondertitels met tijden",
+        "has no cues in this subtitle file",
+    ),
+    "import.bad_subtitles": (
+        "geen geldig ondertitelbestand ({detail})",
+        "is not a valid subtitle file ({detail})",
+    ),
+    "import.not_text": (
+        "geen tekstbestand; is het een ander soort bestand met de naam {suffix}?",
+        "is not a text file",
+    ),
+    "import.bad_metadata": (
+        "de metadata kloppen niet: {detail}",
+        "bad metadata: {detail}",
+    ),
+    "warning.no_institution": (
+        "geen instelling in de metadata; overgenomen uit de bestandsnaam: {institution}",
+        "no institution in the metadata; taken from the file name: {institution}",
+    ),
+    "warning.no_labels": (
+        "geen sprekers gevonden; de hele tekst geldt als één antwoord van een respondent",
+        "no speaker labels found; the whole text is one respondent turn",
+    ),
     # --- report ---
+    "report.bad_template": (
+        "Het sjabloon {template} is geen Word-document; kies een .docx of .dotx.",
+        "template {template} is not a Word document ({error})",
+    ),
     "report.failed": (
         "Het concept kon niet worden gemaakt: {reason}",
         "the draft could not be built: {reason}",
@@ -210,6 +305,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- any ---
     "error.generic": ("Dat lukte niet: {reason}", "that did not work: {reason}"),
 }
+
+
+# The readers of transcripts (``analysis.ingest``) raise ``IngestError(path, reason)`` with an
+# English reason and write English warnings; until each raises ``fail(...)`` itself, these
+# patterns carry their reasons to catalogue keys (named groups become the message's fields).
+# A reason no pattern knows is shown as it is, after the file's name.
+REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"is empty", "import.empty"),
+        (r"contains no text", "import.no_text"),
+        (r"has metadata but no transcript text", "import.metadata_only"),
+        (r"file not found", "import.not_found"),
+        (r"is not a file", "import.not_a_file"),
+        (r"is (?P<size>.+), above the limit of (?P<limit>.+)", "import.too_large"),
+        (r"file is larger than the limit of (?P<limit>.+)", "import.too_large"),
+        (r"cannot (?:be read|read the file) \((?P<reason>.*)\)", "import.unreadable"),
+        (r"unsupported file type (?P<suffix>'[^']*'|without an extension).*", "import.unsupported"),
+        (r"is not a readable Word file.*", "import.bad_docx"),
+        (r"has no text layer.*", "import.pdf_scanned"),
+        (r"is password-protected.*", "import.pdf_password"),
+        (r"is not a readable PDF file.*", "import.bad_pdf"),
+        (r"has no cues.*", "import.no_cues"),
+        (r"is not a valid (?:SRT|WebVTT) file \((?P<detail>.*)\)", "import.bad_subtitles"),
+        (r"is not a text file.*?(?:a (?P<suffix>\.\w+) name\?)?", "import.not_text"),
+        (r"a different version is already imported.*", "import.other_version"),
+        (r"unchanged, already imported", "import.unchanged"),
+        (r"same content as (?P<other>.+), not imported again", "import.twin"),
+        (r"(?P<detail>(?:metadata for|has no 'file' column|line \d+ has no file|file .+ is "
+         r"listed twice|is not valid CSV).*)", "import.bad_metadata"),
+        (r"no institution in the metadata; taken from the file name: (?P<institution>.+)",
+         "warning.no_institution"),
+        (r"no speaker labels found; the whole text is one respondent turn", "warning.no_labels"),
+    )
+]
+
+
+def reason(text: str, lang: str = "nl") -> str:
+    """An English reason or warning from the readers, in ``lang`` when a pattern knows it."""
+    for pattern, key in REASONS:
+        if match := pattern.fullmatch(text.strip()):
+            values = {name: value or "" for name, value in match.groupdict().items()}
+            return say(key, lang, **values)
+    return text
 
 
 class _Forms(string.Formatter):
@@ -251,10 +390,32 @@ def for_user(error: BaseException, lang: str = "nl") -> str:
     found = keyed(error)
     if found is not None:
         return say(found[0], lang, **found[1])
+    if hasattr(error, "reason") and hasattr(error, "path"):  # an IngestError
+        return f"{error.path.name}: {reason(str(error.reason), lang)}"
     if isinstance(error, OSError) and error.strerror:
         where = f" ({error.filename})" if error.filename else ""
         return f"{error.strerror}{where}"
     return str(error)
+
+
+_CARRIED = re.compile(r"\((?P<carried>\d+) codings carried over(?:, (?P<dropped>\d+) dropped)?")
+
+
+def ingest_line(result: IngestResult, lang: str = "nl") -> str:
+    """What became of one imported file (a ``corpus.IngestResult``), in ``lang``: its counts
+    on success, the reason on failure; warnings are listed apart (``reason``)."""
+    status, message = result.status, str(result.message)
+    if status in ("failed", "unchanged"):
+        return reason(message, lang)
+    counts = {"segments": result.segments, "words": result.words}
+    if status == "replaced":
+        found = _CARRIED.search(message)
+        carried = int(found["carried"]) if found else 0
+        line = say("import.replaced", lang, carried=carried, **counts)
+        if found and found["dropped"]:
+            line += "; " + say("import.dropped", lang, dropped=int(found["dropped"]))
+        return line
+    return say("import.imported", lang, **counts)
 
 
 def count(number: int, one: str, other: str) -> str:

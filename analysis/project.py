@@ -129,10 +129,11 @@ class Project:
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
         )
 
-    def transcripts(self) -> pd.DataFrame:
-        """All transcripts with metadata and counts (turns, segments, words)."""
+    def transcripts(self, *, lang: str = "en") -> pd.DataFrame:
+        """All transcripts with metadata and counts (turns, segments, words); import warnings
+        in ``lang`` ("nl" for the app, see ``analysis.messages``)."""
         with self.store.session() as session:
-            return views.transcripts_frame(session)
+            return views.transcripts_frame(session, lang=lang)
 
     def transcript_text(self, transcript_id: int) -> str:
         with self.store.session() as session:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from analysis.coding.state import segment_codes
+from analysis.messages import reason
 from analysis.store import Segment, Transcript, Turn
 
 SEGMENT_COLUMNS = [
@@ -38,8 +39,9 @@ SEGMENT_COLUMNS = [
 ]
 
 
-def transcripts_frame(session: Session) -> pd.DataFrame:
-    """One row per transcript with its metadata and counts of turns, segments and words."""
+def transcripts_frame(session: Session, *, lang: str = "en") -> pd.DataFrame:
+    """One row per transcript with its metadata and counts of turns, segments and words; the
+    import's warnings in ``lang`` ("nl" for the app)."""
     turns = (
         select(Turn.transcript_id, func.count(Turn.id).label("turns"))
         .group_by(Turn.transcript_id)
@@ -75,7 +77,7 @@ def transcripts_frame(session: Session) -> pd.DataFrame:
     for row in rows:
         row["words"] = len(row.pop("text").split())
         row["respondents"] = "; ".join(row["respondents"] or [])
-        row["warnings"] = "; ".join(row["warnings"] or [])
+        row["warnings"] = "; ".join(reason(w, lang) for w in row["warnings"] or [])
     columns = [
         "id",
         "name",

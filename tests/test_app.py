@@ -253,7 +253,7 @@ def test_export_bytes_keeps_text_verbatim_and_survives_control_characters() -> N
     )
     assert "“écht” goed\x0b".encode() in export_bytes(frame, "csv")
     workbook = pd.read_excel(pd.io.common.BytesIO(export_bytes(frame, "xlsx")))
-    assert workbook.loc[0, "text"] == "Dat is “écht” goed gegaan."
+    assert workbook.loc[0, "Citaat"] == "Dat is “écht” goed gegaan."
     with pytest.raises(ValueError, match="format"):
         export_bytes(frame, "pdf")
 

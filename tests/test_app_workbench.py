@@ -5,6 +5,7 @@ are read or refused in Dutch, and the first start asks for the coder's name."""
 # ruff: noqa: F811 - the app fixtures are imported from test_app and named as parameters
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,132 @@ def test_the_queue_needs_one_decision_per_passage_and_theme(app_db: Path) -> Non
     at.button(key="coding_next").click().run()
     moved = [c.value for c in at.caption if "huidige kaart" in c.value]
     assert len(current) == len(moved) == 1 and current != moved
+
+
+def test_the_quote_table_reads_in_dutch_and_marks_suggestions() -> None:
+    import io
+
+    import pandas as pd
+
+    from analysis.quotes import export_bytes
+
+    frame = pd.DataFrame(
+        {
+            "institution": ["ROC Zuid"],
+            "role": ["respondent"],
+            "text": ["Ouders twijfelen over een stage in Duitsland."],
+            "codes": ["inclusion;inclusion.barriers"],
+            "suggested_codes": ["inclusion;inclusion.barriers"],
+            "segment_id": [7],
+        }
+    )
+    labels = {"inclusion": "Inclusie", "inclusion.barriers": "Drempels voor deelname"}
+    table = pd.read_csv(io.BytesIO(export_bytes(frame, "csv", labels)), encoding="utf-8-sig")
+    assert list(table.columns) == [
+        "Instelling", "Rol", "Citaat", "Codes", "Waarvan voorstel (nog door niemand beoordeeld)",
+        "codes_keys", "voorstel_keys", "segment_id",
+    ]
+    row = table.iloc[0]
+    assert row["Codes"] == "Inclusie; Drempels voor deelname"
+    assert row["Waarvan voorstel (nog door niemand beoordeeld)"] == row["Codes"]
+    assert row["codes_keys"] == "inclusion;inclusion.barriers"
+
+
+# --- Dutch on every error path -------------------------------------------------------------------
+
+# Words of the library's English messages (and Streamlit's defaults) that must not reach a person.
+ENGLISH = re.compile(
+    r"\b(the|is empty|unchanged|already|warning|turns|segments?|words|needs?|cannot|failed|"
+    r"imported|none|nothing|decision|judgement|note|suggestion|replaced|reserved|file|"
+    r"choose|select|download|unknown|not found|there is|no open)\b",
+    re.IGNORECASE,
+)
+
+
+def shown_text(at: AppTest) -> list[str]:
+    """Everything a person reads on the page but the transcripts themselves: messages, labels,
+    captions, notices, toasts, status lines and the import table's cells."""
+    parts: list[str] = []
+    for kind in ("error", "warning", "info", "success", "toast", "markdown", "caption",
+                 "metric", "status", "expander"):
+        for element in at.get(kind):
+            parts.append(str(getattr(element, "value", "") or getattr(element, "label", "")))
+            parts.append(str(getattr(element, "label", "") or ""))
+    for table in at.dataframe:
+        frame = table.value
+        if "bestand" in frame.columns:  # the import results: every cell is ours
+            parts.extend(str(v) for v in frame.drop(columns="bestand").to_numpy().ravel())
+    return [part.replace("\\", "") for part in parts if part]
+
+
+def english_in(at: AppTest) -> list[str]:
+    return [part for part in shown_text(at) if ENGLISH.search(part)]
+
+
+def test_import_results_and_errors_are_dutch(empty_db: Path) -> None:
+    at = open_page("ui/project_page.py")
+    files = next(element for element in at.get("file_uploader") if element.key == "upload")
+    files.upload("leeg.txt", b"  \n", "text/plain")
+    files.upload("kapot.pdf", b"dit is geen pdf", "application/pdf")
+    files.upload("zonder_namen.txt", b"Dat was een goed jaar voor de stages.\n",
+                 "text/plain")
+    files.upload("kapot.docx", b"geen word", "application/octet-stream")
+    at.run()
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    found = english_in(at)
+    assert not found, found
+    assert any("4 bestanden verwerkt, 3 mislukt" in s.label for s in at.status)
+    assert any("Volgende stap" in i.value for i in at.info)  # what to do after an import
+    at.button(key="import_button").click().run()  # the same files again: one unchanged
+    found = english_in(at)
+    assert not found, found
+    assert any("ongewijzigd" in str(v) for v in at.dataframe[0].value["melding"])
+
+
+def test_coding_phase_and_report_errors_are_dutch(app_db: Path) -> None:
+    at = open_page("ui/coding.py")
+    at.button(key="coding_undo").click().run()  # nothing to undo yet
+    assert any("geen beslissing om ongedaan te maken" in e.value.replace("\\", "")
+               for e in at.error), [e.value for e in at.error]
+    found = english_in(at)
+    assert not found, found
+    # A card another tab decided meanwhile.
+    with Project(app_db) as project:
+        card = project.review_cards().iloc[0]
+        project.accept_card(int(card["segment_id"]), str(card["theme"]), "Thomas Verbeek")
+        project.reject_card(int(card["segment_id"]), str(card["theme"]), CODER)
+    at.button(key=f"accept_{card['segment_id']}_{card['theme']}").click().run()
+    assert at.error and not english_in(at), english_in(at)
+
+    with Project(app_db) as project:
+        segment = project.segments().iloc[0]
+    at = open_page("ui/reader.py")
+    at.session_state["reader_transcript_id"] = int(segment["transcript_id"])
+    at.session_state["reader_segment_id"] = int(segment["segment_id"])
+    at.run()
+    sid = int(segment["segment_id"])
+    at.multiselect(key=f"reader_codes_{sid}").set_value(["impact"]).run()
+    at.text_input(key=f"reader_part_{sid}").set_value("woorden die er niet staan").run()
+    at.button(key=f"reader_save_{sid}").click().run()
+    assert any("niet letterlijk" in e.value for e in at.error), [e.value for e in at.error]
+    assert not english_in(at), english_in(at)
+
+    at = open_page("ui/phases.py")
+    with Project(app_db) as project:
+        institution = project.phase_assessments()["institution"].iloc[0]
+    key = "".join(c if c.isalnum() else "_" for c in institution.casefold())
+    at.selectbox(key="phase_institution").select(institution).run()
+    at.radio(key=f"judge_phase_{key}").set_value(2)
+    at.text_area(key=f"judge_note_{key}").set_value("  ")
+    at.button(key=f"judge_save_{key}").click().run()
+    assert any("toelichting" in e.value for e in at.error), [e.value for e in at.error]
+    assert not english_in(at), english_in(at)
+
+    at = open_page("ui/report.py")
+    template = next(e for e in at.get("file_uploader") if e.key == "report_template")
+    template.upload("huisstijl.docx", b"geen word", "application/octet-stream")
+    at.run()
+    at.button(key="report_build").click().run()
+    assert any("geen Word-document" in e.value.replace("\\", "") for e in at.error)
+    assert not english_in(at), english_in(at)

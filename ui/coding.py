@@ -13,7 +13,7 @@ from analysis import Project, messages
 from analysis.codebook import Codebook
 from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
 from analysis.coding.reliability import Reliability
-from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from analysis.coding.state import AUTO_CODER, DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from ui import widgets
 
 QUEUE_PAGE = 10
@@ -354,8 +354,13 @@ def agreement(project: Project, book: Codebook) -> None:
         )
         return
     left, right = st.columns(2)
-    coder_a = left.selectbox("Codeur A", coders, index=0, key="rel_a")
-    coder_b = right.selectbox("Codeur B", coders, index=1, key="rel_b")
+    shown = {AUTO_CODER: "de voorstellen (automatisch)"}
+    coder_a = left.selectbox(
+        "Codeur A", coders, index=0, key="rel_a", format_func=lambda c: shown.get(c, c)
+    )
+    coder_b = right.selectbox(
+        "Codeur B", coders, index=1, key="rel_b", format_func=lambda c: shown.get(c, c)
+    )
     if coder_a == coder_b:
         st.info("Kies twee verschillende codeurs.")
         return
@@ -386,8 +391,8 @@ def agreement(project: Project, book: Codebook) -> None:
         column_config={
             "code": "Code",
             "units": None,
-            "coder_a": st.column_config.NumberColumn(f"{coder_a} (aantal)"),
-            "coder_b": st.column_config.NumberColumn(f"{coder_b} (aantal)"),
+            "coder_a": st.column_config.NumberColumn(f"{shown.get(coder_a, coder_a)} (aantal)"),
+            "coder_b": st.column_config.NumberColumn(f"{shown.get(coder_b, coder_b)} (aantal)"),
             "agreement": st.column_config.NumberColumn("Overeenstemming", format="%.2f"),
             "kappa": st.column_config.NumberColumn("Kappa", format="%.2f"),
             "alpha": st.column_config.NumberColumn("Alfa", format="%.2f"),
@@ -407,8 +412,8 @@ def agreement(project: Project, book: Codebook) -> None:
             "segment_id": None,
             "transcript": "Transcript",
             "code": "Code",
-            "coder_a": coder_a,
-            "coder_b": coder_b,
+            "coder_a": shown.get(coder_a, coder_a),
+            "coder_b": shown.get(coder_b, coder_b),
             "text": "Passage",
         },
     )

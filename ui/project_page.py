@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from analysis.corpus import expand_paths
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
 from ui import widgets
@@ -63,8 +63,8 @@ def importer(project: Project) -> None:
     st.subheader("Transcripten importeren")
     st.caption(
         "Word (.docx), Teams/Zoom (.vtt), ondertitels (.srt), tekst (.txt, .md) of PDF. "
-        "Metadata mag mee: een metadata.csv (kolommen file, institution, date, respondents, "
-        "roles, interviewer, sector, region) of een .yaml per bestand."
+        "Metadata mag mee: een metadata.csv (kolommen bestand, instelling, datum, respondenten, "
+        "rollen, interviewer, sector, regio) of een .yaml per bestand."
     )
     files = st.file_uploader(
         "Bestanden", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload"
@@ -96,7 +96,7 @@ def importer(project: Project) -> None:
                 bar.progress(1.0, text="Klaar")
                 failed = sum(r.failed for r in results)
                 status.update(
-                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt",
+                    label=messages.say("import.done", count=len(results), failed=failed),
                     state="error" if failed else "complete",
                     expanded=False,
                 )
@@ -105,10 +105,11 @@ def importer(project: Project) -> None:
             {
                 "bestand": r.path.name,
                 "resultaat": STATUS_LABELS.get(r.status, r.status),
-                "segmenten": r.segments or None,
-                "woorden": r.words or None,
-                "melding": r.message,
-                "waarschuwingen": "; ".join(r.warnings),
+                # Text, so that a failed file's counts are empty cells, not "None".
+                "segmenten": f"{r.segments:,}".replace(",", ".") if r.segments else "",
+                "woorden": f"{r.words:,}".replace(",", ".") if r.words else "",
+                "melding": messages.ingest_line(r),
+                "waarschuwingen": "; ".join(messages.reason(w) for w in r.warnings),
             }
             for r in results
         ]
@@ -118,7 +119,21 @@ def importer(project: Project) -> None:
         failed = frame[frame["resultaat"] == STATUS_LABELS["failed"]]
         for row in failed.itertuples():
             st.error(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
-        st.dataframe(frame, hide_index=True, key="import_table")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="import_table",
+            column_config={
+                "bestand": "Bestand",
+                "resultaat": "Resultaat",
+                "segmenten": "Passages",
+                "woorden": "Woorden",
+                "melding": "Melding",
+                "waarschuwingen": "Waarschuwingen",
+            },
+        )
+        if len(failed) < len(frame):
+            st.info(messages.say("import.next_steps"), icon=":material/arrow_forward:")
 
 
 def overview(frame: pd.DataFrame) -> None:

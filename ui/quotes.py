@@ -137,7 +137,7 @@ def render() -> None:
 
         def download(fmt: str) -> bytes:
             shared = project.pseudonymise_quotes(selection) if anonymise else selection
-            return export_bytes(shared, fmt)
+            return export_bytes(shared, fmt, {code.key: code.label for code in book})
 
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):
             st.download_button(

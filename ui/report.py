@@ -12,6 +12,7 @@ import streamlit as st
 
 from analysis import Project
 from analysis.codebook import Codebook
+from analysis.messages import for_user
 from analysis.phases import PHASES_ROOT
 from analysis.quotes import QuoteFilter, select_quotes
 from analysis.report.model import Draft
@@ -97,7 +98,7 @@ def build_section(project: Project) -> None:
                 )
             except widgets.USER_ERRORS as error:
                 status.update(label="Het concept kon niet worden gemaakt", state="error")
-                st.error(widgets.escape_markdown(f"Dat lukte niet: {error}"))
+                st.error(widgets.escape_markdown(f"Dat lukte niet: {for_user(error)}"))
                 return
             st.session_state["report_docx"] = path.read_bytes()
             status.update(label="Het concept is klaar", state="complete", expanded=False)

@@ -258,7 +258,7 @@ def show_flash() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def transcripts(location: str, rev: tuple) -> pd.DataFrame:
-    return open_project(location).transcripts()
+    return open_project(location).transcripts(lang="nl")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

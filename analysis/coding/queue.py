@@ -29,8 +29,8 @@ _ORIGIN_NL = {
 CONTEXT_SHOWN = 0.05
 
 
-def describe(rationale: dict) -> str:
-    """One line in Dutch saying why a code was suggested."""
+def describe(rationale: dict, labels: Mapping[str, str] | None = None) -> str:
+    """One line in Dutch saying why a code was suggested; codes named by their ``labels``."""
     parts = []
     rule = rationale.get("rule") or {}
     if rule.get("matches"):
@@ -53,7 +53,8 @@ def describe(rationale: dict) -> str:
             f"{counts.get('rejected', 0)} afgewezen fragmenten: " + ", ".join(learned["features"])
         )
     if rationale.get("via"):
-        parts.append(f"via subcode {rationale['via']}")
+        via = rationale["via"]
+        parts.append(f"via subcode {(labels or {}).get(via, via)}")
     return "; ".join(parts)
 
 
@@ -127,7 +128,7 @@ def suggestion_queue(
     if reasons:
         ids = frame["_id"].tolist()
         found = rationales(session, ids)
-        frame["rationale"] = [describe(found[i]) for i in ids]
+        frame["rationale"] = [describe(found[i], labels) for i in ids]
     else:
         frame["rationale"] = ""
     return frame.drop(columns="_id")
@@ -142,7 +143,8 @@ def suggestion_reasons(
     rows = current_codings(session, {segment for segment, _ in wanted}, coder=AUTO_CODER)
     ids = {(row.segment_id, row.code_key): row.id for row in rows}
     found = rationales(session, [ids[pair] for pair in wanted if pair in ids])
-    return {pair: describe(found[ids[pair]]) if pair in ids else "" for pair in wanted}
+    labels = dict(session.execute(select(Code.key, Code.label)).all())
+    return {pair: describe(found[ids[pair]], labels) if pair in ids else "" for pair in wanted}
 
 
 CARD_COLUMNS = [

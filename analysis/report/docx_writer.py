@@ -37,6 +37,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from analysis.messages import fail
 from analysis.report.items import ReportError
 from analysis.report.model import Box, Draft, Quote, Table, ThemeChapter
 
@@ -128,7 +129,7 @@ def _open(template: str | os.PathLike[str] | None) -> DocumentObject:
             data = _dotx_as_docx(data)
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, ValueError, KeyError) as error:
-        raise ReportError(f"template {path} is not a Word document ({error})") from error
+        raise fail(ReportError, "report.bad_template", template=path.name, error=error) from error
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
