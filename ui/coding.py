@@ -35,8 +35,14 @@ def done(project: Project) -> set[tuple[int, str]]:
     return st.session_state.setdefault(f"coding_done::{project.url}", set())
 
 
+def decided(project: Project) -> list[tuple[int, str]]:
+    """The cards this session decided, in order (the last one is what "undo" brings back)."""
+    return st.session_state.setdefault(f"coding_decided::{project.url}", [])
+
+
 def refresh(project: Project) -> None:
     done(project).clear()
+    decided(project).clear()
     st.session_state["coding_refresh"] = st.session_state.get("coding_refresh", 0) + 1
 
 
@@ -46,10 +52,21 @@ def decide(
     """A decision on one card: appended to the log, and the card leaves this session's queue."""
     if widgets.callback(project, action, message, in_place=False):
         done(project).add(card)
+        decided(project).append(card)
 
 
 def undo(project: Project, coder: str) -> None:
-    if widgets.callback(project, lambda: project.undo(coder), "Ongedaan gemaakt", in_place=False):
+    """Take back the coder's last decision. When it was a card decided here, that card comes
+    back from the cached queue at once; otherwise (a decision made in the reader, or before the
+    queue was rebuilt) the queue is rebuilt so that what the undo reopened shows."""
+    if not widgets.callback(
+        project, lambda: project.undo(coder), "Ongedaan gemaakt", in_place=False
+    ):
+        return
+    stack = decided(project)
+    if stack:
+        done(project).discard(stack.pop())
+    else:
         refresh(project)
 
 

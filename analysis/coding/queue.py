@@ -180,38 +180,34 @@ def review_cards(
     """
     if queue.empty:
         return pd.DataFrame(columns=CARD_COLUMNS)
-    frame = queue.assign(
-        theme=[theme_of(code, parents) for code in queue["code"]],
-        confidence=queue["confidence"].fillna(0.0),
-    )
-    depth = {code: 0 if code == theme_of(code, parents) else 1 for code in frame["code"]}
+    themes = {code: theme_of(code, parents) for code in set(queue["code"])}
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for row in queue.to_dict("records"):  # plain records: a groupby per card costs seconds
+        row["confidence"] = 0.0 if pd.isna(row["confidence"]) else float(row["confidence"])
+        groups.setdefault((int(row["segment_id"]), themes[row["code"]]), []).append(row)
     records = []
-    for (segment_id, theme), group in frame.groupby(["segment_id", "theme"], sort=False):
-        group = group.sort_values(
-            ["code"], key=lambda keys: keys.map(lambda k: (depth[k], k))
-        )
-        top = group.loc[group["confidence"].idxmax()]
-        distance = abs(float(top["confidence"]) - float(thresholds.get(top["code"], 0.5)))
-        first = group.iloc[0]
+    for (segment_id, theme), rows in groups.items():
+        rows.sort(key=lambda r: (r["code"] != theme, r["code"]))  # the theme first
+        top = max(rows, key=lambda r: r["confidence"])
+        distance = abs(top["confidence"] - float(thresholds.get(top["code"], 0.5)))
+        first = rows[0]
         records.append(
             {
-                "segment_id": int(segment_id),
+                "segment_id": segment_id,
                 "transcript": first["transcript"],
                 "institution": first["institution"],
                 "question": first["question"],
                 "text": first["text"],
                 "theme": theme,
-                "codes": tuple(group["code"]),
-                "confidences": tuple(float(c) for c in group["confidence"]),
-                "confidence": float(top["confidence"]),
+                "codes": tuple(r["code"] for r in rows),
+                "confidences": tuple(r["confidence"] for r in rows),
+                "confidence": top["confidence"],
                 "origin": top["origin"],
                 "informative": round(1.0 - distance, 6),
             }
         )
-    cards = pd.DataFrame(records, columns=CARD_COLUMNS)
-    cards["_size"] = cards["codes"].map(len)
-    cards = cards.sort_values(
-        ["informative", "_size", "confidence", "segment_id", "theme"],
-        ascending=[False, False, False, True, True],
+    records.sort(
+        key=lambda r: (-r["informative"], -len(r["codes"]), -r["confidence"], r["segment_id"],
+                       r["theme"])
     )
-    return cards.drop(columns="_size").reset_index(drop=True)
+    return pd.DataFrame(records, columns=CARD_COLUMNS)
