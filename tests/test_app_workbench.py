@@ -311,3 +311,55 @@ def test_coding_phase_and_report_errors_are_dutch(app_db: Path) -> None:
     at.button(key="report_build").click().run()
     assert any("geen Word-document" in e.value.replace("\\", "") for e in at.error)
     assert not english_in(at), english_in(at)
+
+
+# --- coding in the text -------------------------------------------------------------------------
+
+
+def test_the_selectable_transcript_puts_text_in_text_nodes_only() -> None:
+    from ui.selectable import JS, Selection, read_selection
+
+    for parser in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                   "DOMParser", "createContextualFragment"):
+        assert parser not in JS
+    assert "textContent" in JS and "createTextNode" in JS
+    assert read_selection({"segment": 4, "start": 10, "end": 18, "text": "de stage"}) == (
+        Selection(4, 10, 18, "de stage")
+    )
+    assert read_selection({"error": "across"}) == "across"
+    assert read_selection({"segment": 4, "start": 10, "end": 10, "text": ""}) is None
+    assert read_selection(None) is None
+
+
+def test_words_chosen_with_the_mouse_are_coded_exactly(app_db: Path) -> None:
+    from ui.selectable import Selection
+
+    with Project(app_db) as project:
+        segment = project.segments().iloc[3]
+        text = project.transcript_text(int(segment["transcript_id"]))
+    transcript_id = int(segment["transcript_id"])
+    words = str(segment["text"]).split()
+    start = int(segment["start"]) + str(segment["text"]).index(words[1])
+    end = start + len(" ".join(words[1:4]))
+    at = open_page("ui/reader.py")
+    at.session_state["reader_transcript_id"] = transcript_id
+    at.toggle(key="reader_mouse").set_value(True).run()
+    assert not at.exception, at.exception
+    at.text_input(key="reader_search").set_value(words[1]).run()  # search inside the interview
+    assert not at.exception, at.exception
+    assert any("met “" in c.value.replace("\\", "") for c in at.caption)
+    # What the component reports when words are selected (the browser test selects for real).
+    at.session_state["reader_selection"] = Selection(
+        int(segment["segment_id"]), start, end, text[start:end]
+    )
+    at.run()
+    assert text[start:end] in texts(at)
+    at.multiselect(key="reader_selection_codes").set_value(["impact.student"]).run()
+    at.button(key="reader_selection_save").click().run()
+    assert not at.exception, at.exception
+    with Project(app_db) as project:
+        spans = project.segments(transcript_id=transcript_id)
+    span = spans[spans["kind"] == "span"]
+    assert list(span["text"]) == [text[start:end]]
+    assert "impact.student" in span.iloc[0]["codes"].split(";")
+    assert at.session_state["reader_selection"] is None

@@ -150,7 +150,10 @@ def render() -> None:
             )
     with cards:
         if selection.empty:
-            widgets.empty_state("Geen citaten bij deze keuze.")
+            widgets.empty_state(
+                "Geen citaten bij deze keuze: geen passage heeft al deze codes, instellingen en "
+                "woorden tegelijk. Haal een filter weg, of kies ‘minstens één code (OF)’."
+            )
             return
         for _, row in selection.iloc[widgets.paginate(len(selection), "quotes_page")].iterrows():
             widgets.quote_card(row, book, actions=lambda r=row: card_actions(project, r, chapter))

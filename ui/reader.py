@@ -11,12 +11,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from analysis.codebook import Codebook
 from analysis.coding import CodingError
 from analysis.coding.state import AUTO_CODER
 from analysis.messages import fail
-from ui import widgets
+from ui import selectable, widgets
 
 TURNS_PER_PAGE = 30
 AVATARS = {"interviewer": ":material/record_voice_over:", "respondent": ":material/person:"}
@@ -404,6 +404,117 @@ def conversation(
                 st.text(turn.text)
 
 
+def blocks(
+    book: Codebook, turns: pd.DataFrame, segments: pd.DataFrame, target: int | None
+) -> list[dict]:
+    """The turns as the selectable component's blocks: a question or other speech per turn, a
+    respondent's turn per passage with its codes (a hand-cut span's codes on its passage)."""
+    found: list[dict] = []
+    is_span = segments["kind"] == "span"
+    passages, spans = segments[~is_span], segments[is_span]
+    inside = spans_by_passage(passages, spans)
+    by_turn = {index: group for index, group in passages.groupby("turn_index")}
+
+    def codes_of(row: pd.Series | object, part: bool = False) -> list[dict]:
+        keys = widgets.split_codes(getattr(row, "codes", ""))
+        suggested = set(widgets.split_codes(getattr(row, "suggested_codes", "")))
+        result = []
+        for key in leaf_codes(keys, book):
+            code = book.get(key) if key in book else None
+            label = (code.label if code else key) + (" (deel)" if part else "")
+            result.append(
+                {"label": label, "person": key not in suggested, "colour": code.colour if code
+                 else None}
+            )
+        return result
+
+    for turn in turns.itertuples():
+        speaker = f"{turn.speaker} · {widgets.ROLE_LABELS.get(turn.role, turn.role)}"
+        group = by_turn.get(turn.index)
+        if turn.role != "respondent" or group is None:
+            kind = "question" if turn.role == "interviewer" else "text"
+            found.append({"kind": kind, "text": turn.text, "start": int(turn.start),
+                          "speaker": speaker})
+            continue
+        for number, row in enumerate(group.itertuples()):
+            codes = codes_of(row)
+            for span in inside.get(int(row.segment_id), []):
+                codes.extend(codes_of(span, part=True))
+            found.append(
+                {
+                    "kind": "passage",
+                    "segment": int(row.segment_id),
+                    "text": row.text,
+                    "start": int(row.start),
+                    "speaker": speaker if number == 0 else "",
+                    "codes": codes,
+                    "target": int(row.segment_id) == target,
+                }
+            )
+    return found
+
+
+def mouse_view(
+    project: Project,
+    book: Codebook,
+    transcript_id: int,
+    turns: pd.DataFrame,
+    segments: pd.DataFrame,
+    terms: list[str],
+) -> None:
+    """The page of turns as selectable text; the words selected can be coded at once."""
+    shown = turns.iloc[turn_page(turns, segments)]
+    target = st.session_state.get("reader_segment_id")
+    result = selectable.selectable_transcript(
+        blocks(book, shown, segments, target), key="reader_selectable", terms=terms
+    )
+    picked = selectable.read_selection(getattr(result, "selected", None))
+    if isinstance(picked, selectable.Selection):
+        st.session_state["reader_selection"] = picked
+    elif picked == "across":
+        st.warning("Kies woorden binnen één passage.")
+    chosen = st.session_state.get("reader_selection")
+    if not isinstance(chosen, selectable.Selection):
+        st.caption("Selecteer woorden in een passage om ze te coderen.")
+        return
+    with st.container(border=True, key="reader_selection_panel"):
+        st.caption("Gekozen woorden")
+        st.text(chosen.text)
+        st.multiselect(
+            "Codes voor deze woorden",
+            widgets.code_options(book),
+            format_func=widgets.code_label(book),
+            key="reader_selection_codes",
+            placeholder="Kies een of meer codes",
+        )
+        coder = widgets.coder()
+        st.button(
+            "Woorden coderen",
+            type="primary",
+            key="reader_selection_save",
+            icon=":material/save:",
+            disabled=not coder or not st.session_state.get("reader_selection_codes"),
+            on_click=save_selection,
+            args=(project, transcript_id),
+        )
+
+
+def save_selection(project: Project, transcript_id: int) -> None:
+    """Code the words selected with the mouse (exactly those characters), then clear the
+    selection so that nothing looks unsaved."""
+    chosen = st.session_state.get("reader_selection")
+    keys = list(st.session_state.get("reader_selection_codes") or [])
+    coder = widgets.coder()
+
+    def save() -> None:
+        for key in keys:
+            project.code_span(transcript_id, chosen.start, chosen.end, key, coder)
+
+    if widgets.callback(project, save, "Woorden gecodeerd"):
+        st.session_state["reader_selection"] = None
+        st.session_state["reader_selection_codes"] = []
+
+
 def render() -> None:
     project = widgets.project()
     widgets.page_header("Transcript lezen")
@@ -422,13 +533,44 @@ def render() -> None:
     turns = widgets.cached(project, widgets.turns, transcript_id)
     segments = widgets.cached(project, widgets.transcript_segments, transcript_id)
     book = widgets.cached(project, widgets.codebook)
-    only_coded = st.toggle("Alleen gecodeerde passages", key="reader_only_coded")
+    with st.container(horizontal=True, vertical_alignment="center"):
+        only_coded = st.toggle("Alleen gecodeerde passages", key="reader_only_coded")
+        mouse = st.toggle(
+            "Woorden met de muis kiezen",
+            key="reader_mouse",
+            help="Selecteer woorden in de tekst en codeer precies die woorden.",
+        )
+        search = st.text_input(
+            "Zoek in dit gesprek",
+            key="reader_search",
+            placeholder="bijvoorbeeld: ouders",
+            label_visibility="collapsed",
+            width=280,
+        )
     if only_coded:
         coded = segments[segments["codes"] != ""]
         turns = turns[turns["index"].isin(coded["turn_index"])]
         segments = coded
+    terms = search.casefold().split()
+    if terms:
+        hits = turns["text"].str.casefold().map(lambda text: all(t in text for t in terms))
+        turns = turns[hits]
+        st.caption(
+            widgets.escape_markdown(
+                f"{messages.count(len(turns), 'beurt', 'beurten')} met “{search.strip()}”"
+                + (" (gemarkeerd)" if mouse else "")
+            )
+        )
+    if mouse and not turns.empty:
+        mouse_view(project, book, transcript_id, turns, segments, terms)
+        return
     if turns.empty:
-        widgets.empty_state("Geen passages om te tonen.")
+        widgets.empty_state(
+            "Nog geen gecodeerde passages in dit gesprek. Zet ‘Alleen gecodeerde passages’ uit "
+            "om het hele gesprek te zien en te coderen."
+            if only_coded
+            else "Dit gesprek heeft geen beurten om te tonen: het bestand bevatte geen tekst."
+        )
         return
     conversation(project, book, turns, segments, memos)
 
