@@ -527,9 +527,13 @@ def question_line(question: object) -> None:
 
 
 def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
-    """Jump to the transcript reader at a segment (used by quote cards and the chat)."""
+    """Jump to the transcript reader at a segment (used by quote cards and the chat): the reader
+    opens the part of the conversation that holds it, shown as selectable text that scrolls to
+    the passage and frames it (``ui.selectable``)."""
     st.session_state["reader_transcript_id"] = int(transcript_id)
     st.session_state["reader_segment_id"] = None if segment_id is None else int(segment_id)
+    st.session_state["reader_mouse"] = segment_id is not None
+    st.session_state["reader_search"] = ""
     st.switch_page("ui/reader.py")
 
 
