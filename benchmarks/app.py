@@ -117,8 +117,8 @@ def report(name: str, path: Path, repeat: int, target: float) -> None:
         counts = project.coding_progress()
         interviews = len(project.transcripts())
     print(f"\n== {name}: {interviews} interviews, {counts['segments']} passages ==")
-    cold, warm = measure(path, repeat)
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    cold, warm = measure(path, repeat)
     for label, seconds in cold:
         print(f"{label:40s} {seconds:7.2f} s")
     print(f"{'interaction':34s} {'median':>8s} {'p95':>8s}   target {target:.1f} s")
