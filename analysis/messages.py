@@ -5,8 +5,8 @@ tends to stay English. Here each message has a key (``area.what``), a Dutch text
 text; :func:`fail` builds an exception whose ``str`` is the English text (the CLI and the logs
 keep reading it) and which carries the key and its values, so that :func:`for_user` can say it
 in Dutch in the app. To add a message: add one ``MESSAGES`` entry and raise
-``fail(YourError, "area.what", name=value)``; the tests check that every entry has both
-languages and the same fields in each.
+``fail(YourError, "area.what", name=value)`` with every field either text uses; the tests
+(``tests/test_messages.py``) check that every entry has both languages and formats with them.
 
 Counts take the right form through a field's format ``{count:bestand|bestanden}``: the word
 before the bar for exactly one, the other for any other number ("1 bestand", "3 bestanden").
