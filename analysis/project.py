@@ -346,8 +346,13 @@ class Project:
 
     def undo(self, coder: str) -> int:
         """Take back the coder's last decision; returns the number of codings restored."""
+        return len(self.undo_pairs(coder))
+
+    def undo_pairs(self, coder: str) -> list[tuple[int, str]]:
+        """Take back the coder's last decision; returns the (segment, code) pairs it touched, so
+        that an interface can show again exactly what the undo reopened."""
         with self.store.session() as session:
-            return len(manual.undo(session, coder))
+            return [(row.segment_id, row.code_key) for row in manual.undo(session, coder)]
 
     def coding_history(
         self, *, segment_id: int | None = None, code: str | None = None, coder: str | None = None

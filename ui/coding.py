@@ -12,6 +12,7 @@ import streamlit as st
 from analysis import Project, messages
 from analysis.codebook import Codebook
 from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
+from analysis.coding.queue import theme_of
 from analysis.coding.reliability import Reliability
 from analysis.coding.state import AUTO_CODER, DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from ui import widgets
@@ -35,14 +36,8 @@ def done(project: Project) -> set[tuple[int, str]]:
     return st.session_state.setdefault(f"coding_done::{project.url}", set())
 
 
-def decided(project: Project) -> list[tuple[int, str]]:
-    """The cards this session decided, in order (the last one is what "undo" brings back)."""
-    return st.session_state.setdefault(f"coding_decided::{project.url}", [])
-
-
 def refresh(project: Project) -> None:
     done(project).clear()
-    decided(project).clear()
     st.session_state["coding_refresh"] = st.session_state.get("coding_refresh", 0) + 1
 
 
@@ -52,20 +47,23 @@ def decide(
     """A decision on one card: appended to the log, and the card leaves this session's queue."""
     if widgets.callback(project, action, message, in_place=False):
         done(project).add(card)
-        decided(project).append(card)
 
 
-def undo(project: Project, coder: str) -> None:
-    """Take back the coder's last decision. When it was a card decided here, that card comes
-    back from the cached queue at once; otherwise (a decision made in the reader, or before the
-    queue was rebuilt) the queue is rebuilt so that what the undo reopened shows."""
+def undo(project: Project, book: Codebook, coder: str) -> None:
+    """Take back the coder's last decision. The cards it touched come back from the cached
+    queue at once; when the queue does not hold them (a decision made in the reader, or before
+    the queue was built) the queue is rebuilt, so that what the undo reopened shows."""
+    touched: list[tuple[int, str]] = []
     if not widgets.callback(
-        project, lambda: project.undo(coder), "Ongedaan gemaakt", in_place=False
+        project, lambda: touched.extend(project.undo_pairs(coder)), "Ongedaan gemaakt",
+        in_place=False,
     ):
         return
-    stack = decided(project)
-    if stack:
-        done(project).discard(stack.pop())
+    parents = {code.key: code.parent for code in book}
+    cards = {(segment, theme_of(code, parents)) for segment, code in touched}
+    hidden = done(project)
+    if cards <= hidden:
+        hidden.difference_update(cards)
     else:
         refresh(project)
 
@@ -285,7 +283,7 @@ def review(project: Project, book: Codebook) -> None:
             shortcut="U",
             disabled=not coder,
             on_click=undo,
-            args=(project, coder),
+            args=(project, book, coder),
         )
     if cards.empty:
         widgets.empty_state(
