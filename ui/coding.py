@@ -15,20 +15,9 @@ from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
 from analysis.coding.queue import theme_of
 from analysis.coding.reliability import Reliability
 from analysis.coding.state import AUTO_CODER, DEFAULT_THRESHOLD, THRESHOLD_SETTING
-from ui import widgets
+from ui import queue_cache, widgets
 
 QUEUE_PAGE = 10
-
-
-@st.cache_resource(show_spinner="Voorstellen ophalen…", max_entries=4)
-def review_cards(location: str, generation: int, refresh: int) -> pd.DataFrame:
-    """Every open suggestion as of suggestion run ``generation``, grouped into cards (one per
-    passage and theme, most informative first: ``Project.review_cards``). Not rebuilt after each
-    decision (at 1,000 interviews that takes seconds): this session hides the cards it decided
-    (see ``done``), and "Vernieuwen" or a new suggestion run shows what others decided. Shared
-    read-only between sessions. Without the reasons: those are read per page (``review``)."""
-    project = widgets.open_project(location)
-    return project.review_cards(project.suggestion_queue(reasons=False))
 
 
 def done(project: Project) -> set[tuple[int, str]]:
@@ -497,11 +486,12 @@ def code_memos(project: Project, book: Codebook) -> None:
 
 def open_cards(project: Project) -> pd.DataFrame:
     """The cards still open for this session."""
-    cards = review_cards(
-        widgets.project_location(),
-        project.suggestions_revision(),
-        st.session_state.get("coding_refresh", 0),
-    )
+    with st.spinner("Voorstellen ophalen…"):
+        cards = queue_cache.review_cards(
+            widgets.project_location(),
+            project.suggestions_revision(),
+            st.session_state.get("coding_refresh", 0),
+        )
     hidden = done(project)
     if hidden:
         decided = [pair in hidden for pair in zip(cards["segment_id"], cards["theme"], strict=True)]
