@@ -487,7 +487,7 @@ def code_memos(project: Project, book: Codebook) -> None:
 def open_cards(project: Project) -> pd.DataFrame:
     """The cards still open for this session."""
     with st.spinner("Voorstellen ophalen…"):
-        cards = queue_cache.review_cards(
+        cards = queue_cache.cards(
             widgets.project_location(),
             project.suggestions_revision(),
             st.session_state.get("coding_refresh", 0),

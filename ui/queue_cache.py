@@ -33,7 +33,7 @@ def _warming(location: str, generation: int) -> threading.Thread:
     def build() -> None:
         try:
             review_cards(location, generation, 0)
-        except Exception:  # noqa: BLE001 - warming is best effort; the page reports errors
+        except Exception:
             return
 
     thread = threading.Thread(target=build, name="warm-review-cards", daemon=True)
@@ -41,8 +41,20 @@ def _warming(location: str, generation: int) -> threading.Thread:
     return thread
 
 
+def _enabled(generation: int) -> bool:
+    return os.environ.get("INTERVIEWS_WARM", "1") != "0" and bool(generation)
+
+
 def warm(location: str, generation: int) -> None:
     """Start building the cards of ``generation`` in the background, once per process and
     suggestion run (``INTERVIEWS_WARM=0`` turns it off)."""
-    if os.environ.get("INTERVIEWS_WARM", "1") != "0" and generation:
+    if _enabled(generation):
         _warming(location, generation)
+
+
+def cards(location: str, generation: int, refresh: int) -> pd.DataFrame:
+    """The cards, waiting for a warm-up still building them rather than building them twice
+    (two builds at once share the CPU and both take longer)."""
+    if refresh == 0 and _enabled(generation):
+        _warming(location, generation).join()
+    return review_cards(location, generation, refresh)
