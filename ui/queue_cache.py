@@ -33,7 +33,7 @@ def _warming(location: str, generation: int) -> threading.Thread:
     def build() -> None:
         try:
             review_cards(location, generation, 0)
-        except Exception:
+        except Exception:  # best effort: the page builds the cards itself and reports errors
             return
 
     thread = threading.Thread(target=build, name="warm-review-cards", daemon=True)
