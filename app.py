@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import widgets
+from ui import queue_cache, widgets
 from ui.pages import NAVIGATION, PageSpec
 
 st.set_page_config(
@@ -35,15 +35,18 @@ navigation = st.navigation(
     {section: [page(spec) for spec in specs] for section, specs in NAVIGATION.items()}
 )
 project = widgets.project()
+queue_cache.warm(widgets.project_location(), project.suggestions_revision())
 with st.sidebar:
     st.caption(f"Project: {widgets.escape_markdown(widgets.project_title(project.url))}")
-    st.session_state.setdefault("coder", widgets.default_coder())
+    st.session_state.setdefault("coder_name", widgets.default_coder())
     st.text_input(
         "Jouw naam (codeur)",
-        key="coder",
+        key="coder_name",
         max_chars=100,
+        placeholder="Nog geen naam",
         help="Elke beslissing wordt onder deze naam vastgelegd; twee codeurs coderen los van "
         "elkaar.",
     )
 widgets.show_flash()
+widgets.coder_prompt(project)
 navigation.run()

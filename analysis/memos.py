@@ -26,6 +26,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analysis.coding.manual import check_person
+from analysis.messages import fail
 from analysis.store import Code, Memo, Segment, Transcript, utcnow
 
 TARGETS = ("transcript", "segment", "code")
@@ -43,7 +44,7 @@ class MemoError(ValueError):
 def check_author(author: str) -> str:
     """A usable author name: not empty, not the reserved ``auto``, at most 100 characters."""
     return check_person(
-        author, what="author name", missing="a memo needs an author (who wrote it?)",
+        author, what="author name", missing="memo.author_missing",
         error=MemoError,
     )
 
@@ -52,7 +53,7 @@ def check_text(text: str) -> str:
     """The memo's text without surrounding whitespace; empty text is refused."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise MemoError("the memo is empty; write what you want to remember")
+        raise fail(MemoError, "memo.empty")
     return cleaned
 
 
@@ -72,18 +73,16 @@ def add_memo(
         if value is not None
     ]
     if len(given) != 1:
-        raise MemoError(
-            "a memo is about exactly one transcript, segment or code"
-            + (f" (got {', '.join(given)})" if given else " (none given)")
-        )
+        got = f"got {', '.join(given)}" if given else "none given"
+        raise fail(MemoError, "memo.target", given=got)
     name = check_author(author)
     cleaned = check_text(text)
     if transcript_id is not None and session.get(Transcript, transcript_id) is None:
-        raise MemoError(f"no transcript with id {transcript_id}")
+        raise fail(MemoError, "transcript.unknown", transcript_id=transcript_id)
     if segment_id is not None and session.get(Segment, segment_id) is None:
-        raise MemoError(f"no segment with id {segment_id}")
+        raise fail(MemoError, "coding.segment_unknown", segment_id=segment_id)
     if code_key is not None and session.get(Code, code_key) is None:
-        raise MemoError(f"no code {code_key!r} in the project's codebook")
+        raise fail(MemoError, "coding.code_unknown", code=code_key)
     memo = Memo(
         transcript_id=transcript_id,
         segment_id=segment_id,
@@ -102,12 +101,9 @@ def _own_memo(session: Session, memo_id: int, author: str, doing: str) -> Memo:
     name = check_author(author)
     memo = session.get(Memo, memo_id)
     if memo is None:
-        raise MemoError(f"no memo with id {memo_id}")
+        raise fail(MemoError, "memo.unknown", memo_id=memo_id)
     if memo.author != name:
-        raise MemoError(
-            f"memo {memo_id} was written by {memo.author}; only its author can {doing} it "
-            "(write a memo of your own instead)"
-        )
+        raise fail(MemoError, "memo.not_yours", memo_id=memo_id, author=memo.author, doing=doing)
     return memo
 
 

@@ -67,6 +67,7 @@ from analysis.coding.state import (
     current_codings,
     segment_codes,
 )
+from analysis.messages import fail
 from analysis.nlp import PIPE_BATCH_SIZE, SENTENCE_PIPES, get_nlp
 from analysis.store import PhaseJudgement, Segment, Transcript, Turn
 
@@ -493,14 +494,16 @@ def judge(
         select(Transcript.institution).where(Transcript.institution == institution).limit(1)
     ).first()
     if known is None:
-        raise PhaseError(f"no transcripts of a college named {institution!r}")
+        raise fail(PhaseError, "phase.college_unknown", institution=institution)
     allowed = [d.number for d in phase_definitions(read_codebook(session))]
     if phase not in allowed:
-        raise PhaseError(f"phase {phase} does not exist; choose one of {allowed}")
+        raise fail(
+            PhaseError, "phase.out_of_range", phase=phase, allowed=allowed
+        )
     if not (note or "").strip():
-        raise PhaseError("a phase judgement needs a note that says why")
+        raise fail(PhaseError, "phase.note_missing")
     if not (assessor or "").strip():
-        raise PhaseError("a phase judgement needs the assessor's name")
+        raise fail(PhaseError, "phase.assessor_missing")
     row = PhaseJudgement(
         institution=institution, phase=phase, note=note.strip(), assessor=assessor.strip()
     )

@@ -26,8 +26,15 @@ from analysis.coding import llm as llm_coding
 from analysis.coding import manual, queue
 from analysis.coding import reliability as agreement
 from analysis.coding import suggest as suggestions
-from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING, current_codings
+from analysis.coding.state import (
+    AUTO_CODER,
+    THRESHOLD_SETTING,
+    current_codings,
+    parent_map,
+    thresholds,
+)
 from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
+from analysis.dates import parse_date
 from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.refi import ExchangeError
@@ -39,6 +46,7 @@ from analysis.ingest.base import ROLES
 from analysis.llm.cache import ResponseCache
 from analysis.llm.client import LLMClient
 from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
+from analysis.messages import fail
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -140,10 +148,11 @@ class Project:
             uploaded=uploaded,
         )
 
-    def transcripts(self) -> pd.DataFrame:
-        """All transcripts with metadata and counts (turns, segments, words)."""
+    def transcripts(self, *, lang: str = "en") -> pd.DataFrame:
+        """All transcripts with metadata and counts (turns, segments, words); import warnings
+        in ``lang`` ("nl" for the app, see ``analysis.messages``)."""
         with self.store.session() as session:
-            return views.transcripts_frame(session)
+            return views.transcripts_frame(session, lang=lang)
 
     def transcript_text(self, transcript_id: int) -> str:
         with self.store.session() as session:
@@ -184,11 +193,13 @@ class Project:
         """Correct a speaker's role; the transcript is re-segmented and the correction is kept
         through later re-segmentation and re-import."""
         if role not in ROLES:
-            raise ProjectError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+            raise fail(ProjectError, "role.unknown", role=role, roles=", ".join(ROLES))
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             if speaker not in {t.speaker for t in transcript.turns}:
-                raise ProjectError(f"{transcript.source_name} has no speaker {speaker!r}")
+                raise fail(
+                    ProjectError, "speaker.unknown", source=transcript.source_name, speaker=speaker
+                )
             correction = session.scalars(
                 select(SpeakerRole).where(
                     SpeakerRole.transcript_id == transcript_id, SpeakerRole.speaker == speaker
@@ -212,13 +223,18 @@ class Project:
             corpus.apply_roles(session, transcript, {speaker: role})
 
     def update_metadata(self, transcript_id: int, **fields: object) -> None:
-        """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...)."""
+        """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...).
+        A date is stored as JJJJ-MM-DD; Dutch ways of writing it are read (``parse_date``)."""
         unknown = set(fields) - set(EDITABLE_METADATA)
         if unknown:
-            raise ProjectError(
-                f"cannot edit {', '.join(sorted(unknown))}; "
-                f"editable: {', '.join(EDITABLE_METADATA)}"
+            raise fail(
+                ProjectError,
+                "metadata.not_editable",
+                fields=", ".join(sorted(unknown)),
+                editable=", ".join(EDITABLE_METADATA),
             )
+        if "date" in fields:
+            fields["date"] = parse_date(fields["date"], ProjectError)
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             for key, value in fields.items():
@@ -234,7 +250,7 @@ class Project:
     def _transcript(session, transcript_id: int) -> Transcript:
         transcript = session.get(Transcript, transcript_id)
         if transcript is None:
-            raise ProjectError(f"no transcript with id {transcript_id}")
+            raise fail(ProjectError, "transcript.unknown", transcript_id=transcript_id)
         return transcript
 
     # --- segments --------------------------------------------------------------------------
@@ -349,8 +365,13 @@ class Project:
 
     def undo(self, coder: str) -> int:
         """Take back the coder's last decision; returns the number of codings restored."""
+        return len(self.undo_pairs(coder))
+
+    def undo_pairs(self, coder: str) -> list[tuple[int, str]]:
+        """Take back the coder's last decision; returns the (segment, code) pairs it touched, so
+        that an interface can show again exactly what the undo reopened."""
         with self.store.session() as session:
-            return len(manual.undo(session, coder))
+            return [(row.segment_id, row.code_key) for row in manual.undo(session, coder)]
 
     def coding_history(
         self, *, segment_id: int | None = None, code: str | None = None, coder: str | None = None
@@ -509,6 +530,28 @@ class Project:
                 reasons=reasons,
             )
 
+    def review_cards(self, queue_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The review queue grouped into cards, one per passage and theme, most informative
+        first (``queue.review_cards``). ``queue_frame``: a :meth:`suggestion_queue` already read
+        (the app keeps one cached); by default it is read now, without reasons."""
+        frame = self.suggestion_queue(reasons=False) if queue_frame is None else queue_frame
+        with self.store.session() as session:
+            parents = parent_map(session)
+            limits = thresholds(session)
+        return queue.review_cards(frame, parents, limits)
+
+    def accept_card(self, segment_id: int, theme: str, coder: str) -> int:
+        """Accept every open suggestion of ``theme`` and its sub-themes on a passage: one
+        decision, one undo. Returns how many suggestions were accepted."""
+        with self.store.session() as session:
+            return len(manual.decide_card(session, segment_id, theme, coder, "accepted"))
+
+    def reject_card(self, segment_id: int, theme: str, coder: str) -> int:
+        """Reject every open suggestion of ``theme`` and its sub-themes on a passage (one
+        decision, one undo). Returns how many suggestions were rejected."""
+        with self.store.session() as session:
+            return len(manual.decide_card(session, segment_id, theme, coder, "rejected"))
+
     def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
         """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""
         with self.store.session() as session:
@@ -530,23 +573,45 @@ class Project:
 
     def coding_progress(self) -> dict[str, int]:
         """Counts for a progress bar that stay cheap at any corpus size: ``segments`` (codable
-        segments) and ``coded`` (segments on which a person has a code accepted and in force;
-        suggestions applied by their threshold alone are not counted)."""
+        passages) and ``coded`` (passages on which a person has a code accepted and in force;
+        suggestions applied by their threshold alone are not counted). Words a person cut out
+        of a passage (a span) count once, as the passage that holds them: a span is no extra
+        passage to code."""
         newest = (
             select(func.max(Coding.id))
             .where(Coding.coder != AUTO_CODER)
             .group_by(Coding.segment_id, Coding.code_key, Coding.coder)
         )
         with self.store.session() as session:
-            coded = session.scalar(
-                select(func.count(func.distinct(Coding.segment_id))).where(
-                    Coding.id.in_(newest), Coding.status == "accepted"
-                )
+            coded = select(Coding.segment_id).where(
+                Coding.id.in_(newest), Coding.status == "accepted"
             )
+            found = session.execute(
+                select(Segment.id, Segment.kind, Segment.turn_id, Segment.start, Segment.end)
+                .where(Segment.id.in_(coded))
+            ).all()
+            passages = {row.id for row in found if row.kind != "span"}
+            spans = [row for row in found if row.kind == "span"]
+            if spans:
+                around = session.execute(
+                    select(Segment.id, Segment.turn_id, Segment.start, Segment.end).where(
+                        Segment.turn_id.in_({row.turn_id for row in spans}),
+                        Segment.kind != "span",
+                        Segment.codable.is_(True),
+                    )
+                ).all()
+                for span in spans:
+                    passages.update(
+                        p.id
+                        for p in around
+                        if p.turn_id == span.turn_id and p.start < span.end and p.end > span.start
+                    )
             total = session.scalar(
-                select(func.count()).select_from(Segment).where(Segment.codable.is_(True))
+                select(func.count())
+                .select_from(Segment)
+                .where(Segment.codable.is_(True), Segment.kind != "span")
             )
-        return {"segments": total or 0, "coded": coded or 0}
+        return {"segments": total or 0, "coded": len(passages)}
 
     # --- memos on transcripts, passages and codes ---------------------------------------
     # (``add_memo`` above is the memo on one person's coding; these are the evaluator's notes on
@@ -771,7 +836,7 @@ class Project:
         with self.store.session() as session:
             found = [a for a in phases.assess(session) if a.institution == institution]
         if not found:
-            raise ProjectError(f"no transcripts of a college named {institution!r}")
+            raise fail(ProjectError, "phase.college_unknown", institution=institution)
         return phases.evidence_frame(found[0])
 
     def phase_overview(self) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,20 +21,26 @@ from analysis.pseudonymise import Pseudonymiser
 
 MATCH_MODES = ("any", "all")
 EXPORT_FORMATS = ("csv", "xlsx")
-EXPORT_COLUMNS = [
-    "institution",
-    "sector",
-    "region",
-    "source",
-    "speaker",
-    "role",
-    "question",
-    "text",
-    "codes",
-    "segment_id",
-    "start",
-    "end",
+# The quote table's columns as a person reads them (Dutch headers, codes by label, a person's
+# codes apart from suggestions), then the keys for scripts. (column, header) pairs.
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("institution", "Instelling"),
+    ("sector", "Sector"),
+    ("region", "Regio"),
+    ("source", "Bestand"),
+    ("speaker", "Spreker"),
+    ("role", "Rol"),
+    ("question", "Vraag"),
+    ("text", "Citaat"),
+    ("code_labels", "Codes"),
+    ("suggested_labels", "Waarvan voorstel (nog door niemand beoordeeld)"),
+    ("codes", "codes_keys"),
+    ("suggested_codes", "voorstel_keys"),
+    ("segment_id", "segment_id"),
+    ("start", "start"),
+    ("end", "end"),
 ]
+ROLE_NAMES = {"interviewer": "interviewer", "respondent": "respondent", "other": "overig"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,27 @@ def select_quotes(frame: pd.DataFrame, chosen: QuoteFilter) -> pd.DataFrame:
         text = frame["text"].str.casefold()
         for term in terms:
             keep &= text.str.contains(term, regex=False)
-    return frame[keep]
+    return without_enclosing(frame[keep])
+
+
+def without_enclosing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The quotes less every passage that holds a hand-cut span also among them, so that words a
+    person coded count once and appear once (the span is the quote: its words are the ones the
+    evaluator chose). A passage whose span is not in the selection stays."""
+    needed = {"kind", "transcript_id", "start", "end"}
+    if frame.empty or not needed <= set(frame.columns) or not (frame["kind"] == "span").any():
+        return frame
+    spans = frame[frame["kind"] == "span"]
+    passages = frame[frame["kind"] != "span"]
+    enclosing: set = set()
+    for span in spans.itertuples():
+        holds = passages[
+            (passages["transcript_id"] == span.transcript_id)
+            & (passages["start"] < span.end)
+            & (passages["end"] > span.start)
+        ]
+        enclosing.update(holds.index)
+    return frame.drop(index=list(enclosing))
 
 
 def per_institution(frame: pd.DataFrame) -> pd.DataFrame:
@@ -105,12 +131,30 @@ def pseudonymised(frame: pd.DataFrame, anon: Pseudonymiser) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=frame.columns, index=frame.index)
 
 
-def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
+def export_bytes(
+    frame: pd.DataFrame, fmt: str, labels: Mapping[str, str] | None = None
+) -> bytes:
     """A selection of quotes as a file: CSV (UTF-8 with a byte-order mark, so Excel reads the
-    accents) or XLSX. No cell is ever a formula (``exchange.cells``: CSV text a spreadsheet would
-    run gets a leading apostrophe, workbook cells are text) and XLSX drops the characters XML
+    accents) or XLSX, with Dutch headers and codes by their ``labels`` (a code only a suggestion
+    gives is listed again under "Waarvan voorstel"); the code keys follow in their own columns
+    for scripts. No cell is ever a formula (``exchange.cells``: CSV text a spreadsheet would run
+    gets a leading apostrophe, workbook cells are text) and XLSX drops the characters XML
     forbids (they come in with some transcripts and would make the export fail)."""
-    table = frame[[c for c in EXPORT_COLUMNS if c in frame.columns]]
+    names = dict(labels or {})
+
+    def readable(keys: object) -> str:
+        return "; ".join(names.get(k, k) for k in str(keys or "").split(";") if k)
+
+    table = frame.assign(
+        code_labels=frame["codes"].map(readable) if "codes" in frame else "",
+        suggested_labels=(
+            frame["suggested_codes"].map(readable) if "suggested_codes" in frame else ""
+        ),
+    )
+    if "role" in table:
+        table = table.assign(role=table["role"].map(lambda r: ROLE_NAMES.get(r, r)))
+    kept = [(column, header) for column, header in EXPORT_COLUMNS if column in table.columns]
+    table = table[[column for column, _ in kept]].set_axis([h for _, h in kept], axis=1)
     if fmt == "csv":
         return inert_frame(table).to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from analysis.coding.state import segment_codes
+from analysis.messages import reason
 from analysis.store import Segment, Transcript, Turn
 
 SEGMENT_COLUMNS = [
@@ -33,11 +34,14 @@ SEGMENT_COLUMNS = [
     "lemmas",
     "codes",
     "suggestions",
+    "suggested_codes",
+    "kind",
 ]
 
 
-def transcripts_frame(session: Session) -> pd.DataFrame:
-    """One row per transcript with its metadata and counts of turns, segments and words."""
+def transcripts_frame(session: Session, *, lang: str = "en") -> pd.DataFrame:
+    """One row per transcript with its metadata and counts of turns, segments and words; the
+    import's warnings in ``lang`` ("nl" for the app)."""
     turns = (
         select(Turn.transcript_id, func.count(Turn.id).label("turns"))
         .group_by(Turn.transcript_id)
@@ -73,7 +77,7 @@ def transcripts_frame(session: Session) -> pd.DataFrame:
     for row in rows:
         row["words"] = len(row.pop("text").split())
         row["respondents"] = "; ".join(row["respondents"] or [])
-        row["warnings"] = "; ".join(row["warnings"] or [])
+        row["warnings"] = "; ".join(reason(w, lang) for w in row["warnings"] or [])
     columns = [
         "id",
         "name",
@@ -102,7 +106,9 @@ def segments_frame(
     """One row per segment with its college, speaker, the question it answers and its codes.
 
     ``codes`` joins the applied codes with ``;`` (accepted ones plus suggestions at or above the
-    code's threshold); ``suggestions`` lists open automatic suggestions as ``code:confidence``.
+    code's threshold); ``suggested_codes`` those of them no person gave (shown as "voorstel");
+    ``suggestions`` lists open automatic suggestions as ``code:confidence``. ``kind`` is "span"
+    for words a person cut out of a passage (they lie inside one of the turn's "auto" segments).
     """
     question = aliased(Turn)
     query = (
@@ -126,6 +132,7 @@ def segments_frame(
             Segment.transcript_id.label("_tid"),
             Segment.codable,
             Segment.lemmas,
+            Segment.kind,
         )
         .join(Transcript, Segment.transcript_id == Transcript.id)
         .join(Turn, Segment.turn_id == Turn.id)
@@ -148,6 +155,7 @@ def segments_frame(
         row["suggestions"] = (
             ";".join(f"{code}:{conf:.2f}" for code, conf in state.suggestions) if state else ""
         )
+        row["suggested_codes"] = ";".join(state.suggested_only) if state else ""
     return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
 
 

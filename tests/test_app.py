@@ -253,7 +253,7 @@ def test_export_bytes_keeps_text_verbatim_and_survives_control_characters() -> N
     )
     assert "“écht” goed\x0b".encode() in export_bytes(frame, "csv")
     workbook = pd.read_excel(pd.io.common.BytesIO(export_bytes(frame, "xlsx")))
-    assert workbook.loc[0, "text"] == "Dat is “écht” goed gegaan."
+    assert workbook.loc[0, "Citaat"] == "Dat is “écht” goed gegaan."
     with pytest.raises(ValueError, match="format"):
         export_bytes(frame, "pdf")
 
@@ -264,22 +264,26 @@ def test_export_bytes_keeps_text_verbatim_and_survives_control_characters() -> N
 def test_accept_and_reject_suggestions_are_recorded(app_db: Path) -> None:
     at = open_page("ui/coding.py")
     with Project(app_db) as project:
-        queue = project.suggestion_queue()
-    first, second = queue.iloc[0], queue.iloc[1]
+        cards = project.review_cards()
+        book = project.codebook()
+        first, second = cards.iloc[0], cards.iloc[1]
+        reasons = project.suggestion_reasons([(first["segment_id"], c) for c in first["codes"]])
     # The page's queue is read without reasons; the cards shown get theirs.
     captions = [caption.value for caption in at.caption]
-    assert first["rationale"] and escape_markdown(f"Waarom: {first['rationale']}") in captions
-    at.button(key=f"accept_{first['segment_id']}_{first['code']}").click().run()
+    code = first["codes"][0]
+    reason = reasons[(first["segment_id"], code)]
+    assert reason and escape_markdown(f"Waarom {book.get(code).label}: {reason}") in captions
+    at.button(key=f"accept_{first['segment_id']}_{first['theme']}").click().run()
     assert not at.exception, at.exception
-    at.button(key=f"reject_{second['segment_id']}_{second['code']}").click().run()
+    at.button(key=f"reject_{second['segment_id']}_{second['theme']}").click().run()
     assert not at.exception, at.exception
     with Project(app_db) as project:
         history = project.coding_history(coder=CODER)
-        remaining = project.suggestion_queue()
+        remaining = project.review_cards()
     decided = {(r.segment_id, r.code): r.status for r in history.itertuples()}
-    assert decided[(first["segment_id"], first["code"])] == "accepted"
-    assert decided[(second["segment_id"], second["code"])] == "rejected"
-    assert len(remaining) == len(queue) - 2
+    assert {decided[(first["segment_id"], c)] for c in first["codes"]} == {"accepted"}
+    assert {decided[(second["segment_id"], c)] for c in second["codes"]} == {"rejected"}
+    assert len(remaining) == len(cards) - 2
     labels = [m.label for m in at.metric]
     assert "Te beoordelen" in labels
     assert [m.value for m in at.metric if m.label == "Te beoordelen"] == [str(len(remaining))]
@@ -329,7 +333,8 @@ def test_reader_declares_an_interview_fully_coded(app_db: Path) -> None:
         segment_id = int(project.segments(transcript_id=transcript_id).iloc[0]["segment_id"])
         project.apply_code(segment_id, "inclusion.measures", CODER)
         open_before = len(project.suggestion_queue(reasons=False))
-    at.selectbox(key="reader_transcript_id").set_value(transcript_id).run()
+    at.session_state["reader_transcript_id"] = transcript_id  # as "Open in transcript" does
+    at.run()
     at.button(key=f"reader_complete_{transcript_id}").click().run()
     assert not at.exception, at.exception
     assert any("niet van toepassing" in t.value for t in at.toast), [t.value for t in at.toast]
@@ -615,28 +620,30 @@ def test_two_sessions_coding_at_once_lose_no_decision(
     monkeypatch.setenv("INTERVIEWS_CODER", "Thomas Verbeek")
     second = open_page("ui/coding.py")  # a second browser tab, with its own coder name
     with Project(app_db) as project:
-        queue = project.suggestion_queue()
-    top, other = queue.iloc[0], queue.iloc[1]
-    first.button(key=f"accept_{top['segment_id']}_{top['code']}").click().run()
-    # The second tab still shows the suggestion the first one just accepted: deciding on it
+        cards = project.review_cards()
+    top, other = cards.iloc[0], cards.iloc[1]
+    top_key = f"{top['segment_id']}_{top['theme']}"
+    other_key = f"{other['segment_id']}_{other['theme']}"
+    first.button(key=f"accept_{top_key}").click().run()
+    # The second tab still shows the card the first one just accepted: deciding on it
     # records that coder's own decision next to the first one, and overwrites nothing.
-    second.button(key=f"reject_{top['segment_id']}_{top['code']}").click().run()
-    second.button(key=f"accept_{other['segment_id']}_{other['code']}").click().run()
+    second.button(key=f"reject_{top_key}").click().run()
+    second.button(key=f"accept_{other_key}").click().run()
     assert not first.exception and not second.exception
     # Each tab's queue drops its own decisions at once, and the other's after "Vernieuwen".
     shown = {b.key for b in first.button}
-    assert f"accept_{other['segment_id']}_{other['code']}" in shown
+    assert f"accept_{other_key}" in shown
     first.button(key="coding_refresh_button").click().run()
-    assert f"accept_{other['segment_id']}_{other['code']}" not in {b.key for b in first.button}
+    assert f"accept_{other_key}" not in {b.key for b in first.button}
     with Project(app_db) as project:
         history = project.coding_history()
     decisions = {
         (r.coder, r.segment_id, r.code): r.status for r in history.itertuples() if r.coder != "auto"
     }
     assert decisions == {
-        (CODER, top["segment_id"], top["code"]): "accepted",
-        ("Thomas Verbeek", top["segment_id"], top["code"]): "rejected",
-        ("Thomas Verbeek", other["segment_id"], other["code"]): "accepted",
+        **{(CODER, top["segment_id"], c): "accepted" for c in top["codes"]},
+        **{("Thomas Verbeek", top["segment_id"], c): "rejected" for c in top["codes"]},
+        **{("Thomas Verbeek", other["segment_id"], c): "accepted" for c in other["codes"]},
     }
 
 

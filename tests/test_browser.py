@@ -173,6 +173,56 @@ def assert_literal(page: Page) -> None:
     assert main.locator("script", has_text="alert(1)").count() == 0
 
 
+SELECTED = "zie <script>alert(1)</script> in de mail"
+
+
+def code_words_with_the_mouse(page: Page, browser_db: Path) -> None:
+    """Switch the reader to selectable text, select words (markup among them) by dragging the
+    mouse over them, code them, and check that exactly those characters were coded."""
+    page.get_by_text("Woorden met de muis kiezen").click()
+    settled(page)
+    words = page.locator(".iw-words", has_text="alert(1)")
+    expect(words).to_be_visible()
+    assert words.locator("script").count() == 0  # the markup is text, not elements
+    box = words.evaluate(
+        """(element, wanted) => {
+            const node = [...element.childNodes].find((n) => n.textContent.includes(wanted));
+            const at = node.textContent.indexOf(wanted);
+            const rect = (from, to) => {
+                const range = document.createRange();
+                range.setStart(node, from);
+                range.setEnd(node, to);
+                return range.getBoundingClientRect();
+            };
+            const first = rect(at, at + 1), last = rect(at + wanted.length - 1, at + wanted.length);
+            return { x1: first.left + 1, y1: first.top + first.height / 2,
+                     x2: last.right - 1, y2: last.top + last.height / 2 };
+        }""",
+        SELECTED,
+    )
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=8)
+    page.mouse.up()
+    panel = page.locator(".st-key-reader_selection_panel")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_text(SELECTED, exact=True)).to_be_visible()  # literal, once
+    settled(page)
+    choice = panel.get_by_role("combobox")
+    choice.click()
+    choice.press_sequentially("Inclusie")
+    choice.press("Enter")
+    page.keyboard.press("Escape")
+    settled(page)
+    panel.get_by_role("button", name="Woorden coderen").click()
+    expect(panel).to_have_count(0)
+    with Project(browser_db) as project:
+        spans = project.segments()
+    coded = spans[spans["kind"] == "span"]
+    assert list(coded["text"]) == [SELECTED]
+    assert coded.iloc[0]["codes"]
+
+
 def test_every_page_in_a_real_browser(
     chromium: str, server: str, browser_db: Path, tmp_path: Path
 ) -> None:
@@ -201,6 +251,9 @@ def test_every_page_in_a_real_browser(
                 expect(page.get_by_text("<script>alert(1)</script>", exact=False)).to_be_visible()
                 settled(page)
                 assert_literal(page)
+                code_words_with_the_mouse(page, browser_db)
+                settled(page)
+                assert_literal(page)
 
             if path == "coderen":
                 waiting = int(metric(page, "Te beoordelen").inner_text())
@@ -211,8 +264,13 @@ def test_every_page_in_a_real_browser(
                 expect(metric(page, "Te beoordelen")).to_have_text(str(waiting - 2))
                 settled(page)
                 with Project(browser_db) as project:
-                    decisions = project.coding_history(coder=CODER)
-                assert sorted(decisions["status"]) == ["accepted", "rejected"]
+                    history = project.coding_history(coder=CODER)
+                decisions = history[history["origin"] != "manual"]  # not the words coded above
+                # One card each: a theme and its sub-theme are decided together.
+                assert set(decisions["status"]) == {"accepted", "rejected"}
+                assert decisions.groupby("status")["segment_id"].nunique().to_dict() == {
+                    "accepted": 1, "rejected": 1,
+                }
 
             if path == "citaten":
                 search = page.get_by_role("textbox", name="Zoek op woorden")
@@ -220,7 +278,9 @@ def test_every_page_in_a_real_browser(
                 search.press("Enter")
                 expect(page.get_by_text("1 citaat van 1 instelling")).to_be_visible()
                 settled(page)
-                assert_literal(page)
+                # The quote is the words coded in the reader (a span counts once, as itself).
+                assert SELECTED in main_text(page)
+                assert page.locator("[data-testid='stMain'] script").count() == 0
                 assert HOSTILE_INSTITUTION in main_text(page)
 
             if path == "vraag":

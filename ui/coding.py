@@ -9,28 +9,20 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from analysis.codebook import Codebook
 from analysis.coding.learned import MIN_NEGATIVE, MIN_POSITIVE
+from analysis.coding.queue import theme_of
 from analysis.coding.reliability import Reliability
-from analysis.coding.state import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from analysis.coding.state import AUTO_CODER, DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from analysis.project import ProjectError
-from ui import widgets
+from ui import queue_cache, widgets
 
 QUEUE_PAGE = 10
 
 
-@st.cache_resource(show_spinner="Voorstellen ophalen…", max_entries=4)
-def suggestion_queue(location: str, generation: int, refresh: int) -> pd.DataFrame:
-    """Every open suggestion as of suggestion run ``generation``. It is not rebuilt after each
-    decision (at 1,000 interviews that takes many seconds): this session hides what it decided
-    (see ``done``), and "Vernieuwen" or a new suggestion run shows what others decided. Shared
-    read-only between sessions. Without the reasons: those are read per page (``review``)."""
-    return widgets.open_project(location).suggestion_queue(reasons=False)
-
-
 def done(project: Project) -> set[tuple[int, str]]:
-    """The (segment, code) suggestions decided in this session since the queue was built."""
+    """The (segment, theme) cards decided in this session since the cards were built."""
     return st.session_state.setdefault(f"coding_done::{project.url}", set())
 
 
@@ -40,15 +32,29 @@ def refresh(project: Project) -> None:
 
 
 def decide(
-    project: Project, action: Callable[[], object], pair: tuple[int, str], message: str
+    project: Project, action: Callable[[], object], card: tuple[int, str], message: str
 ) -> None:
-    """A decision on one suggestion: appended to the log, and its card leaves this queue."""
+    """A decision on one card: appended to the log, and the card leaves this session's queue."""
     if widgets.callback(project, action, message, in_place=False):
-        done(project).add(pair)
+        done(project).add(card)
 
 
-def undo(project: Project, coder: str) -> None:
-    if widgets.callback(project, lambda: project.undo(coder), "Ongedaan gemaakt", in_place=False):
+def undo(project: Project, book: Codebook, coder: str) -> None:
+    """Take back the coder's last decision. The cards it touched come back from the cached
+    queue at once; when the queue does not hold them (a decision made in the reader, or before
+    the queue was built) the queue is rebuilt, so that what the undo reopened shows."""
+    touched: list[tuple[int, str]] = []
+    if not widgets.callback(
+        project, lambda: touched.extend(project.undo_pairs(coder)), "Ongedaan gemaakt",
+        in_place=False,
+    ):
+        return
+    parents = {code.key: code.parent for code in book}
+    cards = {(segment, theme_of(code, parents)) for segment, code in touched}
+    hidden = done(project)
+    if cards <= hidden:
+        hidden.difference_update(cards)
+    else:
         refresh(project)
 
 
@@ -57,7 +63,7 @@ def reliability(location: str, rev: tuple, coder_a: str, coder_b: str) -> Reliab
     return widgets.open_project(location).reliability(coder_a, coder_b)
 
 
-def progress(project: Project, queue: pd.DataFrame) -> None:
+def progress(project: Project, cards: pd.DataFrame) -> None:
     counts = project.coding_progress()
     columns = st.columns(3)
     columns[0].metric(
@@ -65,7 +71,11 @@ def progress(project: Project, queue: pd.DataFrame) -> None:
         counts["coded"],
         help="Passages met een code die iemand heeft toegepast of geaccepteerd.",
     )
-    columns[1].metric("Te beoordelen", len(queue))
+    columns[1].metric(
+        "Te beoordelen",
+        len(cards),
+        help="Eén kaart per passage en thema: een thema en zijn subthema's beoordeel je samen.",
+    )
     columns[2].metric("Passages", counts["segments"])
     st.progress(counts["coded"] / counts["segments"] if counts["segments"] else 0.0)
 
@@ -98,16 +108,26 @@ def run_suggestions(project: Project) -> None:
             widgets.changed(project)
             refresh(project)
             status.update(
-                label=f"{report.stored} nieuwe of gewijzigde voorstellen voor {report.segments} "
-                f"passages ({report.seconds:.1f} s)",
+                label=messages.say(
+                    "coding.suggested",
+                    stored=report.stored,
+                    segments=report.segments,
+                    seconds=f"{report.seconds:.1f}".replace(".", ","),
+                ),
                 state="complete",
                 expanded=False,
             )
+        st.session_state["coding_next_step"] = True
+    if st.session_state.get("coding_next_step"):
+        st.caption(
+            "Volgende stap: beoordeel hieronder de kaarten (J accepteren, N afwijzen), of codeer "
+            "zelf in Transcript lezen."
+        )
 
 
-def queue_filters(queue: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+def queue_filters(cards: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     left, middle, right = st.columns([2, 1, 2])
-    present = set(queue["code"].unique())
+    present = {code for codes in cards["codes"] for code in codes}
     codes = [k for k in widgets.code_options(book) if k in present]
     code = left.selectbox(
         "Code",
@@ -118,45 +138,61 @@ def queue_filters(queue: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     minimum = middle.slider("Minimale zekerheid", 0.0, 1.0, 0.0, 0.05, key="coding_min")
     college = right.selectbox(
         "Instelling",
-        [None, *widgets.choices(queue, "institution")],
+        [None, *widgets.choices(cards, "institution")],
         format_func=lambda v: "Alle instellingen" if v is None else v,
         key="coding_college",
     )
-    keep = queue["confidence"].fillna(0.0) >= minimum
+    keep = cards["confidence"].fillna(0.0) >= minimum
     if code is not None:
-        keep &= queue["code"] == code
+        keep &= cards["codes"].map(lambda keys: code in keys)
     if college is not None:
-        keep &= queue["institution"] == college
-    return queue[keep]
+        keep &= cards["institution"] == college
+    return cards[keep]
 
 
-def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:
-    """Accept / reject / another code for one suggestion; the first card listens to J and N."""
+def card_key(row: pd.Series) -> str:
+    return f"{int(row['segment_id'])}_{row['theme']}"
+
+
+def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, current: bool) -> None:
+    """Accept / reject the card (all its suggestions at once) or give another code; the current
+    card listens to J and N."""
     coder = widgets.coder()
-    segment_id, code = int(row["segment_id"]), str(row["code"])
-    key = f"{segment_id}_{code}"
-    pair = (segment_id, code)
+    segment_id, theme = int(row["segment_id"]), str(row["theme"])
+    key = card_key(row)
+    card = (segment_id, theme)
+    codes = list(row["codes"])
     with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         st.button(
             "Accepteren",
             key=f"accept_{key}",
             type="primary",
             icon=":material/check:",
-            shortcut="J" if first else None,
+            shortcut="J" if current else None,
             disabled=not coder,
             on_click=decide,
-            args=(project, lambda: project.accept(segment_id, code, coder), pair, "Geaccepteerd"),
+            args=(
+                project,
+                lambda: project.accept_card(segment_id, theme, coder),
+                card,
+                "Geaccepteerd",
+            ),
         )
         st.button(
             "Afwijzen",
             key=f"reject_{key}",
             icon=":material/close:",
-            shortcut="N" if first else None,
+            shortcut="N" if current else None,
             disabled=not coder,
             on_click=decide,
-            args=(project, lambda: project.reject(segment_id, code, coder), pair, "Afgewezen"),
+            args=(
+                project,
+                lambda: project.reject_card(segment_id, theme, coder),
+                card,
+                "Afgewezen",
+            ),
         )
-        others = [k for k in widgets.code_options(book) if k != code]
+        others = [k for k in widgets.code_options(book) if k not in codes]
         other = st.selectbox(
             "Andere code",
             others,
@@ -175,8 +211,8 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             on_click=decide,
             args=(
                 project,
-                lambda: project.recode(segment_id, code, other, coder),
-                pair,
+                lambda: project.recode(segment_id, codes[-1], other, coder),
+                card,
                 "Code vervangen",
             ),
         )
@@ -184,28 +220,63 @@ def decision_buttons(project: Project, book: Codebook, row: pd.Series, *, first:
             widgets.open_in_reader_button(row["transcript_id"], segment_id, key=f"open_{key}")
 
 
-def suggestion_card(project: Project, book: Codebook, row: pd.Series, *, first: bool) -> None:
-    with st.container(border=True):
-        st.caption(widgets.escape_markdown(f"{row['institution']} · {row['transcript']}"))
+def suggestion_card(
+    project: Project, book: Codebook, row: pd.Series, *, current: bool
+) -> None:
+    """One card: the passage once, the suggestions of one theme (grey "voorstel" badges with
+    their confidence) and why they were made, and one decision for all of them."""
+    with st.container(border=True, key=f"card_{card_key(row)}"):
+        where = f"{row['institution']} · {row['transcript']}"
+        st.caption(widgets.escape_markdown(where) + (" · **huidige kaart**" if current else ""))
         widgets.question_line(row["question"])
         st.text(str(row["text"]))
-        confidence = f" {row['confidence']:.0%}" if pd.notna(row["confidence"]) else ""
+        suffixes = {
+            code: f" {confidence:.0%}".replace(" ", " ")
+            for code, confidence in zip(row["codes"], row["confidences"], strict=True)
+        }
         st.markdown(
-            widgets.code_badges([row["code"]], book, suffixes={row["code"]: confidence})
+            widgets.code_badges(row["codes"], book, suffixes=suffixes, suggested=row["codes"])
             + f" :gray[{widgets.escape_markdown(row['origin'])}]"
         )
-        if row["rationale"]:
-            st.caption(widgets.escape_markdown(f"Waarom: {row['rationale']}"))
-        decision_buttons(project, book, row, first=first)
+        for code, reason in zip(row["codes"], row["rationale"], strict=True):
+            if reason:
+                label = book.get(code).label if code in book else code
+                st.caption(widgets.escape_markdown(f"Waarom {label}: {reason}"))
+        decision_buttons(project, book, row, current=current)
 
 
-def review(project: Project, book: Codebook, queue: pd.DataFrame) -> None:
+def move_cursor(step: int, size: int) -> None:
+    st.session_state["coding_cursor"] = max(
+        0, min(size - 1, st.session_state.get("coding_cursor", 0) + step)
+    )
+
+
+def keyboard(size: int, coder: str) -> None:
+    """Buttons that carry the keys: ↑/↓ move the current card, U undoes."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button(
+            "Vorige kaart", key="coding_prev", icon=":material/arrow_upward:", shortcut="Up",
+            type="tertiary", on_click=move_cursor, args=(-1, size),
+        )
+        st.button(
+            "Volgende kaart", key="coding_next", icon=":material/arrow_downward:",
+            shortcut="Down", type="tertiary", on_click=move_cursor, args=(1, size),
+        )
+
+
+@st.fragment
+def review(project: Project, book: Codebook) -> None:
+    """The queue, its counters and the cards: a fragment, so a decision reruns only this part
+    of the page, not the page's views and headers."""
+    widgets.show_flash()
     coder = widgets.coder()
+    cards = open_cards(project)
+    progress(project, cards)
     with st.container(horizontal=True, vertical_alignment="center"):
         if coder:
             st.caption(
-                f"Je codeert als **{widgets.escape_markdown(coder)}**. Sneltoetsen voor het "
-                "eerste voorstel: J = accepteren, N = afwijzen."
+                f"Je codeert als **{widgets.escape_markdown(coder)}**. Sneltoetsen: J = "
+                "accepteren, N = afwijzen, U = ongedaan maken, ↑ en ↓ = vorige en volgende kaart."
             )
         else:
             st.warning("Vul eerst je naam in (zijbalk); beslissingen worden onder je naam bewaard.")
@@ -213,30 +284,40 @@ def review(project: Project, book: Codebook, queue: pd.DataFrame) -> None:
             "Laatste beslissing ongedaan maken",
             key="coding_undo",
             icon=":material/undo:",
+            shortcut="U",
             disabled=not coder,
             on_click=undo,
-            args=(project, coder),
+            args=(project, book, coder),
         )
-    if queue.empty:
+    if cards.empty:
         widgets.empty_state(
-            "Geen open voorstellen. Maak voorstellen met de knop hierboven, of codeer passages "
-            "zelf in Transcript lezen."
+            "Geen open voorstellen: alles is beoordeeld, of er zijn nog geen voorstellen gemaakt. "
+            "Maak voorstellen met de knop hierboven, of codeer passages zelf in Transcript lezen."
         )
         return
-    shown = queue_filters(queue, book)
+    shown = queue_filters(cards, book)
     if shown.empty:
-        widgets.empty_state("Geen voorstellen bij deze keuze.")
+        widgets.empty_state(
+            "Geen kaarten bij deze keuze. Kies een andere code of instelling, of zet de "
+            "minimale zekerheid lager."
+        )
         return
     page = shown.iloc[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
     transcripts = widgets.cached(project, widgets.transcripts)
     ids = dict(zip(transcripts["source"], transcripts["id"], strict=True))
-    pairs = list(zip(page["segment_id"], page["code"], strict=True))
+    pairs = [(row.segment_id, code) for row in page.itertuples() for code in row.codes]
     reasons = project.suggestion_reasons(pairs)
     page = page.assign(
-        transcript_id=page["transcript"].map(ids), rationale=[reasons[pair] for pair in pairs]
+        transcript_id=page["transcript"].map(ids),
+        rationale=[
+            tuple(reasons[(row.segment_id, code)] for code in row.codes)
+            for row in page.itertuples()
+        ],
     )
+    cursor = min(st.session_state.get("coding_cursor", 0), len(page) - 1)
+    keyboard(len(page), coder)
     for number, (_, row) in enumerate(page.iterrows()):
-        suggestion_card(project, book, row, first=number == 0)
+        suggestion_card(project, book, row, current=number == cursor)
 
 
 def thresholds(project: Project, book: Codebook) -> None:
@@ -292,8 +373,13 @@ def agreement(project: Project, book: Codebook) -> None:
         )
         return
     left, right = st.columns(2)
-    coder_a = left.selectbox("Codeur A", coders, index=0, key="rel_a")
-    coder_b = right.selectbox("Codeur B", coders, index=1, key="rel_b")
+    shown = {AUTO_CODER: "de voorstellen (automatisch)"}
+    coder_a = left.selectbox(
+        "Codeur A", coders, index=0, key="rel_a", format_func=lambda c: shown.get(c, c)
+    )
+    coder_b = right.selectbox(
+        "Codeur B", coders, index=1, key="rel_b", format_func=lambda c: shown.get(c, c)
+    )
     if coder_a == coder_b:
         st.info("Kies twee verschillende codeurs.")
         return
@@ -324,8 +410,8 @@ def agreement(project: Project, book: Codebook) -> None:
         column_config={
             "code": "Code",
             "units": None,
-            "coder_a": st.column_config.NumberColumn(f"{coder_a} (aantal)"),
-            "coder_b": st.column_config.NumberColumn(f"{coder_b} (aantal)"),
+            "coder_a": st.column_config.NumberColumn(f"{shown.get(coder_a, coder_a)} (aantal)"),
+            "coder_b": st.column_config.NumberColumn(f"{shown.get(coder_b, coder_b)} (aantal)"),
             "agreement": st.column_config.NumberColumn("Overeenstemming", format="%.2f"),
             "kappa": st.column_config.NumberColumn("Kappa", format="%.2f"),
             "alpha": st.column_config.NumberColumn("Alfa", format="%.2f"),
@@ -345,8 +431,8 @@ def agreement(project: Project, book: Codebook) -> None:
             "segment_id": None,
             "transcript": "Transcript",
             "code": "Code",
-            "coder_a": coder_a,
-            "coder_b": coder_b,
+            "coder_a": shown.get(coder_a, coder_a),
+            "coder_b": shown.get(coder_b, coder_b),
             "text": "Passage",
         },
     )
@@ -413,19 +499,19 @@ def code_memos(project: Project, book: Codebook) -> None:
     widgets.memo_writer(project, f"coding_code_memo_{code}", "Nieuwe memo bij deze code", code=code)
 
 
-def open_queue(project: Project) -> pd.DataFrame:
-    """The suggestions still open for this session."""
-    queue = suggestion_queue(
-        widgets.project_location(),
-        project.suggestions_revision(),
-        st.session_state.get("coding_refresh", 0),
-    )
+def open_cards(project: Project) -> pd.DataFrame:
+    """The cards still open for this session."""
+    with st.spinner("Voorstellen ophalen…"):
+        cards = queue_cache.cards(
+            widgets.project_location(),
+            project.suggestions_revision(),
+            st.session_state.get("coding_refresh", 0),
+        )
     hidden = done(project)
-    if hidden:  # look at the few rows of the decided segments only: the queue may be long
-        near = queue[queue["segment_id"].isin({segment for segment, _ in hidden})]
-        decided = [pair in hidden for pair in zip(near["segment_id"], near["code"], strict=True)]
-        queue = queue.drop(index=near.index[decided])
-    return queue
+    if hidden:
+        decided = [pair in hidden for pair in zip(cards["segment_id"], cards["theme"], strict=True)]
+        cards = cards[[not d for d in decided]]
+    return cards
 
 
 def render() -> None:
@@ -447,8 +533,6 @@ def render() -> None:
             on_click=refresh,
             args=(project,),
         )
-    queue = open_queue(project)
-    progress(project, queue)
     view = st.segmented_control(
         "Weergave",
         list(VIEWS),
@@ -466,7 +550,7 @@ def render() -> None:
     elif view == "memos":
         code_memos(project, book)
     else:
-        review(project, book, queue)
+        review(project, book)
 
 
 render()

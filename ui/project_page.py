@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from analysis.corpus import expand_paths
 from analysis.faults import ResourceError, from_os_error
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
@@ -66,8 +66,8 @@ def importer(project: Project) -> None:
     st.caption(
         "Word (.docx, .doc), OpenDocument (.odt), RTF, Teams/Zoom (.vtt), ondertitels (.srt), "
         "tekst (.txt, .md) of PDF. "
-        "Metadata mag mee: een metadata.csv (kolommen file, institution, date, respondents, "
-        "roles, interviewer, sector, region) of een .yaml per bestand."
+        "Metadata mag mee: een metadata.csv (kolommen bestand, instelling, datum, respondenten, "
+        "rollen, interviewer, sector, regio) of een .yaml per bestand."
     )
     files = st.file_uploader(
         "Bestanden", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload"
@@ -112,8 +112,9 @@ def importer(project: Project) -> None:
                 failed = sum(r.failed for r in results)
                 skipped = sum(r.status == "skipped" for r in results)
                 status.update(
-                    label=f"{len(results)} bestanden verwerkt, {failed} mislukt, "
-                    f"{skipped} overgeslagen",
+                    label=messages.say(
+                        "import.done", count=len(results), failed=failed, skipped=skipped
+                    ),
                     state="error" if failed else "complete",
                     expanded=False,
                 )
@@ -122,10 +123,11 @@ def importer(project: Project) -> None:
             {
                 "bestand": r.path.name,
                 "resultaat": STATUS_LABELS.get(r.status, r.status),
-                "segmenten": r.segments or None,
-                "woorden": r.words or None,
-                "melding": r.message,
-                "waarschuwingen": "; ".join(r.warnings),
+                # Text, so that a failed file's counts are empty cells, not "None".
+                "segmenten": f"{r.segments:,}".replace(",", ".") if r.segments else "",
+                "woorden": f"{r.words:,}".replace(",", ".") if r.words else "",
+                "melding": messages.ingest_line(r),
+                "waarschuwingen": "; ".join(messages.reason(w) for w in r.warnings),
             }
             for r in results
         ]
@@ -137,7 +139,21 @@ def importer(project: Project) -> None:
             st.error(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
         for row in frame[frame["resultaat"] == STATUS_LABELS["skipped"]].itertuples():
             st.warning(widgets.escape_markdown(f"{row.bestand}: {row.melding}"))
-        st.dataframe(frame, hide_index=True, key="import_table")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            key="import_table",
+            column_config={
+                "bestand": "Bestand",
+                "resultaat": "Resultaat",
+                "segmenten": "Passages",
+                "woorden": "Woorden",
+                "melding": "Melding",
+                "waarschuwingen": "Waarschuwingen",
+            },
+        )
+        if len(failed) < len(frame):
+            st.info(messages.say("import.next_steps"), icon=":material/arrow_forward:")
 
 
 def overview(frame: pd.DataFrame) -> None:
@@ -177,11 +193,6 @@ def overview(frame: pd.DataFrame) -> None:
     )
 
 
-def transcript_choice(frame: pd.DataFrame, key: str) -> int:
-    names = dict(zip(frame["id"], frame["institution"] + " — " + frame["source"], strict=True))
-    return st.selectbox("Transcript", list(names), format_func=names.get, key=key)
-
-
 def metadata_editor(project: Project, frame: pd.DataFrame, transcript_id: int) -> None:
     row = frame.set_index("id").loc[transcript_id]
     with st.form(f"metadata_{transcript_id}"):
@@ -208,7 +219,6 @@ def metadata_editor(project: Project, frame: pd.DataFrame, transcript_id: int) -
         if st.form_submit_button(
             "Metadata opslaan", icon=":material/save:", key=f"meta_save_{transcript_id}"
         ):
-            values["date"] = values["date"].strip() or None
             widgets.run_action(
                 project,
                 lambda: project.update_metadata(transcript_id, **values),
@@ -364,7 +374,7 @@ def exchange(project: Project) -> None:
 
 def transcript_editor(project: Project, frame: pd.DataFrame) -> None:
     st.subheader("Transcript bewerken")
-    transcript_id = transcript_choice(frame, "edit_transcript")
+    transcript_id = widgets.transcript_picker(frame, "edit_transcript")
     metadata_tab, roles_tab, delete_tab = st.tabs(["Metadata", "Sprekers en rollen", "Verwijderen"])
     with metadata_tab:
         metadata_editor(project, frame, transcript_id)

@@ -137,7 +137,7 @@ def render() -> None:
 
         def download(fmt: str) -> bytes:
             shared = project.pseudonymise_quotes(selection) if anonymise else selection
-            return export_bytes(shared, fmt)
+            return export_bytes(shared, fmt, {code.key: code.label for code in book})
 
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):
             st.download_button(
@@ -150,7 +150,10 @@ def render() -> None:
             )
     with cards:
         if selection.empty:
-            widgets.empty_state("Geen citaten bij deze keuze.")
+            widgets.empty_state(
+                "Geen citaten bij deze keuze: geen passage heeft al deze codes, instellingen en "
+                "woorden tegelijk. Haal een filter weg, of kies ‘minstens één code (OF)’."
+            )
             return
         for _, row in selection.iloc[widgets.paginate(len(selection), "quotes_page")].iterrows():
             widgets.quote_card(row, book, actions=lambda r=row: card_actions(project, r, chapter))

@@ -11,25 +11,21 @@ import math
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from analysis.codebook import Codebook
+from analysis.coding import CodingError
 from analysis.coding.state import AUTO_CODER
-from ui import widgets
+from analysis.messages import fail
+from ui import selectable, widgets
 
 TURNS_PER_PAGE = 30
 AVATARS = {"interviewer": ":material/record_voice_over:", "respondent": ":material/person:"}
 
 
 def choose_transcript(frame: pd.DataFrame) -> int:
-    ids = [int(i) for i in frame["id"]]
-    if st.session_state.get("reader_transcript_id") not in ids:
-        st.session_state["reader_transcript_id"] = ids[0]
-    names = dict(zip(ids, frame["institution"] + " — " + frame["source"], strict=True))
-    return st.selectbox(
-        "Transcript",
-        ids,
-        format_func=names.get,
-        key="reader_transcript_id",
+    return widgets.transcript_picker(
+        frame,
+        "reader_transcript_id",
         on_change=lambda: st.session_state.update(reader_segment_id=None, reader_page=1),
     )
 
@@ -170,50 +166,59 @@ def coding_panel(
             key=f"reader_codes_{segment_id}",
             placeholder="Kies een of meer codes",
         )
-        memo = st.text_input(
-            "Notitie bij deze codering (optioneel)", key=f"reader_memo_{segment_id}"
-        )
-        part = st.text_input(
+        st.text_input("Notitie bij deze codering (optioneel)", key=f"reader_memo_{segment_id}")
+        st.text_input(
             "Alleen een deel coderen: plak hier de woorden uit de passage (optioneel)",
             key=f"reader_part_{segment_id}",
         )
         left, right = st.columns([1, 1])
-        if left.button(
+        left.button(
             "Opslaan",
             type="primary",
             key=f"reader_save_{segment_id}",
             icon=":material/save:",
-            disabled=not chosen,
-        ):
-            if not coder:
-                st.warning("Vul eerst je naam in (zijbalk).")
-                return
-            words = part.strip()
-            if words and words not in str(segment["text"]):
-                st.warning("Die woorden staan niet letterlijk in deze passage.")
-                return
-            start = int(segment["start"]) + str(segment["text"]).find(words)
-
-            def save() -> None:
-                for key in chosen:
-                    if words:
-                        project.code_span(
-                            int(segment["transcript_id"]),
-                            start,
-                            start + len(words),
-                            key,
-                            coder,
-                            memo=memo or None,
-                        )
-                    else:
-                        project.apply_code(segment_id, key, coder, memo=memo or None)
-
-            widgets.run_action(project, save, "Codering opgeslagen")
-        if right.button("Sluiten", key=f"reader_close_{segment_id}"):
-            st.session_state["reader_segment_id"] = None
-            st.rerun()
+            disabled=not chosen or not coder,
+            help=None if coder else "Vul eerst je naam in (zijbalk).",
+            on_click=save_coding,
+            args=(project, segment),
+        )
+        right.button(
+            "Sluiten",
+            key=f"reader_close_{segment_id}",
+            on_click=st.session_state.__setitem__,
+            args=("reader_segment_id", None),
+        )
         decisions(project, book, segment_id)
         segment_memos(project, segment_id, memos)
+
+
+def save_coding(project: Project, segment: pd.Series) -> None:
+    """The panel's "Opslaan": the chosen codes on the passage, or on the words pasted (a span);
+    then the panel empties, so that a saved coding does not look like one still to save."""
+    segment_id = int(segment["segment_id"])
+    keys = {name: f"reader_{name}_{segment_id}" for name in ("codes", "memo", "part")}
+    chosen = list(st.session_state.get(keys["codes"]) or [])
+    memo = str(st.session_state.get(keys["memo"]) or "").strip() or None
+    words = str(st.session_state.get(keys["part"]) or "").strip()
+    coder = widgets.coder()
+
+    def save() -> None:
+        text = str(segment["text"])
+        if words and words not in text:
+            raise fail(CodingError, "coding.words_not_found")
+        start = int(segment["start"]) + text.find(words)
+        for key in chosen:
+            if words:
+                project.code_span(
+                    int(segment["transcript_id"]), start, start + len(words), key, coder, memo=memo
+                )
+            else:
+                project.apply_code(segment_id, key, coder, memo=memo)
+
+    if widgets.callback(project, save, "Codering opgeslagen"):
+        st.session_state[keys["codes"]] = []
+        st.session_state[keys["memo"]] = ""
+        st.session_state[keys["part"]] = ""
 
 
 STATUS_LABELS = {
@@ -255,6 +260,72 @@ def select_segment(segment_id: int) -> None:
     st.session_state["reader_jump"] = False
 
 
+def spans_by_passage(
+    passages: pd.DataFrame, spans: pd.DataFrame
+) -> dict[int, list[pd.Series]]:
+    """Each hand-cut span under the passage it starts in (else the one it overlaps first), so
+    that the reader shows its words once, inside that passage, and not as a passage of its own."""
+    found: dict[int, list[pd.Series]] = {}
+    for span in spans.sort_values("start").itertuples():
+        holder = passages[(passages["start"] <= span.start) & (passages["end"] > span.start)]
+        if holder.empty:
+            holder = passages[(passages["start"] < span.end) & (passages["end"] > span.start)]
+        if not holder.empty:
+            found.setdefault(int(holder.iloc[0]["segment_id"]), []).append(
+                pd.Series(span._asdict())
+            )
+    return found
+
+
+def code_marks(book: Codebook, segment: object, with_memos: set[int]) -> None:
+    """A passage's or span's codes as badges ("voorstel" for a suggestion's), and a memo mark."""
+    codes = widgets.split_codes(segment.codes)
+    suggested = set(widgets.split_codes(getattr(segment, "suggested_codes", "")))
+    if codes:
+        st.markdown(widgets.code_badges(codes, book, suggested=suggested), width="content")
+    if int(segment.segment_id) in with_memos:
+        st.markdown(":gray-badge[:material/sticky_note_2: memo]", width="content")
+
+
+def code_button(segment_id: int) -> None:
+    st.button(
+        "Coderen",
+        key=f"reader_select_{segment_id}",
+        icon=":material/edit:",
+        type="tertiary",
+        on_click=select_segment,
+        args=(segment_id,),
+    )
+
+
+def passage_text(
+    turn_text: str, turn_start: int, start: int, end: int, spans: list[pd.Series],
+    book: Codebook, with_memos: set[int],
+) -> int:
+    """The passage's words from ``start`` to ``end``, each span inside it set apart in a frame
+    with its own codes: every word once. Returns where the text shown ends."""
+    position = start
+    for span in spans:
+        span_start, span_end = max(int(span["start"]), position), int(span["end"])
+        if span_end <= position:
+            continue
+        before = turn_text[position - turn_start : span_start - turn_start].strip()
+        if before:
+            st.text(before)
+        with st.container(border=True, key=f"reader_span_{int(span['segment_id'])}"):
+            st.text(turn_text[span_start - turn_start : span_end - turn_start])
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.caption("gecodeerd deel")
+                code_marks(book, span, with_memos)
+                code_button(int(span["segment_id"]))
+        position = span_end
+    end = max(end, position)
+    rest = turn_text[position - turn_start : end - turn_start].strip()
+    if rest:
+        st.text(rest)
+    return end
+
+
 def respondent_turn(
     project: Project,
     book: Codebook,
@@ -263,32 +334,33 @@ def respondent_turn(
     memos: pd.DataFrame,
 ) -> None:
     """A respondent turn: its passages one by one, each with its codes and a 'code' button;
-    passages with a memo (in ``memos``, the interview's) carry a memo mark."""
+    words a person coded on their own (spans) are framed inside their passage, so no text shows
+    twice; passages with a memo (in ``memos``, the interview's) carry a memo mark."""
     with_memos = {int(i) for i in memos["segment_id"].dropna()}
     selected = st.session_state.get("reader_segment_id")
-    position = int(turn["start"])
+    turn_start = int(turn["start"])
+    position = turn_start
     text = str(turn["text"])
-    for segment in segments.itertuples():
-        gap = text[position - int(turn["start"]) : int(segment.start) - int(turn["start"])].strip()
+    is_span = segments["kind"] == "span"
+    passages, spans = segments[~is_span], segments[is_span]
+    inside = spans_by_passage(passages, spans)
+    by_id = {int(row["segment_id"]): row for _, row in segments.iterrows()}
+    for segment in passages.itertuples():
+        start, end = max(int(segment.start), position), int(segment.end)
+        gap = text[position - turn_start : start - turn_start].strip()
         if gap:
             st.text(gap)
         left, right = st.columns([5, 2], vertical_alignment="top")
-        left.text(segment.text)
+        with left:
+            shown_to = passage_text(
+                text, turn_start, start, end, inside.get(int(segment.segment_id), []), book,
+                with_memos,
+            )
         with right:
             codes = widgets.split_codes(segment.codes)
             with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-                if codes:
-                    st.markdown(widgets.code_badges(codes, book), width="content")
-                if segment.segment_id in with_memos:
-                    st.markdown(":gray-badge[:material/sticky_note_2: memo]", width="content")
-                st.button(
-                    "Coderen",
-                    key=f"reader_select_{segment.segment_id}",
-                    icon=":material/edit:",
-                    type="tertiary",
-                    on_click=select_segment,
-                    args=(int(segment.segment_id),),
-                )
+                code_marks(book, segment, with_memos)
+                code_button(int(segment.segment_id))
             suggested = [
                 s.split(":")[0] for s in widgets.plain(segment.suggestions).split(";") if s
             ]
@@ -296,10 +368,13 @@ def respondent_turn(
             if open_ones:
                 labels = (book.get(k).label if k in book else k for k in open_ones)
                 st.caption("Voorstel: " + widgets.escape_markdown(", ".join(labels)))
-        if selected == segment.segment_id:
-            coding_panel(project, book, pd.Series(segment._asdict()), memos)
-        position = max(position, int(segment.end))
-    rest = text[position - int(turn["start"]) :].strip()
+        chosen = [int(segment.segment_id)] + [
+            int(span["segment_id"]) for span in inside.get(int(segment.segment_id), [])
+        ]
+        if selected in chosen:
+            coding_panel(project, book, by_id[int(selected)], memos)
+        position = max(position, shown_to)
+    rest = text[position - turn_start :].strip()
     if rest:
         st.text(rest)
 
@@ -329,6 +404,117 @@ def conversation(
                 st.text(turn.text)
 
 
+def blocks(
+    book: Codebook, turns: pd.DataFrame, segments: pd.DataFrame, target: int | None
+) -> list[dict]:
+    """The turns as the selectable component's blocks: a question or other speech per turn, a
+    respondent's turn per passage with its codes (a hand-cut span's codes on its passage)."""
+    found: list[dict] = []
+    is_span = segments["kind"] == "span"
+    passages, spans = segments[~is_span], segments[is_span]
+    inside = spans_by_passage(passages, spans)
+    by_turn = {index: group for index, group in passages.groupby("turn_index")}
+
+    def codes_of(row: pd.Series | object, part: bool = False) -> list[dict]:
+        keys = widgets.split_codes(getattr(row, "codes", ""))
+        suggested = set(widgets.split_codes(getattr(row, "suggested_codes", "")))
+        result = []
+        for key in leaf_codes(keys, book):
+            code = book.get(key) if key in book else None
+            label = (code.label if code else key) + (" (deel)" if part else "")
+            result.append(
+                {"label": label, "person": key not in suggested, "colour": code.colour if code
+                 else None}
+            )
+        return result
+
+    for turn in turns.itertuples():
+        speaker = f"{turn.speaker} · {widgets.ROLE_LABELS.get(turn.role, turn.role)}"
+        group = by_turn.get(turn.index)
+        if turn.role != "respondent" or group is None:
+            kind = "question" if turn.role == "interviewer" else "text"
+            found.append({"kind": kind, "text": turn.text, "start": int(turn.start),
+                          "speaker": speaker})
+            continue
+        for number, row in enumerate(group.itertuples()):
+            codes = codes_of(row)
+            for span in inside.get(int(row.segment_id), []):
+                codes.extend(codes_of(span, part=True))
+            found.append(
+                {
+                    "kind": "passage",
+                    "segment": int(row.segment_id),
+                    "text": row.text,
+                    "start": int(row.start),
+                    "speaker": speaker if number == 0 else "",
+                    "codes": codes,
+                    "target": int(row.segment_id) == target,
+                }
+            )
+    return found
+
+
+def mouse_view(
+    project: Project,
+    book: Codebook,
+    transcript_id: int,
+    turns: pd.DataFrame,
+    segments: pd.DataFrame,
+    terms: list[str],
+) -> None:
+    """The page of turns as selectable text; the words selected can be coded at once."""
+    shown = turns.iloc[turn_page(turns, segments)]
+    target = st.session_state.get("reader_segment_id")
+    result = selectable.selectable_transcript(
+        blocks(book, shown, segments, target), key="reader_selectable", terms=terms
+    )
+    picked = selectable.read_selection(getattr(result, "selected", None))
+    if isinstance(picked, selectable.Selection):
+        st.session_state["reader_selection"] = picked
+    elif picked == "across":
+        st.warning("Kies woorden binnen één passage.")
+    chosen = st.session_state.get("reader_selection")
+    if not isinstance(chosen, selectable.Selection):
+        st.caption("Selecteer woorden in een passage om ze te coderen.")
+        return
+    with st.container(border=True, key="reader_selection_panel"):
+        st.caption("Gekozen woorden")
+        st.text(chosen.text)
+        st.multiselect(
+            "Codes voor deze woorden",
+            widgets.code_options(book),
+            format_func=widgets.code_label(book),
+            key="reader_selection_codes",
+            placeholder="Kies een of meer codes",
+        )
+        coder = widgets.coder()
+        st.button(
+            "Woorden coderen",
+            type="primary",
+            key="reader_selection_save",
+            icon=":material/save:",
+            disabled=not coder or not st.session_state.get("reader_selection_codes"),
+            on_click=save_selection,
+            args=(project, transcript_id),
+        )
+
+
+def save_selection(project: Project, transcript_id: int) -> None:
+    """Code the words selected with the mouse (exactly those characters), then clear the
+    selection so that nothing looks unsaved."""
+    chosen = st.session_state.get("reader_selection")
+    keys = list(st.session_state.get("reader_selection_codes") or [])
+    coder = widgets.coder()
+
+    def save() -> None:
+        for key in keys:
+            project.code_span(transcript_id, chosen.start, chosen.end, key, coder)
+
+    if widgets.callback(project, save, "Woorden gecodeerd"):
+        st.session_state["reader_selection"] = None
+        st.session_state["reader_selection_codes"] = []
+
+
 def render() -> None:
     project = widgets.project()
     widgets.page_header("Transcript lezen")
@@ -347,13 +533,44 @@ def render() -> None:
     turns = widgets.cached(project, widgets.turns, transcript_id)
     segments = widgets.cached(project, widgets.transcript_segments, transcript_id)
     book = widgets.cached(project, widgets.codebook)
-    only_coded = st.toggle("Alleen gecodeerde passages", key="reader_only_coded")
+    with st.container(horizontal=True, vertical_alignment="center"):
+        only_coded = st.toggle("Alleen gecodeerde passages", key="reader_only_coded")
+        mouse = st.toggle(
+            "Woorden met de muis kiezen",
+            key="reader_mouse",
+            help="Selecteer woorden in de tekst en codeer precies die woorden.",
+        )
+        search = st.text_input(
+            "Zoek in dit gesprek",
+            key="reader_search",
+            placeholder="bijvoorbeeld: ouders",
+            label_visibility="collapsed",
+            width=280,
+        )
     if only_coded:
         coded = segments[segments["codes"] != ""]
         turns = turns[turns["index"].isin(coded["turn_index"])]
         segments = coded
+    terms = search.casefold().split()
+    if terms:
+        hits = turns["text"].str.casefold().map(lambda text: all(t in text for t in terms))
+        turns = turns[hits]
+        st.caption(
+            widgets.escape_markdown(
+                f"{messages.count(len(turns), 'beurt', 'beurten')} met “{search.strip()}”"
+                + (" (gemarkeerd)" if mouse else "")
+            )
+        )
+    if mouse and not turns.empty:
+        mouse_view(project, book, transcript_id, turns, segments, terms)
+        return
     if turns.empty:
-        widgets.empty_state("Geen passages om te tonen.")
+        widgets.empty_state(
+            "Nog geen gecodeerde passages in dit gesprek. Zet ‘Alleen gecodeerde passages’ uit "
+            "om het hele gesprek te zien en te coderen."
+            if only_coded
+            else "Dit gesprek heeft geen beurten om te tonen: het bestand bevatte geen tekst."
+        )
         return
     conversation(project, book, turns, segments, memos)
 

@@ -168,6 +168,7 @@ def merger(project: Project, frame: pd.DataFrame) -> None:
             list(labels),
             format_func=labels.get,
             key="topics_merge",
+            placeholder="Kies twee of meer thema's…",
         )
         label = st.text_input(
             "Naam van het samengevoegde thema (optioneel)", key="topics_merge_label"

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import colorsys
-import getpass
 import math
 import os
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +39,7 @@ from analysis import Project
 from analysis.codebook import Codebook
 from analysis.faults import ResourceError
 from analysis.ingest import IngestError
+from analysis.messages import for_user
 from analysis.project import ProjectError
 from analysis.store import StoreError
 
@@ -159,12 +160,56 @@ def changed(proj: Project) -> None:
 
 
 def coder() -> str:
-    """The coder name entered in the sidebar ('' when none)."""
-    return str(st.session_state.get("coder") or "").strip()
+    """The coder name entered in the sidebar or the first-start prompt ('' when none)."""
+    return str(st.session_state.get("coder_name") or "").strip()
 
 
 def default_coder() -> str:
-    return os.environ.get("INTERVIEWS_CODER") or getpass.getuser()
+    """The coder name to start with: ``INTERVIEWS_CODER`` if set, else none, so that the first
+    start asks for it (the login name, "root" on many machines, would end up in the report)."""
+    return os.environ.get("INTERVIEWS_CODER", "").strip()
+
+
+def coder_prompt(proj: Project) -> None:
+    """Ask for the coder's name at the top of the page until one is given; names already in the
+    project's decisions are offered, so a returning coder picks theirs."""
+    if coder():
+        return
+    with st.container(border=True, key="coder_prompt"):
+        st.markdown(
+            "**Wie codeert er?** Vul je naam in; elke beslissing wordt onder die naam bewaard "
+            "en staat zo in het rapport."
+        )
+        known = [name for name in proj.coders() if name != "auto"]
+        with st.form("coder_form", border=False):
+            if known:
+                st.selectbox(
+                    "Eerder in dit project",
+                    known,
+                    index=None,
+                    key="coder_known",
+                    placeholder="Kies je naam…",
+                )
+            st.text_input(
+                "Of een nieuwe naam",
+                key="coder_new",
+                max_chars=100,
+                placeholder="Voornaam Achternaam",
+            )
+            st.form_submit_button(
+                "Beginnen", type="primary", key="coder_start", on_click=_take_coder
+            )
+        if st.session_state.pop("coder_missing", False):
+            st.warning("Vul een naam in of kies er een.")
+
+
+def _take_coder() -> None:
+    """The prompt's button: the typed name, else the one picked, becomes the coder's name."""
+    name = str(st.session_state.get("coder_new") or st.session_state.get("coder_known") or "")
+    if name.strip():
+        st.session_state["coder_name"] = name.strip()
+    else:
+        st.session_state["coder_missing"] = True
 
 
 def failure(error: BaseException) -> str:
@@ -172,7 +217,7 @@ def failure(error: BaseException) -> str:
     locked) in its own Dutch words, anything else after "Dat lukte niet"."""
     if isinstance(error, ResourceError):
         return error.dutch
-    return f"Dat lukte niet: {error}"
+    return f"Dat lukte niet: {for_user(error)}"
 
 
 def run_action(proj: Project, action: Callable[[], object], success: str | None = None) -> None:
@@ -228,7 +273,7 @@ def show_flash() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def transcripts(location: str, rev: tuple) -> pd.DataFrame:
-    return open_project(location).transcripts()
+    return open_project(location).transcripts(lang="nl")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -389,10 +434,19 @@ def badge_colour(hex_colour: str) -> str:
     return min(_BADGE_HUES, key=lambda pair: abs(pair[1] - hue * 360))[0]
 
 
+SUGGESTION_WORD = "voorstel"
+
+
 def code_badges(
-    keys: Sequence[str], book: Codebook, *, suffixes: dict[str, str] | None = None
+    keys: Sequence[str],
+    book: Codebook,
+    *,
+    suffixes: dict[str, str] | None = None,
+    suggested: Collection[str] = (),
 ) -> str:
-    """Markdown with one coloured badge per code: the code's label, never transcript text."""
+    """Markdown with one badge per code: the code's label, never transcript text. A person's
+    code is a badge in the code's colour; a code only the suggestions give (``suggested``) is a
+    grey badge with a spark and the word "voorstel", so the two never look alike."""
     parts = []
     for key in keys:
         if key in book:
@@ -401,7 +455,11 @@ def code_badges(
         else:
             label, colour = key, "gray"
         extra = (suffixes or {}).get(key, "")
-        parts.append(f":{colour}-badge[{escape_markdown(label + extra)}]")
+        if key in suggested:
+            text = escape_markdown(f"{SUGGESTION_WORD}: {label}{extra}")
+            parts.append(f":gray-badge[:material/auto_awesome: {text}]")
+        else:
+            parts.append(f":{colour}-badge[{escape_markdown(label + extra)}]")
     return " ".join(parts)
 
 
@@ -470,7 +528,8 @@ def quote_card(
         st.text(plain(row.get("text")))
         keys = split_codes(row.get("codes"))
         if keys:
-            st.markdown(code_badges(keys, book))
+            suggested = set(split_codes(row.get("suggested_codes")))
+            st.markdown(code_badges(keys, book, suggested=suggested))
         if actions:
             actions()
 
@@ -483,9 +542,13 @@ def question_line(question: object) -> None:
 
 
 def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
-    """Jump to the transcript reader at a segment (used by quote cards and the chat)."""
+    """Jump to the transcript reader at a segment (used by quote cards and the chat): the reader
+    opens the part of the conversation that holds it, shown as selectable text that scrolls to
+    the passage and frames it (``ui.selectable``)."""
     st.session_state["reader_transcript_id"] = int(transcript_id)
     st.session_state["reader_segment_id"] = None if segment_id is None else int(segment_id)
+    st.session_state["reader_mouse"] = segment_id is not None
+    st.session_state["reader_search"] = ""
     st.switch_page("ui/reader.py")
 
 
@@ -540,6 +603,42 @@ def metadata_filters(frame: pd.DataFrame, key: str) -> dict[str, tuple[str, ...]
             )
         )
     return picked
+
+
+def transcript_picker(
+    frame: pd.DataFrame, key: str, *, on_change: Callable[[], None] | None = None
+) -> int:
+    """Pick a transcript, remembered by its id in ``st.session_state[key]``, never by its name.
+
+    Why: a browser sends back the chosen option's label; after the college is renamed that
+    label no longer exists and Streamlit falls back to the first interview, so the next save
+    would go to another one. The widget's own key changes with the labels (a fresh widget whose
+    default is the remembered id), while ``key`` keeps the id across renames.
+    """
+    ids = [int(i) for i in frame["id"]]
+    names = dict(zip(ids, frame["institution"].fillna("") + " — " + frame["source"], strict=True))
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = ids[0]
+    labels = "\n".join(f"{i}:{names[i]}" for i in ids)
+    widget = f"{key}_picker_{zlib.crc32(labels.encode()):08x}"
+
+    def remember() -> None:
+        st.session_state[key] = int(st.session_state[widget])
+        if on_change is not None:
+            on_change()
+
+    shown = st.session_state.get(widget)
+    if shown is not None and shown != st.session_state[key]:
+        del st.session_state[widget]  # the id was set elsewhere (a jump to a passage)
+    st.selectbox(
+        "Transcript",
+        ids,
+        index=ids.index(st.session_state[key]),
+        format_func=names.get,
+        key=widget,
+        on_change=remember,
+    )
+    return int(st.session_state[key])
 
 
 def safe_key(name: str) -> str:

@@ -25,6 +25,7 @@ from analysis.coding import CodingError
 from analysis.coding.state import AUTO_CODER, NEGATIVE, Decision, current_codings
 from analysis.coding.units import coder_labels, units
 from analysis.corpus import span_question
+from analysis.messages import fail
 from analysis.nlp import lemmatise
 from analysis.store import Code, Coding, Segment, Transcript, utcnow
 
@@ -40,22 +41,23 @@ HISTORY_COLUMNS = [
 def check_person(
     value: str, *, what: str, missing: str, error: type[ValueError] = ValueError
 ) -> str:
-    """A usable person's name (a coder, a memo's author): stripped, not empty (``missing`` says
-    so), not the reserved ``auto``, at most 100 characters; ``error`` is the caller's type."""
+    """A usable person's name (a coder, a memo's author): stripped, not empty (``missing``, a
+    message key, says so), not the reserved ``auto``, at most 100 characters; ``error`` is the
+    caller's type."""
     name = (value or "").strip()
     if not name:
-        raise error(missing)
+        raise fail(error, missing)
     if name.lower() == AUTO_CODER:
-        raise error(f"{AUTO_CODER!r} is reserved for automatic suggestions; use a person's name")
+        raise fail(error, "coding.coder_reserved", name=AUTO_CODER)
     if len(name) > MAX_CODER_LENGTH:
-        raise error(f"{what} is longer than {MAX_CODER_LENGTH} characters")
+        raise fail(error, "coding.name_too_long", what=what, limit=MAX_CODER_LENGTH)
     return name
 
 
 def check_coder(coder: str) -> str:
     """A usable coder name: not empty, not the reserved ``auto``, at most 100 characters."""
     return check_person(
-        coder, what="coder name", missing="a coder name is needed (who made this decision?)",
+        coder, what="coder name", missing="coding.coder_missing",
         error=CodingError,
     )
 
@@ -67,14 +69,20 @@ def new_batch() -> str:
 def _segment(session: Session, segment_id: int) -> Segment:
     segment = session.get(Segment, segment_id)
     if segment is None:
-        raise CodingError(f"no segment with id {segment_id}")
+        raise fail(CodingError, "coding.segment_unknown", segment_id=segment_id)
     return segment
+
+
+def _label(session: Session, code_key: str) -> str:
+    """A code's Dutch label for a message (its key when the code is gone)."""
+    code = session.get(Code, code_key)
+    return code.label if code is not None else code_key
 
 
 def _code(session: Session, code_key: str) -> Code:
     code = session.get(Code, code_key)
     if code is None:
-        raise CodingError(f"no code {code_key!r} in the project's codebook")
+        raise fail(CodingError, "coding.code_unknown", code=code_key)
     return code
 
 
@@ -185,7 +193,10 @@ def accept(
     if open_suggestion(session, segment_id, code_key) is None and own_row(
         session, segment_id, code_key, check_coder(coder)
     ) is None:
-        raise CodingError(f"there is no suggestion of {code_key!r} on segment {segment_id}")
+        raise fail(
+            CodingError, "coding.no_suggestion", code=code_key, label=_label(session, code_key),
+            segment_id=segment_id,
+        )
     return _decide(session, segment_id, code_key, coder, "accepted", memo=memo)
 
 
@@ -205,7 +216,10 @@ def remove_code(
     if (mine is None or mine.status != "accepted") and open_suggestion(
         session, segment_id, code_key
     ) is None:
-        raise CodingError(f"{code_key!r} is not applied to segment {segment_id}; nothing to remove")
+        raise fail(
+            CodingError, "coding.nothing_to_remove", code=code_key,
+            label=_label(session, code_key), segment_id=segment_id,
+        )
     return _decide(session, segment_id, code_key, name, "removed", memo=memo)
 
 
@@ -220,7 +234,7 @@ def recode(
 ) -> tuple[Coding, Coding]:
     """Replace one code on a segment by another: one decision (one undo) of two rows."""
     if old_key == new_key:
-        raise CodingError("re-code needs two different codes")
+        raise fail(CodingError, "coding.recode_same")
     _code(session, new_key)
     batch = new_batch()
     name = check_coder(coder)
@@ -234,16 +248,54 @@ def recode(
     return old, new
 
 
+def decide_card(
+    session: Session, segment_id: int, theme: str, coder: str, status: str
+) -> list[Coding]:
+    """One decision on a review card: every open suggestion on the segment under ``theme`` (the
+    theme itself and its sub-themes) is accepted, or rejected, in one batch, so one undo takes
+    the whole card back. ``status`` is "accepted" or "rejected"."""
+    if status not in ("accepted", "rejected"):
+        raise ValueError(f"a card is accepted or rejected, not {status!r}")
+    name = check_coder(coder)
+    _segment(session, segment_id)
+    parents = dict(session.execute(select(Code.key, Code.parent_key)).all())
+    under = {key for key in parents if key == theme or _has_ancestor(key, theme, parents)}
+    mine, suggested = mine_and_suggested(session, [segment_id], name)
+    keys = sorted(
+        key for (_, key) in suggested
+        if key in under and (mine.get((segment_id, key)) is None
+                             or mine[(segment_id, key)].status not in ("accepted", "rejected"))
+    )
+    if not keys:
+        raise fail(CodingError, "coding.group_empty", segment_id=segment_id, code=theme)
+    batch = new_batch()
+    return [
+        _decide(session, segment_id, key, name, status, memo=None, batch=batch) for key in keys
+    ]
+
+
+def _has_ancestor(key: str, ancestor: str, parents: dict[str, str | None]) -> bool:
+    seen: set[str] = set()
+    parent = parents.get(key)
+    while parent is not None and parent not in seen:
+        if parent == ancestor:
+            return True
+        seen.add(parent)
+        parent = parents.get(parent)
+    return False
+
+
 def add_memo(session: Session, segment_id: int, code_key: str, coder: str, text: str) -> Coding:
     """Attach a memo to the coder's coding of this segment and code (a new row, same status)."""
     name = check_coder(coder)
     text = (text or "").strip()
     if not text:
-        raise CodingError("the memo is empty")
+        raise fail(CodingError, "coding.memo_empty")
     mine = own_row(session, segment_id, code_key, name)
     if mine is None or mine.status == "undone":
-        raise CodingError(
-            f"{name} has no coding of {code_key!r} on segment {segment_id} to attach a memo to"
+        raise fail(
+            CodingError, "coding.memo_no_coding", name=name, code=code_key,
+            label=_label(session, code_key), segment_id=segment_id,
         )
     return record(
         session,
@@ -280,25 +332,25 @@ def code_span(
     _code(session, code_key)
     transcript = session.get(Transcript, transcript_id)
     if transcript is None:
-        raise CodingError(f"no transcript with id {transcript_id}")
+        raise fail(CodingError, "transcript.unknown", transcript_id=transcript_id)
+    where = {"source": transcript.source_name}
     if not 0 <= start < end <= len(transcript.text):
-        raise CodingError(
-            f"span {start}-{end} is outside {transcript.source_name} (0-{len(transcript.text)})"
+        raise fail(
+            CodingError, "coding.span_outside", start=start, end=end, length=len(transcript.text),
+            **where,
         )
     chosen = transcript.text[start:end]
     start += len(chosen) - len(chosen.lstrip())
     end -= len(chosen) - len(chosen.rstrip())
     if start >= end:
-        raise CodingError(f"span {start}-{end} of {transcript.source_name} holds only whitespace")
+        raise fail(CodingError, "coding.span_blank", start=start, end=end, **where)
     turn = next((t for t in transcript.turns if t.start <= start and end <= t.end), None)
     if turn is None:
-        raise CodingError(
-            f"span {start}-{end} of {transcript.source_name} is not inside one speaker turn"
-        )
+        raise fail(CodingError, "coding.span_turns", start=start, end=end, **where)
     if turn.role != "respondent":
-        raise CodingError(
-            f"span {start}-{end} of {transcript.source_name} is {turn.role} speech; "
-            "only what respondents say is coded"
+        raise fail(
+            CodingError, "coding.span_not_respondent", start=start, end=end, role=turn.role,
+            **where,
         )
     segment = session.scalars(
         select(Segment).where(
@@ -382,10 +434,10 @@ def complete(session: Session, transcript_id: int, coder: str) -> int:
     """
     name = check_coder(coder)
     if session.get(Transcript, transcript_id) is None:
-        raise CodingError(f"no transcript with id {transcript_id}")
+        raise fail(CodingError, "transcript.unknown", transcript_id=transcript_id)
     unit_list = units(session, [transcript_id])
     if not unit_list:
-        raise CodingError(f"transcript {transcript_id} has no codable respondent segments")
+        raise fail(CodingError, "coding.transcript_uncodable", transcript_id=transcript_id)
     given = coder_labels(session, name, unit_list)
     decided, suggested = mine_and_suggested(session, [unit.id for unit in unit_list], name)
     keys = list(session.scalars(select(Code.key).order_by(Code.position, Code.key)))
@@ -435,7 +487,7 @@ def undo(session: Session, coder: str) -> list[Coding]:
     undone = {row.replaces_id for row in rows if row.origin == "undo"}
     live = [row for row in rows if row.origin != "undo" and row.id not in undone]
     if not live:
-        raise CodingError(f"{name} has no decision to undo")
+        raise fail(CodingError, "coding.nothing_to_undo", name=name)
     batch = live[0].rationale.get("batch")
     group = [row for row in live if batch is not None and row.rationale.get("batch") == batch]
     added = []

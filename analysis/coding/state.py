@@ -43,6 +43,9 @@ class SegmentCodes:
 
     applied: list[str] = field(default_factory=list)
     suggestions: list[tuple[str, float]] = field(default_factory=list)
+    # The applied codes no person has given (a suggestion at or above its threshold, and not a
+    # parent of a code a person gave): shown as "voorstel", never as a person's code.
+    suggested_only: list[str] = field(default_factory=list)
 
 
 class Decision(NamedTuple):
@@ -188,11 +191,13 @@ def segment_codes(
         if row.coder != AUTO_CODER and row.status in DECIDED:
             decided.setdefault((row.segment_id, row.code_key), set()).add(row.status)
     applied: dict[int, set[str]] = {}
+    by_people: dict[int, set[str]] = {}
     suggestions: dict[int, list[tuple[str, float]]] = {}
     for row in rows:
         if row.coder != AUTO_CODER:
             if row.status == "accepted":
                 applied.setdefault(row.segment_id, set()).add(row.code_key)
+                by_people.setdefault(row.segment_id, set()).add(row.code_key)
             continue
         if row.status != "suggested":
             continue
@@ -202,10 +207,13 @@ def segment_codes(
             suggestions.setdefault(row.segment_id, []).append((row.code_key, confidence))
         if confidence >= limits.get(row.code_key, default) and not verdicts & NEGATIVE:
             applied.setdefault(row.segment_id, set()).add(row.code_key)
-    return {
-        segment_id: SegmentCodes(
-            applied=sorted(with_ancestors(applied.get(segment_id, ()), parents)),
+    result = {}
+    for segment_id in sorted(applied.keys() | suggestions.keys()):
+        codes = with_ancestors(applied.get(segment_id, ()), parents)
+        confirmed = with_ancestors(by_people.get(segment_id, ()), parents)
+        result[segment_id] = SegmentCodes(
+            applied=sorted(codes),
             suggestions=sorted(suggestions.get(segment_id, ()), key=lambda p: (-p[1], p[0])),
+            suggested_only=sorted(codes - confirmed),
         )
-        for segment_id in sorted(applied.keys() | suggestions.keys())
-    }
+    return result

@@ -38,6 +38,7 @@ from docx.text.paragraph import Paragraph
 
 from analysis.findings.prose import Paragraph as FindingParagraph
 from analysis.findings.prose import Sentence
+from analysis.messages import fail
 from analysis.report.items import ReportError
 from analysis.report.model import Box, Draft, Quote, Table, ThemeChapter
 from analysis.safe_write import write_bytes
@@ -127,7 +128,7 @@ def _open(template: str | os.PathLike[str] | None) -> DocumentObject:
             data = _dotx_as_docx(data)
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, ValueError, KeyError) as error:
-        raise ReportError(f"template {path} is not a Word document ({error})") from error
+        raise fail(ReportError, "report.bad_template", template=path.name, error=error) from error
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):

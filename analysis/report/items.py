@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.coding.state import parent_map, segment_codes
+from analysis.messages import fail
 from analysis.store import Code, ReportItem, Segment, Transcript, Turn
 
 FIXED_CHAPTERS = ("introduction", "method", "phases", "next_steps")
@@ -31,17 +32,16 @@ def chapters(session: Session) -> list[str]:
 def _check_chapter(session: Session, chapter: str) -> str:
     if chapter in FIXED_CHAPTERS or session.get(Code, chapter) is not None:
         return chapter
-    raise ReportError(
-        f"unknown chapter {chapter!r}: use a code key or one of {', '.join(FIXED_CHAPTERS)}"
-    )
+    raise fail(ReportError, "report.chapter_unknown", chapter=chapter,
+               chapters=", ".join(FIXED_CHAPTERS))
 
 
 def _respondent_segment(session: Session, segment_id: int) -> Segment:
     segment = session.get(Segment, segment_id)
     if segment is None:
-        raise ReportError(f"no segment with id {segment_id}")
+        raise fail(ReportError, "coding.segment_unknown", segment_id=segment_id)
     if session.get(Turn, segment.turn_id).role != "respondent":
-        raise ReportError(f"segment {segment_id} is not respondent speech and cannot be quoted")
+        raise fail(ReportError, "report.not_respondent", segment_id=segment_id)
     return segment
 
 
@@ -66,9 +66,7 @@ def select_quote(
         themes = sorted({key for key in applied if parents.get(key) is None})
         if len(themes) != 1:
             found = ", ".join(themes) if themes else "no theme"
-            raise ReportError(
-                f"segment {segment_id} carries {found}; name the chapter to quote it in"
-            )
+            raise fail(ReportError, "report.which_chapter", segment_id=segment_id, found=found)
         chapter = themes[0]
     _check_chapter(session, chapter)
     existing = session.scalars(
@@ -107,13 +105,16 @@ def add_box(
         select(Transcript.id).where(Transcript.institution == institution).limit(1)
     ).first()
     if known is None:
-        raise ReportError(f"no transcripts of a college named {institution!r}")
+        raise fail(ReportError, "phase.college_unknown", institution=institution)
     if not (title or "").strip():
-        raise ReportError("an example box needs a title")
+        raise fail(ReportError, "report.box_title")
     if segment_id is not None:
         segment = _respondent_segment(session, segment_id)
         if session.get(Transcript, segment.transcript_id).institution != institution:
-            raise ReportError(f"segment {segment_id} is not from {institution}")
+            raise fail(
+                ReportError, "report.box_other_college", segment_id=segment_id,
+                institution=institution,
+            )
     item = ReportItem(
         chapter=chapter,
         kind="box",
@@ -148,7 +149,7 @@ def move_item(session: Session, item_id: int, step: int) -> None:
     they are renumbered 0, 1, 2 ... in the new order."""
     item = session.get(ReportItem, item_id)
     if item is None:
-        raise ReportError(f"no report item with id {item_id}")
+        raise fail(ReportError, "report.item_unknown", item_id=item_id)
     siblings = list(session.scalars(
         select(ReportItem)
         .where(ReportItem.chapter == item.chapter, ReportItem.kind == item.kind)
@@ -163,7 +164,7 @@ def move_item(session: Session, item_id: int, step: int) -> None:
 def remove_item(session: Session, item_id: int) -> None:
     item = session.get(ReportItem, item_id)
     if item is None:
-        raise ReportError(f"no report item with id {item_id}")
+        raise fail(ReportError, "report.item_unknown", item_id=item_id)
     session.delete(item)
 
 
