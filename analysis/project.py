@@ -31,6 +31,7 @@ from analysis.embeddings import load_embedder
 from analysis.exchange import qdc, qdpx
 from analysis.exchange.tables import export_tables, write_table
 from analysis.ingest.base import ROLES
+from analysis.names import mentions as names_review
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -122,10 +123,25 @@ class Project:
         max_bytes: int = DEFAULT_MAX_BYTES,
         progress: Callable[[Path], None] | None = None,
     ) -> list[IngestResult]:
-        """Import files and folders; one result per file, failures included (never raises)."""
-        return corpus.ingest_files(
+        """Import files and folders; one result per file, failures included (never raises).
+        Names and other identifiers in the new transcripts are detected right away (setting
+        ``detect_names``, on by default; ``detect_names()`` does it later)."""
+        results = corpus.ingest_files(
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
         )
+        if self.setting("detect_names", True):
+            for result in results:
+                if result.status in ("imported", "replaced") and result.transcript_id:
+                    self._detect_on_import(result)
+        return results
+
+    def _detect_on_import(self, result: IngestResult) -> None:
+        """Detection must not cost the evaluator an import: a failure becomes a warning."""
+        try:
+            self.detect_names([result.transcript_id])
+        except Exception as error:  # the library's own message is the useful part
+            warning = f"names not detected ({error}); run 'interviews names detect' later"
+            result.warnings.append(warning)
 
     def transcripts(self) -> pd.DataFrame:
         """All transcripts with metadata and counts (turns, segments, words)."""
@@ -762,6 +778,49 @@ class Project:
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""
         return Conversation()
+
+    # --- names inside the answers (issue 15) ---------------------------------------------
+
+    def detect_names(self, transcript_ids: Iterable[int] | None = None) -> int:
+        """Detect people, e-mail addresses, phone numbers, addresses and places in the text of
+        the given transcripts (all when None); decisions already made are kept."""
+        with self.store.session() as session:
+            return names_review.detect_all(session, transcript_ids)
+
+    def names(self) -> pd.DataFrame:
+        """The identifiers found (one row per person, e-mail ...), with decision and replacement."""
+        with self.store.session() as session:
+            return names_review.identifiers_frame(session)
+
+    def name_mentions(self, identifier_id: int | None = None) -> pd.DataFrame:
+        """Every mention (of one identifier) with its context, for review."""
+        with self.store.session() as session:
+            return names_review.mentions_frame(session, identifier_id)
+
+    def decide_name(
+        self, identifier_id: int, status: str, *, replacement: str | None = None
+    ) -> None:
+        """Confirm or ignore a detected identifier for all its mentions, with its replacement."""
+        by = self.setting("coder")
+        try:
+            with self.store.session() as session:
+                names_review.decide(
+                    session, identifier_id, status, replacement_text=replacement, by=by
+                )
+        except names_review.NamesError as error:
+            raise ProjectError(str(error)) from error
+
+    def add_name(self, name: str, *, kind: str = "person", replacement: str | None = None) -> int:
+        """Add a name the detection missed (confirmed); returns its identifier id."""
+        by = self.setting("coder")
+        try:
+            with self.store.session() as session:
+                identifier = names_review.add(
+                    session, name, kind=kind, replacement_text=replacement, by=by
+                )
+                return identifier.id
+        except names_review.NamesError as error:
+            raise ProjectError(str(error)) from error
 
     # --- exchange and pseudonymisation (issue 7) -------------------------------------------
 

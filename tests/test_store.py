@@ -137,17 +137,36 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
         project.set_setting("coder", "anna")
     applied: list[int] = []
 
+    target = store.SCHEMA_VERSION + 1
+
     def add_column(connection) -> None:
         connection.execute(text("ALTER TABLE transcript ADD COLUMN language VARCHAR(5)"))
-        applied.append(2)
+        applied.append(target)
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store.MIGRATIONS, 2, add_column)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(store.MIGRATIONS, target, add_column)
     with Project(path) as project:
         assert project.setting("coder") == "anna"  # data survived
         with project.store.session() as session:
-            assert session.get(Meta, "schema_version").value == 2
-    assert applied == [2]
+            assert session.get(Meta, "schema_version").value == target
+    assert applied == [target]
+
+
+def test_version_1_project_gets_the_mention_tables(tmp_path: Path) -> None:
+    """A project made before issue 15 has no identifier/mention tables; opening it adds them."""
+    path = tmp_path / "v1.db"
+    Store(path).close()
+    engine = store.make_engine(path)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE mention"))
+        connection.execute(text("DROP TABLE identifier"))
+        connection.execute(
+            Meta.__table__.update().where(Meta.key == "schema_version").values(value=1)
+        )
+    engine.dispose()
+    with Project(path) as project, project.store.session() as session:
+        assert session.get(Meta, "schema_version").value == store.SCHEMA_VERSION
+        assert session.scalars(select(store.Mention)).all() == []
 
 
 def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_file: Path) -> None:
