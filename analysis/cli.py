@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from analysis.codebook import CodebookError
 from analysis.ingest import IngestError
+from analysis.names.cli import add_names
 from analysis.project import DEFAULT_PROJECT, Project, ProjectError
 from analysis.store import StoreError
 
@@ -392,6 +393,7 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         region=args.region,
         phase=args.phase,
         use_llm=True if args.llm else (False if args.format == "json" else None),
+        anonymise=args.anonymise,
     )
     if args.format == "json":
         segments = [
@@ -401,7 +403,9 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         if answer.no_evidence:
             print(f"interviews: {answer.count_text}", file=sys.stderr)
     else:
-        print(answer.to_text())
+        text = answer.to_text()
+        # The query line repeats the question's own words (a college filter, a name asked about).
+        print(project.pseudonymiser().text(text) if args.anonymise else text)
     return 0
 
 
@@ -430,6 +434,8 @@ def _add_ask(sub: _WithProject) -> None:
                    help="only colleges in this development phase")
     p.add_argument("--llm", action="store_true",
                    help="also a cited summary by the local model in ask_llm_url")
+    p.add_argument("--anonymise", action="store_true",
+                   help="replace colleges, people and the names found in the answers")
     p.set_defaults(func=cmd_ask)
 
 
@@ -498,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (
         _add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report, _add_ask,
+        add_names,
     ):
         add(_WithProject(sub))
     return parser

@@ -18,6 +18,7 @@ from analysis import corpus, memos, phases, views
 from analysis import quotes as quote_selection
 from analysis.ask import Answer, Conversation, Filters, LLMSettings
 from analysis.ask import engine as ask_engine
+from analysis.ask.anonymise import pseudonymise_answer
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
@@ -754,13 +755,15 @@ class Project:
         phase: int | Iterable[int] | None = None,
         conversation: Conversation | None = None,
         use_llm: bool | None = None,
+        anonymise: bool = False,
     ) -> Answer:
         """Answer a question in plain Dutch with the quotes that support it (``analysis.ask``).
 
         Filters take one value or several; they win over names used in the question. With a
         ``conversation`` (``new_conversation()``) a question may follow up on the one before.
         When the setting ``ask_llm_url`` names a local model, it adds a cited summary
-        (``use_llm=False`` skips it, ``True`` requires the setting).
+        (``use_llm=False`` skips it, ``True`` requires the setting). ``anonymise`` replaces
+        every name in the answer (``analysis.ask.anonymise``), as the pseudonymised exports do.
         """
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
@@ -773,7 +776,12 @@ class Project:
                 session, self.url, question, top_k=top_k, filters=filters or None,
                 conversation=conversation,
             )
-        return ask_engine.add_generated_summary(answer, llm) if llm else answer
+        if llm:
+            answer = ask_engine.add_generated_summary(answer, llm)
+        if anonymise:
+            with self.store.session() as session:
+                answer = pseudonymise_answer(session, answer)
+        return answer
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""

@@ -74,6 +74,10 @@ _TITLE = re.compile(
     re.IGNORECASE,
 )
 
+# Where one of deduce's person annotations holds two names: punctuation after a word of two or
+# more letters (not after an initial, "M. Jansen"), or "en" between names.
+_NAME_BREAK = re.compile(r"(?<=\w\w)[.!?;:,]\s+|\s+en\s+")
+
 
 @dataclass(frozen=True)
 class Found:
@@ -114,17 +118,25 @@ def deduce_mentions(text: str) -> list[Found]:
     from analysis.pseudonymise import is_dutch_word
 
     document = _deduce().deidentify(text, disabled=set(_DISABLED))
-    found = []
+    spans = []
     for annotation in sorted(document.annotations, key=lambda a: a.start_char):
         kind = _DEDUCE_KINDS.get(annotation.tag)
-        if kind is None:
-            continue
-        start, end = annotation.start_char, annotation.end_char
+        if kind == PERSON:  # deduce joins adjacent names across "." and ",": "Marieke. Marieke"
+            start = annotation.start_char
+            for piece in _NAME_BREAK.split(text[start : annotation.end_char]):
+                offset = text.index(piece, start)
+                spans.append((kind, offset, offset + len(piece)))
+                start = offset + len(piece)
+        elif kind is not None:
+            spans.append((kind, annotation.start_char, annotation.end_char))
+    found = []
+    for kind, start, end in spans:
         if kind == PERSON:
             title = _TITLE.match(text[start:end])
             if title:
                 start += title.end()
         value = text[start:end].strip()
+        start = text.index(value, start) if value else start
         if not value:
             continue
         if kind == PLACE and re.search(r"\d", value):
