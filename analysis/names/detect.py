@@ -78,6 +78,10 @@ _TITLE = re.compile(
 # more letters (not after an initial, "M. Jansen"), or "en" between names.
 _NAME_BREAK = re.compile(r"(?<=\w\w)[.!?;:,]\s+|\s+en\s+")
 
+# deduce reads "Jolanda Postma van het Noorderpoort" as one name; after a first name and a
+# surname, "van het ..." names the person's organisation (surnames with "van het" are rare).
+_OF_THE = re.compile(r"\s+van\s+het\s")
+
 
 @dataclass(frozen=True)
 class Found:
@@ -136,6 +140,9 @@ def deduce_mentions(text: str) -> list[Found]:
             if title:
                 start += title.end()
         value = text[start:end].strip()
+        of_the = _OF_THE.search(value) if kind == PERSON else None
+        if of_the and len(value[: of_the.start()].split()) >= 2:
+            value = value[: of_the.start()]
         start = text.index(value, start) if value else start
         if not value:
             continue
