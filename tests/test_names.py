@@ -301,3 +301,33 @@ def test_no_topic_label_or_keyword_is_a_persons_name(sample_project: Project) ->
         keyword_words = {w for k in row.keywords for w in re.findall(r"\w+", str(k).lower())}
         found |= (label_words | keyword_words) & words
     assert found == set()
+
+
+def test_the_review_section_of_the_project_page(
+    names_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "app.db"
+    shutil.copy(names_db, path)
+    monkeypatch.setenv("INTERVIEWS_PROJECT", str(path))
+    monkeypatch.setenv("INTERVIEWS_CODER", "Evaluator Een")
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
+                           default_timeout=180).run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "replaced_by" in d.value.columns)
+    assert {"persoon", "e-mailadres", "telefoonnummer", "adres", "plaats"} <= set(table["kind"])
+    with Project(path) as project:
+        hennie = int(project.names().set_index("name").loc["Hennie", "id"])
+    at.selectbox(key="names_choice").set_value(hennie).run()
+    contexts = next(d.value for d in at.dataframe if "context" in d.value.columns)
+    assert len(contexts) == 3 and all("[[Hennie]]" in c for c in contexts["context"])
+    at.text_input(key=f"names_replacement_{hennie}").set_value("[collega]").run()
+    at.button(key="names_confirm").click().run()
+    assert not at.exception, at.exception
+    with Project(path) as project:
+        row = project.names().set_index("name").loc["Hennie"]
+    assert row["status"] == "confirmed" and row["replaced_by"] == "[collega]"
+    st.cache_data.clear()

@@ -12,7 +12,7 @@ import streamlit as st
 from analysis import Project
 from analysis.corpus import expand_paths
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
-from ui import widgets
+from ui import names, widgets
 
 STATUS_LABELS = {
     "imported": "geïmporteerd",
@@ -368,6 +368,7 @@ def render() -> None:
     else:
         overview(frame)
         transcript_editor(project, frame)
+        names.review(project)
     exchange(project)
 
 
