@@ -20,6 +20,7 @@ from analysis.cli import main
 from analysis.ingest.keys import PARTICLES
 from analysis.names.evaluation import score
 from analysis.quotes import export_bytes
+from analysis.topics.vocabulary import name_words
 from tests.conftest import DATA_DIR
 from tests.exchange_checks import assert_valid
 
@@ -293,6 +294,11 @@ def test_no_topic_label_or_keyword_is_a_persons_name(sample_project: Project) ->
     words = {w.lower() for name in people for w in re.findall(r"\w+", name) if len(w) > 2}
     words -= {"van", "der", "den"}
     assert {"marieke", "henk", "rooij"} <= words
+    mentioned = names[(names["kind"] == "person") & (names["source"] == "detected")]["name"]
+    assert len(mentioned) > 0  # people the sample's respondents talk about
+    with sample_project.store.session() as session:
+        excluded = name_words(session)
+    assert {w.lower() for n in mentioned for w in re.findall(r"\w+", n)} <= excluded
     sample_project.run_topics(seed=1)
     topics = sample_project.topics()
     found = set()
