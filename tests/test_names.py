@@ -157,6 +157,11 @@ def test_an_ignored_name_is_not_replaced_and_places_wait_for_confirmation(
     assert anon.text("Mooi. In Emmen.") == "Mooi. In Emmen."
     project.decide_name(int(names.loc["Emmen", "id"]), "confirmed")
     assert project.pseudonymiser().text("Mooi. In Emmen.") == "Mooi. In [plaats]."
+    # A one-word name that is also a Dutch word waits for confirmation; a full name does not.
+    assert names.loc["Bram", "replaced_by"] == "Bram"
+    assert names.loc["Sevda Kaya", "replaced_by"] == "[naam]"
+    project.decide_name(int(names.loc["Bram", "id"]), "confirmed")
+    assert project.names().set_index("name").loc["Bram", "replaced_by"] == "[naam]"
 
 
 def test_an_added_name_is_found_everywhere(project: Project) -> None:

@@ -148,6 +148,10 @@ def deduce_mentions(text: str) -> list[Found]:
             continue
         if kind == PLACE and re.search(r"\d", value):
             kind = ADDRESS
+        if kind == PERSON and value[:1].islower():
+            # Dutch capitalises a surname's particle when no first name precedes it ("Van
+            # Dijk"); "aan de Maas", "van Brussel", "de IJssel" are places deduce took for names.
+            kind = PLACE
         if kind in (EMAIL, PHONE):
             confidence = 0.95
         elif kind == PERSON and len(value.split()) > 1:

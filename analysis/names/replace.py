@@ -7,8 +7,9 @@ and offsets move with the same ``OffsetMap``.
 
 Which identifiers: people, e-mail addresses, phone numbers and addresses unless the evaluator
 ignored them (a name nobody reviewed yet is still replaced: a leaked name costs more than a
-word too many in brackets); places, institutions and websites only once confirmed. People from
-the metadata already have their pseudonym in the mapping and are skipped.
+word too many in brackets), except a detected one-word name that is also an ordinary Dutch word
+(``needs_confirmation``); those, and places, institutions and websites, only once confirmed.
+People from the metadata already have their pseudonym in the mapping and are skipped.
 """
 
 from __future__ import annotations
@@ -29,7 +30,24 @@ def is_replaced(identifier: Identifier) -> bool:
     """Whether pseudonymised outputs replace this identifier (see the module docstring)."""
     if identifier.status == IGNORED or identifier.source == "metadata":
         return False
-    return identifier.kind in DIRECT_KINDS or identifier.status == CONFIRMED
+    if identifier.status == CONFIRMED:
+        return True
+    return identifier.kind in DIRECT_KINDS and not needs_confirmation(identifier)
+
+
+def needs_confirmation(identifier: Identifier) -> bool:
+    """A detected one-word "name" that is also an ordinary Dutch word ("Engels", "Mooi", but
+    also "Bram") waits for the evaluator: deduce reads many capitalised words as first names,
+    and replacing each of them unasked would litter every output with "[naam]"."""
+    from analysis.pseudonymise import is_dutch_word
+
+    name = identifier.name
+    return (
+        identifier.source == "detected"
+        and identifier.kind == PERSON
+        and " " not in name
+        and is_dutch_word(name)
+    )
 
 
 def replacement(identifier: Identifier) -> str:
