@@ -18,6 +18,7 @@ from tqdm import tqdm
 from analysis.codebook import CodebookError
 from analysis.faults import ResourceError
 from analysis.ingest import IngestError
+from analysis.names.cli import add_names
 from analysis.project import DEFAULT_PROJECT, Project, ProjectError
 from analysis.store import StoreError
 
@@ -472,6 +473,7 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         phase=args.phase,
         use_llm=True if args.llm else (False if args.format == "json" else None),
         allow_remote=args.allow_remote,
+        anonymise=args.anonymise,
     )
     if args.format == "json":
         segments = [
@@ -481,7 +483,9 @@ def cmd_ask(args: argparse.Namespace, project: Project) -> int:
         if answer.no_evidence:
             print(f"interviews: {answer.count_text}", file=sys.stderr)
     else:
-        print(answer.to_text())
+        text = answer.to_text()
+        # The query line repeats the question's own words (a college filter, a name asked about).
+        print(project.pseudonymiser().text(text) if args.anonymise else text)
     return 0
 
 
@@ -511,6 +515,8 @@ def _add_ask(sub: _WithProject) -> None:
     p.add_argument("--llm", action="store_true",
                    help="require the configured language model's cited answer")
     _add_allow_remote(p)
+    p.add_argument("--anonymise", action="store_true",
+                   help="replace colleges, people and the names found in the answers")
     p.set_defaults(func=cmd_ask)
 
 
@@ -617,6 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (
         _add_ingest, _add_export, _add_coding, _add_topics, _add_phases_report, _add_ask,
         _add_llm,
+        add_names,
     ):
         add(_WithProject(sub))
     return parser

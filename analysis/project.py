@@ -18,6 +18,7 @@ from analysis import corpus, memos, phases, views
 from analysis import quotes as quote_selection
 from analysis.ask import Answer, Conversation, Filters
 from analysis.ask import engine as ask_engine
+from analysis.ask.anonymise import pseudonymise_answer
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
 from analysis.coding import gold as gold_codings
@@ -47,6 +48,7 @@ from analysis.llm.cache import ResponseCache
 from analysis.llm.client import LLMClient
 from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
 from analysis.messages import fail
+from analysis.names import mentions as names_review
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import build_draft, write_docx
 from analysis.report import items as report_items
@@ -142,11 +144,26 @@ class Project:
         """Import files and folders; one result per file, failures included (never raises).
 
         ``uploaded``: the files were uploaded (the app saves them in a temporary folder), so
-        their folder says nothing and each is known by its name alone (``corpus``)."""
-        return corpus.ingest_files(
+        their folder says nothing and each is known by its name alone (``corpus``). Names and
+        other identifiers in the new transcripts are detected right away (setting
+        ``detect_names``, on by default; ``detect_names()`` does it later)."""
+        results = corpus.ingest_files(
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress,
             uploaded=uploaded,
         )
+        if self.setting("detect_names", True):
+            for result in results:
+                if result.status in ("imported", "replaced") and result.transcript_id:
+                    self._detect_on_import(result)
+        return results
+
+    def _detect_on_import(self, result: IngestResult) -> None:
+        """Detection must not cost the evaluator an import: a failure becomes a warning."""
+        try:
+            self.detect_names([result.transcript_id])
+        except Exception as error:  # the library's own message is the useful part
+            warning = f"names not detected ({error}); run 'interviews names detect' later"
+            result.warnings.append(warning)
 
     def transcripts(self, *, lang: str = "en") -> pd.DataFrame:
         """All transcripts with metadata and counts (turns, segments, words); import warnings
@@ -973,6 +990,7 @@ class Project:
         conversation: Conversation | None = None,
         use_llm: bool | None = None,
         allow_remote: bool = False,
+        anonymise: bool = False,
     ) -> Answer:
         """Answer a question in plain Dutch with the quotes that support it (``analysis.ask``).
 
@@ -980,7 +998,8 @@ class Project:
         ``conversation`` (``new_conversation()``) a question may follow up on the one before.
         When a language model is configured (``llm_config``), it adds an answer composed from
         the quotes, every sentence checked against its citations (``use_llm=False`` skips it,
-        ``True`` requires the setting).
+        ``True`` requires the setting). ``anonymise`` replaces
+        every name in the answer (``analysis.ask.anonymise``), as the pseudonymised exports do.
         """
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
@@ -999,13 +1018,59 @@ class Project:
                 session, self.url, question, top_k=top_k, filters=filters or None,
                 conversation=conversation,
             )
-        if client is None:
-            return answer
-        return ask_engine.add_generated_summary(answer, client, conversation)
+        if client is not None:
+            answer = ask_engine.add_generated_summary(answer, client, conversation)
+        if anonymise:
+            with self.store.session() as session:
+                answer = pseudonymise_answer(session, answer)
+        return answer
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""
         return Conversation()
+
+    # --- names inside the answers (issue 15) ---------------------------------------------
+
+    def detect_names(self, transcript_ids: Iterable[int] | None = None) -> int:
+        """Detect people, e-mail addresses, phone numbers, addresses and places in the text of
+        the given transcripts (all when None); decisions already made are kept."""
+        with self.store.session() as session:
+            return names_review.detect_all(session, transcript_ids)
+
+    def names(self) -> pd.DataFrame:
+        """The identifiers found (one row per person, e-mail ...), with decision and replacement."""
+        with self.store.session() as session:
+            return names_review.identifiers_frame(session)
+
+    def name_mentions(self, identifier_id: int | None = None) -> pd.DataFrame:
+        """Every mention (of one identifier) with its context, for review."""
+        with self.store.session() as session:
+            return names_review.mentions_frame(session, identifier_id)
+
+    def decide_name(
+        self, identifier_id: int, status: str, *, replacement: str | None = None
+    ) -> None:
+        """Confirm or ignore a detected identifier for all its mentions, with its replacement."""
+        by = self.setting("coder")
+        try:
+            with self.store.session() as session:
+                names_review.decide(
+                    session, identifier_id, status, replacement_text=replacement, by=by
+                )
+        except names_review.NamesError as error:
+            raise ProjectError(str(error)) from error
+
+    def add_name(self, name: str, *, kind: str = "person", replacement: str | None = None) -> int:
+        """Add a name the detection missed (confirmed); returns its identifier id."""
+        by = self.setting("coder")
+        try:
+            with self.store.session() as session:
+                identifier = names_review.add(
+                    session, name, kind=kind, replacement_text=replacement, by=by
+                )
+                return identifier.id
+        except names_review.NamesError as error:
+            raise ProjectError(str(error)) from error
 
     # --- exchange and pseudonymisation (issue 7) -------------------------------------------
 

@@ -6,11 +6,18 @@ report can therefore run its texts, file names and metadata through a :class:`Ps
 
 **The mapping** lives in the project's ``pseudonym`` table and is only ever extended: once
 "ROC Amstelduin" is "Instelling A", it stays so in every later export, report and re-export.
-New names get the next free pseudonym in a fixed order — transcripts sorted by college, date and
-file; per transcript the college, the interviewer(s), the respondents as listed in the metadata,
-then speakers whose label is a person's name not in the metadata. So colleges are lettered in
-alphabetical order in a fresh project ("Instelling A", "Instelling B" … "Instelling AA"),
-respondents and interviewers are numbered ("Respondent 1", "Interviewer 1").
+New names get the next free pseudonym — transcripts sorted by college, date and file; per
+transcript the college, the interviewer(s), the respondents as listed in the metadata, then
+speakers whose label is a person's name not in the metadata. Respondents and interviewers are
+numbered ("Respondent 1", "Interviewer 1"). Colleges get letters in an order that is random per
+project (``letter_order``: a seed drawn once and stored in the project), never alphabetical or
+in import order, so that a published list of participating colleges does not undo the letters.
+The mapping (the key) is exported only on explicit request (``export pseudonyms``), never
+inside a pseudonymised file.
+
+**Names inside the answers** (colleagues, e-mail addresses, phone numbers, addresses) come from
+``analysis.names``: every identifier found there and not ignored by the evaluator joins the
+mapping with its bracketed replacement ("[collega]"), so each output below replaces it too.
 
 **What is replaced** in texts, for each name in the mapping (case-sensitive: only capitalised
 or upper-case spellings, because a lower-case "bos" is a wood, not Pieter Bos):
@@ -33,8 +40,8 @@ capitalised, even when it is also a content word ("Bos", "Roos"): in a privacy t
 word at the start of a sentence costs less than a leaked name. Ordinary words are recognised
 with spaCy's Dutch stop-word list and the Dutch lookup lemma table of ``spacy-lookups-data``.
 
-**Not covered**: people who are neither in the metadata nor speakers (a student or colleague
-mentioned in passing), names typed in lower case, misspellings. The evaluator remains
+**Not covered**: names typed in lower case, misspellings, and people ``analysis.names`` did not
+find and the evaluator did not add. The evaluator remains
 responsible for reading an anonymised export before sharing it.
 """
 
@@ -42,7 +49,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
+import secrets
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -56,11 +65,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.ingest.keys import PARTICLES, fold
-from analysis.store import Pseudonym, Transcript, Turn
+from analysis.store import Meta, Pseudonym, Transcript, Turn
 
 INSTITUTION, RESPONDENT, INTERVIEWER = "institution", "respondent", "interviewer"
 KINDS = (INSTITUTION, RESPONDENT, INTERVIEWER)
 PREFIXES = {INSTITUTION: "Instelling", RESPONDENT: "Respondent", INTERVIEWER: "Interviewer"}
+LETTER_SEED_KEY = "pseudonym_letter_seed"  # Meta key of the project's letter order
 
 # Words that make up the generic part of a Dutch college's name ("ROC", "Vakschool" ...).
 _INSTITUTION_WORDS = frozenset(
@@ -157,17 +167,20 @@ class Pseudonymiser:
         self,
         entries: Sequence[PseudonymEntry],
         scopes: dict[int, set[str]] | None = None,
+        forms: dict[PseudonymEntry, set[str]] | None = None,
     ) -> None:
         self.entries = list(entries)
         self.scopes = scopes or {}
         self._by_name = {(e.kind == INSTITUTION, fold(e.original)): e for e in self.entries}
         self._variants: dict[str, _Variant] = {}
+        given = forms or {}
         for entry in self.entries:
-            forms = (
-                _institution_forms(entry.original)
-                if entry.kind == INSTITUTION
-                else _person_forms(entry.original)
-            )
+            if entry in given:
+                forms = given[entry]
+            elif entry.kind == INSTITUTION:
+                forms = _institution_forms(entry.original)
+            else:
+                forms = _person_forms(entry.original)
             for form in forms:
                 variant = self._variants.setdefault(form, _Variant())
                 if entry not in variant.entries:
@@ -181,10 +194,14 @@ class Pseudonymiser:
     # --- building the mapping ------------------------------------------------------------
 
     @classmethod
-    def from_session(cls, session: Session) -> Pseudonymiser:
-        """The project's mapping, extended with names seen since it was last built."""
+    def from_session(cls, session: Session, *, mentions: bool = True) -> Pseudonymiser:
+        """The project's mapping, extended with names seen since it was last built, plus (with
+        ``mentions``) the identifiers found inside the transcripts' text (``analysis.names``)."""
         rows = session.scalars(select(Pseudonym).order_by(Pseudonym.id)).all()
-        builder = _MappingBuilder([PseudonymEntry(r.kind, r.original, r.pseudonym) for r in rows])
+        builder = _MappingBuilder(
+            [PseudonymEntry(r.kind, r.original, r.pseudonym) for r in rows],
+            letter_order(_letter_seed(session)),
+        )
         transcripts = session.scalars(select(Transcript)).all()
         transcripts = sorted(
             transcripts, key=lambda t: (fold(t.institution or ""), t.date or "", t.source_name)
@@ -208,7 +225,14 @@ class Pseudonymiser:
                 Pseudonym(kind=entry.kind, original=entry.original, pseudonym=entry.pseudonym)
             )
         session.flush()
-        return cls(builder.entries, scopes)
+        if not mentions:
+            return cls(builder.entries, scopes)
+        from analysis.names.replace import mentioned_entries
+
+        extra, forms, mentioned_scopes = mentioned_entries(session, builder.entries)
+        for transcript_id, originals in mentioned_scopes.items():
+            scopes.setdefault(transcript_id, set()).update(originals)
+        return cls([*builder.entries, *extra], scopes, forms)
 
     # --- applying it -------------------------------------------------------------------------
 
@@ -224,13 +248,9 @@ class Pseudonymiser:
         spans: list[tuple[int, int, int, int]] = []
         if not value or self._text_pattern is None:
             return value or "", OffsetMap(spans)
-        scope = self.scopes.get(transcript_id, set()) if transcript_id is not None else set()
         pieces: list[str] = []
         position = length = 0
-        for match in self._text_pattern.finditer(value):
-            replacement = self._replacement(match, scope)
-            if replacement is None:
-                continue
+        for match, replacement in self._matches(value, transcript_id):
             pieces.append(value[position : match.start()])
             length += match.start() - position
             spans.append((match.start(), match.end(), length, length + len(replacement)))
@@ -239,6 +259,33 @@ class Pseudonymiser:
             position = match.end()
         pieces.append(value[position:])
         return "".join(pieces), OffsetMap(spans)
+
+    def _matches(
+        self, value: str, transcript_id: int | None
+    ) -> Iterable[tuple[re.Match[str], str]]:
+        """Each name of the mapping in ``value`` with its replacement, in text order."""
+        if not value or self._text_pattern is None:
+            return
+        scope = self.scopes.get(transcript_id, set()) if transcript_id is not None else set()
+        for match in self._text_pattern.finditer(value):
+            replacement = self._replacement(match, scope)
+            if replacement is not None:
+                yield match, replacement
+
+    def find(
+        self, value: str, *, transcript_id: int | None = None
+    ) -> list[tuple[int, int, PseudonymEntry]]:
+        """Where the names of the mapping occur in ``value``: (start, end, entry) of each name
+        itself (without a possessive ending), as :meth:`text` would replace them."""
+        scope = self.scopes.get(transcript_id, set()) if transcript_id is not None else set()
+        return [
+            (
+                match.start(),
+                match.end("name"),
+                _choose(self._variants[match.group("name")].entries, scope),
+            )
+            for match, _ in self._matches(value, transcript_id)
+        ]
 
     def _replacement(self, match: re.Match[str], scope: set[str]) -> str | None:
         """The pseudonym for one match, or None when the match is the ordinary word."""
@@ -321,8 +368,9 @@ class Pseudonymiser:
 class _MappingBuilder:
     """Extends a mapping with the names of transcripts, keeping every existing pseudonym."""
 
-    def __init__(self, entries: list[PseudonymEntry]) -> None:
+    def __init__(self, entries: list[PseudonymEntry], letters: Sequence[int] = ()) -> None:
         self.entries = list(entries)
+        self._letters = letters
         self.new: list[PseudonymEntry] = []
         self._institutions = {fold(e.original): e for e in entries if e.kind == INSTITUTION}
         self._people = {fold(e.original): e for e in entries if e.kind != INSTITUTION}
@@ -360,6 +408,11 @@ class _MappingBuilder:
         return entry
 
     def _next(self, kind: str) -> str:
+        if kind == INSTITUTION:
+            for number in self._letters:
+                candidate = f"{PREFIXES[kind]} {_letters(number)}"
+                if candidate not in self._used:
+                    return candidate
         number = 1
         while True:
             suffix = _letters(number) if kind == INSTITUTION else str(number)
@@ -438,6 +491,24 @@ def _short_keys(name: str) -> set[str]:
     keys = {fold(g) for g in given}
     keys.update(fold(s) for s in (surname, core) if s)
     return keys
+
+
+def _letter_seed(session: Session) -> int:
+    """The project's seed for the order of college letters, drawn once and stored."""
+    row = session.get(Meta, LETTER_SEED_KEY)
+    if row is None:
+        row = Meta(key=LETTER_SEED_KEY, value=secrets.randbelow(2**31))
+        session.add(row)
+        session.flush()
+    return int(row.value)
+
+
+def letter_order(seed: int) -> list[int]:
+    """The order in which a project hands out college letters: A-Z shuffled, then AA-ZZ
+    shuffled (as numbers for :func:`_letters`). Random per project, so that "Instelling A" is
+    not the first college alphabetically, nor the first imported."""
+    rng = random.Random(seed)
+    return rng.sample(range(1, 27), 26) + rng.sample(range(27, 703), 676)
 
 
 def _letters(number: int) -> str:

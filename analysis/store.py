@@ -55,7 +55,7 @@ from sqlalchemy.orm import (
 
 from analysis.faults import from_database_error
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -377,10 +377,57 @@ def add_llm_response_table(connection: Connection) -> None:
     LLMResponse.__table__.create(connection, checkfirst=True)
 
 
+class Identifier(Base):
+    """One person, e-mail address, phone number, address or place that transcripts mention, with
+    the evaluator's decision: ``status`` suggested, confirmed or ignored, and the ``replacement``
+    every pseudonymised output writes for it ("[collega]"), so one person is one replacement.
+    ``source`` says where it came from: metadata (a respondent or interviewer, whose pseudonym is
+    in ``pseudonym``), detected (the de-identification library) or added (by the evaluator)."""
+
+    __tablename__ = "identifier"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # person, email, phone, address, place, ...
+    name: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(20))  # metadata, detected, added
+    status: Mapped[str] = mapped_column(String(20), default="suggested")
+    replacement: Mapped[str | None] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Mention(Base):
+    """Where a transcript mentions an identifier: offsets into ``Transcript.text``."""
+
+    __tablename__ = "mention"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    identifier_id: Mapped[int] = mapped_column(
+        ForeignKey("identifier.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(Float)
+    detector: Mapped[str] = mapped_column(String(20))  # metadata, deduce, list
+    status: Mapped[str] = mapped_column(String(20), default="suggested")
+
+
+def _add_identifier_tables(connection: Connection) -> None:
+    """Version 4: identifying mentions inside the transcript text and their review (issue 15)."""
+    Base.metadata.create_all(
+        connection, tables=[Identifier.__table__, Mention.__table__], checkfirst=True
+    )
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_source_path,
     3: add_llm_response_table,
+    4: _add_identifier_tables,
 }
 
 

@@ -7,8 +7,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from analysis.pseudonymise import PseudonymEntry, Pseudonymiser
-from analysis.store import Pseudonym, Store, Transcript, Turn
+from analysis.pseudonymise import (
+    LETTER_SEED_KEY,
+    PseudonymEntry,
+    Pseudonymiser,
+    _letters,
+    letter_order,
+)
+from analysis.store import Meta, Pseudonym, Store, Transcript, Turn
+
+SEED = 20261202  # the fixture's letter order, so that tests know which letter comes next
+LETTERS = [f"Instelling {_letters(n)}" for n in letter_order(SEED)]
 
 
 def _transcript(
@@ -30,6 +39,7 @@ def _transcript(
 def store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "p.db")
     with store.session() as session:
+        session.add(Meta(key=LETTER_SEED_KEY, value=SEED))
         _transcript(
             session, "peelrand_opname.srt", "Peelrand Opleidingen", ["Henk van Rooij"],
             "Thomas Verbeek", [("INTERVIEWER", "interviewer"), ("HENK VAN ROOIJ", "respondent")],
@@ -53,11 +63,12 @@ def test_mapping_is_stored_ordered_and_only_extended(store: Store) -> None:
     with store.session() as session:
         Pseudonymiser.from_session(session)
     first = _mapping(store)
-    # Colleges in alphabetical order; people per transcript: interviewer, respondents, speakers
-    # not in the metadata. Labels that are roles or numbers ("Spreker 2", "R1") are no one.
+    # Colleges in the project's random letter order; people per transcript: interviewer,
+    # respondents, speakers not in the metadata. Labels that are roles or numbers ("Spreker 2",
+    # "R1") are no one.
     assert first == {
-        "ROC Amstelduin": "Instelling B",
-        "Peelrand Opleidingen": "Instelling A",
+        "ROC Amstelduin": LETTERS[1],
+        "Peelrand Opleidingen": LETTERS[0],
         "Thomas Verbeek": "Interviewer 1",
         "Henk van Rooij": "Respondent 1",
         "Sanne de Wit": "Interviewer 2",
@@ -74,12 +85,10 @@ def test_mapping_is_stored_ordered_and_only_extended(store: Store) -> None:
         pseudonymiser = Pseudonymiser.from_session(session)
     second = _mapping(store)
     assert {k: second[k] for k in first} == first
-    assert second["Groene Delta Vakschool"] == "Instelling C"
+    assert second["Groene Delta Vakschool"] == LETTERS[2]
     assert second["Wim Verhoeven"] == "Respondent 5"
     assert list(pseudonymiser.mapping_frame().columns) == ["kind", "original", "pseudonym"]
-    assert pseudonymiser.mapping_frame()["pseudonym"].tolist()[:3] == [
-        "Instelling A", "Instelling B", "Instelling C"
-    ]
+    assert pseudonymiser.mapping_frame()["pseudonym"].tolist()[:3] == sorted(LETTERS[:3])
 
 
 def test_names_are_replaced_in_every_spelling(store: Store) -> None:
@@ -91,14 +100,15 @@ def test_names_are_replaced_in_every_spelling(store: Store) -> None:
         "Sanne de Wit: Dus het idee van mevrouw Jansen? Marieke's plan, of Jansens plan?\n"
         "MARIEKE JANSEN: Ja. Pieter Bos en M. Jansen schreven het. Amstelduins aanpak."
     )
+    peelrand, amstelduin = LETTERS[0], LETTERS[1]
     assert p.text(text) == (
-        "Respondent 1: Zeg maar Respondent 1. Bij Instelling A, en later bij Instelling A, "
+        f"Respondent 1: Zeg maar Respondent 1. Bij {peelrand}, en later bij {peelrand}, "
         "vond Respondent 1 dat nodig.\n"
         "Interviewer 2: Dus het idee van mevrouw Respondent 2? Respondent 2's plan, of "
         "Respondent 2's plan?\n"
-        "Respondent 2: Ja. Respondent 3 en Respondent 2 schreven het. Instelling B's aanpak."
+        f"Respondent 2: Ja. Respondent 3 en Respondent 2 schreven het. {amstelduin}'s aanpak."
     )
-    assert p.institution("roc amstelduin") == "Instelling B"
+    assert p.institution("roc amstelduin") == amstelduin
     assert p.person("HENK VAN ROOIJ") == "Respondent 1"
     assert p.person("Sanne") == "Interviewer 2"  # a name outside the mapping goes through text()
 
@@ -138,7 +148,8 @@ def test_a_shared_first_name_resolves_to_the_person_of_the_transcript(tmp_path: 
 def test_file_names(store: Store) -> None:
     with store.session() as session:
         p = Pseudonymiser.from_session(session)
-    assert p.file_name("amstelduin_2026-09-15.txt") == "Instelling_B_2026-09-15.txt"
+    amstelduin = LETTERS[1].replace(" ", "_")
+    assert p.file_name("amstelduin_2026-09-15.txt") == f"{amstelduin}_2026-09-15.txt"
     assert p.file_name("Interview-HENK_van.rooij.srt") == "Interview-Respondent_1.srt"
     assert p.file_name("verslag marieke jansen.docx") == "verslag Respondent_2.docx"
     assert p.file_name("bosbouw.txt") == "bosbouw.txt"
@@ -170,3 +181,43 @@ def test_offsets_follow_the_replacements() -> None:
     cut = value.index("Marieke's") + 3
     assert new[offsets.start(0) : offsets.end(cut)].endswith("Respondent 1's")
     assert offsets.end(len(value)) == len(new)
+
+
+def test_college_letters_follow_no_alphabetical_or_import_order(tmp_path: Path) -> None:
+    """Over a few projects with the same nine colleges, the letters are a different random
+    order each time, neither alphabetical nor in import order, and stable once handed out."""
+    colleges = [f"ROC {name}" for name in (
+        "Amstelduin", "Groene Delta", "Heuvelland", "IJsselvallei", "Lindenhorst", "Maasdelta",
+        "Peelrand", "Scheldewaard", "Wadden")]
+    orders = []
+    for seed in range(5):
+        store = Store(tmp_path / f"p{seed}.db")
+        with store.session() as session:
+            session.add(Meta(key=LETTER_SEED_KEY, value=seed))
+            for index, college in enumerate(reversed(colleges)):  # imported Z to A
+                _transcript(session, f"{index}.txt", college, [], "")
+        with store.session() as session:
+            first = Pseudonymiser.from_session(session).mapping_frame()
+        with store.session() as session:  # a second export: the same letters
+            second = Pseudonymiser.from_session(session).mapping_frame()
+        store.close()
+        assert first.equals(second)
+        letters = dict(zip(first["original"], first["pseudonym"], strict=True))
+        order = [letters[c] for c in colleges]
+        assert len(set(order)) == len(colleges)
+        orders.append(order)
+    assert all(order != sorted(order) for order in orders)  # never alphabetical
+    assert all(order != sorted(order, reverse=True) for order in orders)  # nor import order
+    assert len({tuple(order) for order in orders}) == len(orders)  # random per project
+
+
+def test_a_new_project_draws_and_stores_its_own_seed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.db")
+    with store.session() as session:
+        _transcript(session, "a.txt", "ROC Amstelduin", [], "")
+        Pseudonymiser.from_session(session)
+    with store.session() as session:
+        seed = session.get(Meta, LETTER_SEED_KEY).value
+        letter = Pseudonymiser.from_session(session).institution("ROC Amstelduin")
+    store.close()
+    assert letter == f"Instelling {_letters(letter_order(seed)[0])}"

@@ -138,6 +138,8 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
     applied: list[int] = []
     target = store.SCHEMA_VERSION + 1
 
+    target = store.SCHEMA_VERSION + 1
+
     def add_column(connection) -> None:
         connection.execute(text("ALTER TABLE transcript ADD COLUMN language VARCHAR(5)"))
         applied.append(target)
@@ -151,12 +153,16 @@ def test_older_schema_is_migrated_in_place(tmp_path: Path, monkeypatch: pytest.M
     assert applied == [target]
 
 
-def test_a_version_1_project_gets_source_paths_and_the_language_model_cache(tmp_path: Path) -> None:
+def test_a_version_1_project_gets_source_paths_the_model_cache_and_the_mention_tables(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "v1.db"
     with Project(path) as project:
         project.set_setting("coder", "anna")
         with project.store.session() as session:
             session.execute(text("DROP TABLE llm_response"))
+            session.execute(text("DROP TABLE mention"))
+            session.execute(text("DROP TABLE identifier"))
             session.execute(text("DROP INDEX ix_transcript_source_path"))
             session.execute(text("ALTER TABLE transcript DROP COLUMN source_path"))
             session.execute(
@@ -168,6 +174,7 @@ def test_a_version_1_project_gets_source_paths_and_the_language_model_cache(tmp_
             assert session.get(Meta, "schema_version").value == store.SCHEMA_VERSION
             assert session.execute(text("SELECT count(*) FROM llm_response")).scalar() == 0
             assert session.execute(text("SELECT count(source_path) FROM transcript")).scalar() == 0
+            assert session.scalars(select(store.Mention)).all() == []
 
 
 def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_file: Path) -> None:

@@ -13,7 +13,7 @@ from analysis import Project, messages
 from analysis.corpus import expand_paths
 from analysis.faults import ResourceError, from_os_error
 from analysis.ingest import ROLES, SUPPORTED_SUFFIXES
-from ui import widgets
+from ui import names, widgets
 
 STATUS_LABELS = {
     "imported": "geïmporteerd",
@@ -400,6 +400,7 @@ def render() -> None:
     else:
         overview(frame)
         transcript_editor(project, frame)
+        names.review(project)
     exchange(project)
 
 

@@ -4,7 +4,8 @@ Topic labels must be Dutch theme words. ``Segment.lemmas`` already drops spaCy's
 words and the fillers of spoken Dutch (``analysis.nlp``); for topics three more groups go:
 
 * **names** of the project's colleges (every word of "ROC Amstelduin", also lemmatised), its
-  respondents and interviewers and the speaker labels: otherwise a college's own interviews form
+  respondents and interviewers, the speaker labels and the people mentioned in the answers
+  (``analysis.names``, unless the evaluator ignored them): otherwise a college's own interviews form
   a "topic" named after it, and labels leak who said what;
 * **conversation words** (``CONVERSATION_WORDS``): light verbs, time and quantity words and
   vague adjectives that fill every answer of an interview ("gaan", "zeggen", "jaar", "mooi").
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.coding.text import match_key
+from analysis.names.mentions import person_names
 from analysis.nlp import STOP_WORDS, lemmatise
 from analysis.store import Segment, Transcript, Turn
 
@@ -77,6 +79,7 @@ def name_words(session: Session) -> frozenset[str]:
     ):
         names.extend([institution or "", interviewer or "", *(respondents or [])])
     names.extend(speaker for (speaker,) in session.execute(select(Turn.speaker).distinct()))
+    names.extend(person_names(session))  # people mentioned inside the answers (analysis.names)
     words = {w for name in names for w in re.findall(r"\w+", name.lower()) if len(w) > 1}
     words.update(lemma for lemmas in lemmatise(sorted(words)) for lemma in lemmas)
     return frozenset(words)
