@@ -10,36 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import corpus, memos, phases, views
-from analysis import quotes as quote_selection
-from analysis.ask import Answer, Conversation, Filters, LLMSettings
-from analysis.ask import engine as ask_engine
+# Light collaborators only at import time (the database, the codebook, the tables): the
+# others (spaCy, scikit-learn, BERTopic, python-docx behind them) are imported inside the
+# methods that use them, so that a command loads what it needs and no more.
+from analysis import views
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
-from analysis.coding import gold as gold_codings
-from analysis.coding import learned as learned_models
-from analysis.coding import manual, queue
-from analysis.coding import reliability as agreement
-from analysis.coding import suggest as suggestions
 from analysis.coding.state import AUTO_CODER, THRESHOLD_SETTING
-from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
-from analysis.embeddings import load_embedder
-from analysis.exchange import qdc, qdpx
-from analysis.exchange.tables import export_tables, write_table
+from analysis.ingest import DEFAULT_MAX_BYTES
 from analysis.ingest.base import ROLES
-from analysis.pseudonymise import Pseudonymiser
-from analysis.report import build_draft, write_docx
-from analysis.report import items as report_items
-from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
-from analysis.report.model import Draft
+from analysis.locations import DEFAULT_PROJECT
 from analysis.store import Base, Coding, Meta, Segment, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
-DEFAULT_PROJECT = "interviews.db"
+if TYPE_CHECKING:
+    from analysis.ask import Answer, Conversation
+    from analysis.coding import gold as gold_codings
+    from analysis.coding import reliability as agreement
+    from analysis.coding import suggest as suggestions
+    from analysis.corpus import IngestResult
+    from analysis.exchange import qdc, qdpx
+    from analysis.pseudonymise import Pseudonymiser
+    from analysis.report.model import Draft
+
 EDITABLE_METADATA = (
     "name",
     "institution",
@@ -123,6 +121,8 @@ class Project:
         progress: Callable[[Path], None] | None = None,
     ) -> list[IngestResult]:
         """Import files and folders; one result per file, failures included (never raises)."""
+        from analysis import corpus
+
         return corpus.ingest_files(
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress
         )
@@ -170,6 +170,8 @@ class Project:
     ) -> None:
         """Correct a speaker's role; the transcript is re-segmented and the correction is kept
         through later re-segmentation and re-import."""
+        from analysis import corpus
+
         if role not in ROLES:
             raise ProjectError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
         with self.store.session() as session:
@@ -200,6 +202,8 @@ class Project:
 
     def update_metadata(self, transcript_id: int, **fields: object) -> None:
         """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...)."""
+        from analysis import corpus
+
         unknown = set(fields) - set(EDITABLE_METADATA)
         if unknown:
             raise ProjectError(
@@ -239,11 +243,16 @@ class Project:
         """A selection of quotes (rows of :meth:`segments`) with names replaced, as the
         project's pseudonymised exports replace them: for sharing a quote table outside the
         evaluation team."""
+        from analysis import quotes as quote_selection
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             return quote_selection.pseudonymised(frame, Pseudonymiser.from_session(session))
 
     def export_segments(self, path: Path | str, fmt: str = "csv") -> int:
         """Write the segment table (see ``views.SEGMENT_COLUMNS``) to CSV or JSON Lines."""
+        from analysis.exchange.tables import write_table
+
         frame = self.segments().drop(columns=["lemmas"])
         write_table(frame, Path(path), fmt)
         return len(frame)
@@ -265,6 +274,8 @@ class Project:
 
     def apply_code(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person applies a code to a segment; returns the new coding's id."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.apply_code(session, segment_id, code, coder, memo=memo).id
 
@@ -272,6 +283,8 @@ class Project:
         self, segment_id: int, code: str, coder: str, *, memo: str | None = None
     ) -> int:
         """A person takes a code off a segment (also a suggested one)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.remove_code(session, segment_id, code, coder, memo=memo).id
 
@@ -286,6 +299,8 @@ class Project:
         memo: str | None = None,
     ) -> int:
         """Code a character span inside one respondent turn; returns the span's segment id."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             segment, _ = manual.code_span(
                 session, transcript_id, start, end, code, coder, memo=memo
@@ -294,11 +309,15 @@ class Project:
 
     def accept(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person accepts a suggestion."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.accept(session, segment_id, code, coder, memo=memo).id
 
     def reject(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person rejects a suggestion (or states that a code does not apply)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.reject(session, segment_id, code, coder, memo=memo).id
 
@@ -312,12 +331,16 @@ class Project:
         memo: str | None = None,
     ) -> tuple[int, int]:
         """Replace one code on a segment by another (one decision, one undo)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             old, new = manual.recode(session, segment_id, old_code, new_code, coder, memo=memo)
             return old.id, new.id
 
     def add_memo(self, segment_id: int, code: str, coder: str, text: str) -> int:
         """Attach a memo to a person's coding."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.add_memo(session, segment_id, code, coder, text).id
 
@@ -326,16 +349,22 @@ class Project:
         segment is recorded as not applying (one undo step), so the learned suggestions learn
         from what the evaluator left out as well as from what they applied. Returns how many
         (segment, code) pairs were recorded."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.complete(session, transcript_id, coder)
 
     def completed_transcripts(self, coder: str) -> set[int]:
         """The transcripts ``coder`` has declared fully coded (and not undone since)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.completed_transcripts(session, coder.strip())
 
     def undo(self, coder: str) -> int:
         """Take back the coder's last decision; returns the number of codings restored."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return len(manual.undo(session, coder))
 
@@ -343,6 +372,8 @@ class Project:
         self, *, segment_id: int | None = None, code: str | None = None, coder: str | None = None
     ) -> pd.DataFrame:
         """Every coding decision (people and suggestions), oldest first."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.history(
                 session,
@@ -356,6 +387,9 @@ class Project:
 
         Uses the embedding model of the setting ``embedding_model`` when one is set.
         """
+        from analysis.coding import suggest as suggestions
+        from analysis.embeddings import load_embedder
+
         embedder = load_embedder(self.setting("embedding_model"))
         with self.store.session() as session:
             return suggestions.suggest(session, embedder=embedder, transcript_ids=transcript_ids)
@@ -378,16 +412,22 @@ class Project:
 
     def import_codings(self, path: Path | str, coder: str) -> gold_codings.ImportReport:
         """Import gold codings (JSON Lines) as ``coder``'s complete coding of the files named."""
+        from analysis.coding import gold as gold_codings
+
         with self.store.session() as session:
             return gold_codings.import_codings(session, path, coder)
 
     def evaluate(self, gold: Path | str, *, coder: str | None = None) -> gold_codings.Evaluation:
         """Precision, recall, F1 and alpha of the applied codes (or one coder's) against gold."""
+        from analysis.coding import gold as gold_codings
+
         with self.store.session() as session:
             return gold_codings.evaluate(session, gold, coder)
 
     def reliability(self, coder_a: str, coder_b: str) -> agreement.Reliability:
         """Agreement between two coders (or ``auto`` and a person) on the transcripts both coded."""
+        from analysis.coding import reliability as agreement
+
         with self.store.session() as session:
             return agreement.reliability(session, coder_a, coder_b)
 
@@ -408,6 +448,8 @@ class Project:
         """Open suggestions to review: segment, text, question, institution, code, confidence,
         rationale; highest confidence first. ``reasons=False`` leaves the rationale empty, to
         be read per page with :meth:`suggestion_reasons` (half the time of a long queue)."""
+        from analysis.coding import queue
+
         with self.store.session() as session:
             return queue.suggestion_queue(
                 session,
@@ -420,6 +462,8 @@ class Project:
 
     def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
         """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""
+        from analysis.coding import queue
+
         with self.store.session() as session:
             return queue.suggestion_reasons(session, pairs)
 
@@ -434,6 +478,9 @@ class Project:
     def learning_status(self) -> pd.DataFrame:
         """Per code: the accepted and rejected decisions the learned suggestions train on,
         whether the code learns yet, and how many of each it still needs."""
+        from analysis.coding import learned as learned_models
+        from analysis.coding import suggest as suggestions
+
         with self.store.session() as session:
             return learned_models.learning_status(session, suggestions.load_codes(session))
 
@@ -474,6 +521,8 @@ class Project:
 
         Memos keep the evaluator's thinking with the material it is about, so that it survives
         until the report is written and travels in the REFI-QDA export."""
+        from analysis import memos
+
         with self.store.session() as session:
             return memos.add_memo(
                 session, text, author,
@@ -483,11 +532,15 @@ class Project:
     def edit_memo(self, memo_id: int, text: str, author: str) -> None:
         """Correct the text of one's own memo; another author's memo is refused (a memo is a
         person's own words; disagreement is a memo of one's own)."""
+        from analysis import memos
+
         with self.store.session() as session:
             memos.edit_memo(session, memo_id, text, author)
 
     def delete_memo(self, memo_id: int, author: str) -> None:
         """Delete one's own memo; another author's memo is refused, as for ``edit_memo``."""
+        from analysis import memos
+
         with self.store.session() as session:
             memos.delete_memo(session, memo_id, author)
 
@@ -503,6 +556,8 @@ class Project:
         """Memos matching every filter given, newest first (``memos.MEMO_COLUMNS``).
         ``with_segments`` adds, to a transcript's own memos, those on its passages: everything
         written about one interview in one list."""
+        from analysis import memos
+
         with self.store.session() as session:
             return memos.memos_frame(
                 session, transcript_id=transcript_id, segment_id=segment_id, code_key=code,
@@ -528,6 +583,7 @@ class Project:
         offline TF-IDF + SVD back-end. ``min_topic_size`` None scales with the corpus.
         ``progress`` receives a Dutch description of each step.
         """
+        from analysis.embeddings import load_embedder
         from analysis.topics import runs
 
         spec = self.setting("embedding_model") if embedding_model is None else embedding_model
@@ -635,11 +691,15 @@ class Project:
         """One row per college: the phase in force (the evaluator's judgement, else the estimate),
         its label ("tussen 2 en 3" for mixed signals), confidence, the estimate beside it, and
         the ids of the segments that carry it (see ``phases.ASSESSMENT_COLUMNS``)."""
+        from analysis import phases
+
         with self.store.session() as session:
             return phases.assessments_frame(phases.assess(session))
 
     def phase_evidence(self, institution: str) -> pd.DataFrame:
         """Every piece of evidence for one college's phase, strongest first, with reasons."""
+        from analysis import phases
+
         with self.store.session() as session:
             found = [a for a in phases.assess(session) if a.institution == institution]
         if not found:
@@ -651,17 +711,23 @@ class Project:
         ``institution`` column) from one estimate: the estimate reads the whole corpus (the
         indicators' weights depend on all colleges), so a page that shows both and lets the
         evaluator go from college to college computes it once."""
+        from analysis import phases
+
         with self.store.session() as session:
             found = phases.assess(session)
         return phases.assessments_frame(found), phases.all_evidence_frame(found)
 
     def judge_phase(self, institution: str, phase: int, note: str, assessor: str) -> int:
         """Record the evaluator's judgement of a college's phase (it wins over the estimate)."""
+        from analysis import phases
+
         with self.store.session() as session:
             return phases.judge(session, institution, phase, note, assessor).id
 
     def report_items(self, chapter: str | None = None) -> pd.DataFrame:
         """The evaluator's choices for the report (quotes, example boxes, chapter openings)."""
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             return report_items.items_frame(session, chapter)
 
@@ -669,16 +735,22 @@ class Project:
         self, segment_id: int, chapter: str | None = None, position: int | None = None
     ) -> int:
         """Choose a segment as a quote for a chapter (a code key; default: its one theme)."""
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             return report_items.select_quote(session, segment_id, chapter, position).id
 
     def remove_item(self, item_id: int) -> None:
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             report_items.remove_item(session, item_id)
 
     def move_item(self, item_id: int, step: int) -> None:
         """Move a report item ``step`` places among its chapter's items of its kind (negative:
         earlier)."""
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             report_items.move_item(session, item_id, step)
 
@@ -691,11 +763,15 @@ class Project:
         segment_id: int | None = None,
     ) -> int:
         """An example box about one college's practice in a chapter, with an optional quote."""
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             return report_items.add_box(session, chapter, institution, title, text, segment_id).id
 
     def set_chapter_intro(self, chapter: str, text: str) -> None:
         """The evaluator's opening text for a chapter; empty text restores the default."""
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             report_items.set_chapter_intro(session, chapter, text)
 
@@ -705,6 +781,9 @@ class Project:
         """The publication draft as data. ``attribution``: "institution" ("bestuurder, ROC X")
         or "role" ("een bestuurder"); default: the setting ``report_attribution``. Quotes are
         lightly edited (no "ehm", no "[lacht]") unless ``verbatim``."""
+        from analysis.report import build_draft
+        from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
+
         style = attribution or str(self.setting("report_attribution", DEFAULT_ATTRIBUTION))
         with self.store.session() as session:
             return build_draft(
@@ -721,6 +800,8 @@ class Project:
         verbatim: bool = False,
     ) -> Path:
         """Write the draft as a Word document (in the template's house style, if given)."""
+        from analysis.report import write_docx
+
         draft = self.build_draft(anonymise=anonymise, attribution=attribution, verbatim=verbatim)
         return write_docx(draft, path, template=template)
 
@@ -729,7 +810,7 @@ class Project:
     def ask(
         self,
         question: str,
-        top_k: int = ask_engine.DEFAULT_TOP_K,
+        top_k: int | None = None,
         *,
         code: str | Iterable[str] | None = None,
         college: str | Iterable[str] | None = None,
@@ -746,6 +827,9 @@ class Project:
         When the setting ``ask_llm_url`` names a local model, it adds a cited summary
         (``use_llm=False`` skips it, ``True`` requires the setting).
         """
+        from analysis.ask import Filters, LLMSettings
+        from analysis.ask import engine as ask_engine
+
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
         )
@@ -754,13 +838,17 @@ class Project:
             raise ProjectError("no language model configured (set ask_llm_url and ask_llm_model)")
         with self.store.session() as session:
             answer = ask_engine.ask(
-                session, self.url, question, top_k=top_k, filters=filters or None,
+                session, self.url, question,
+                top_k=ask_engine.DEFAULT_TOP_K if top_k is None else top_k,
+                filters=filters or None,
                 conversation=conversation,
             )
         return ask_engine.add_generated_summary(answer, llm) if llm else answer
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""
+        from analysis.ask import Conversation
+
         return Conversation()
 
     # --- exchange and pseudonymisation (issue 7) -------------------------------------------
@@ -768,11 +856,15 @@ class Project:
     def pseudonymiser(self) -> Pseudonymiser:
         """The project's stable pseudonyms (colleges, respondents, interviewers), extended with
         names seen since last time; use ``.text()``, ``.institution()``, ``.file_name()``."""
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             return Pseudonymiser.from_session(session)
 
     def export_pseudonyms(self, path: Path | str, fmt: str = "csv") -> int:
         """Write the pseudonym mapping (only ever on explicit request); returns its rows."""
+        from analysis.exchange.tables import write_table
+
         frame = self.pseudonymiser().mapping_frame()
         write_table(frame, Path(path), fmt, sheet="Pseudoniemen")
         return len(frame)
@@ -788,23 +880,33 @@ class Project:
     ) -> int:
         """Write segments, quotes, matrix, cooccurrence (CSV, JSON Lines, XLSX) or all tables
         (XLSX, one sheet each); returns the number of rows written."""
+        from analysis.exchange.tables import export_tables
+
         with self.store.session() as session:
             return export_tables(session, what, Path(path), fmt, anonymise=anonymise, binary=binary)
 
     def export_codebook(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
         """Write the codebook as a REFI-QDA .qdc file (validated against the schema)."""
+        from analysis.exchange import qdc
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             text = Pseudonymiser.from_session(session).text if anonymise else str
             return qdc.export_codebook(session, Path(path), text=text)
 
     def import_codebook(self, path: Path | str) -> qdc.CodebookImportReport:
         """Merge a REFI-QDA .qdc codebook into the project's; a bad file changes nothing."""
+        from analysis.exchange import qdc
+
         codes = qdc.read_qdc(Path(path))
         with self.store.session() as session:
             return qdc.merge_codes(session, codes, Path(path).name)
 
     def export_project(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
         """Write the project as a REFI-QDA .qdpx archive (validated against the schema)."""
+        from analysis.exchange import qdpx
+        from analysis.pseudonymise import Pseudonymiser
+
         name = Path(self.url.rsplit("/", 1)[-1]).stem or "interviews"
         with self.store.session() as session:
             anon = Pseudonymiser.from_session(session) if anonymise else None
@@ -812,5 +914,7 @@ class Project:
 
     def import_project(self, path: Path | str) -> qdpx.ProjectImportReport:
         """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing."""
+        from analysis.exchange import qdpx
+
         with self.store.session() as session:
             return qdpx.import_project(session, Path(path))

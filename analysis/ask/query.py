@@ -13,6 +13,7 @@ by key ("code inclusion.measures"). The :class:`Catalogue` knows these names for
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -33,22 +34,26 @@ from analysis.nlp import content_positions, get_nlp
 PART_WEIGHT = 0.5  # a compound part counts half as much as the word itself
 SYNONYM_WEIGHT = 0.75  # a near-synonym (analysis.ask.synonyms) counts three quarters
 
-# The frame of evaluator questions: saying, thinking and experiencing, who is asked, "the
-# role of", and verbs that only carry the grammar. Compared with lemmas, not stems, so that
-# dropping the verb "ervaren" keeps the noun "ervaring".
-QUESTION_WORDS = frozenset(
-    lemma(word)
-    for word in words(
+@functools.cache
+def question_words() -> frozenset[str]:
+    """The frame of evaluator questions: saying, thinking and experiencing, who is asked, "the
+    role of", and verbs that only carry the grammar. Compared with lemmas, not stems, so that
+    dropping the verb "ervaren" keeps the noun "ervaring". Built on first use (lemmatising
+    needs the Dutch pipeline), not when the module is imported."""
+    return frozenset(
+        lemma(word)
+        for word in words(
+            """
+        zeggen zegt vertellen vertelt noemen noemt vinden vindt denken denkt spelen speelt
+        bestuurder bestuurders respondent respondenten geïnterviewde geïnterviewden
+        instelling instellingen college colleges roc roc's mbo mbo-instelling
+        rol rollen manier manieren internationalisering interview interviews gesprek gesprekken
+        school scholen gaan gaat komen komt willen wil kunnen kan moeten moet laten laat worden
+        wordt ervaren ervaart
         """
-    zeggen zegt vertellen vertelt noemen noemt vinden vindt denken denkt spelen speelt
-    bestuurder bestuurders respondent respondenten geïnterviewde geïnterviewden
-    instelling instellingen college colleges roc roc's mbo mbo-instelling
-    rol rollen manier manieren internationalisering interview interviews gesprek gesprekken
-    school scholen gaan gaat komen komt willen wil kunnen kan moeten moet laten laat worden
-    wordt ervaren ervaart
-    """
+        )
     )
-)
+
 
 # Words in a college's name that do not tell colleges apart.
 _GENERIC_NAME_WORDS = frozenset(
@@ -355,7 +360,7 @@ def concepts_of(text: str, index: TextIndex, skip: list[tuple[int, int]] = ()) -
         concepts.append(Concept(word=f"niveau {term.removeprefix(LEVEL_PREFIX)}", term=term))
     for position, item in zip(positions.tolist(), lemmas, strict=True):
         term = match_key(item)
-        if item in QUESTION_WORDS or (levels and item == "niveau"):
+        if item in question_words() or (levels and item == "niveau"):
             continue
         parts = tuple(index.splitter.parts(item))
         concepts.append(

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .base import ROLES, IngestError, ParsedTranscript, ParsedTurn
-from .docx import read_docx
 from .metadata import (
     folder_entry,
     institution_from_stem,
@@ -22,7 +21,6 @@ from .metadata import (
     normalise_metadata,
     read_sidecar,
 )
-from .pdf import read_pdf
 from .roles import assign_roles
 from .srt import read_srt
 from .txt import people, read_text
@@ -44,6 +42,22 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 _Reader = Callable[[Path, bytes, Iterable[str]], ParsedTranscript]
+
+
+# The Word and PDF readers load python-docx/lxml and pypdf, so they are imported when such a
+# file is read, not whenever the package is (the CLI's start-up needs IngestError only).
+def read_docx(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .docx import read_docx as read
+
+    return read(path, data, names)
+
+
+def read_pdf(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .pdf import read_pdf as read
+
+    return read(path, data, names)
+
+
 _READERS: dict[str, _Reader] = {
     ".txt": read_text,
     ".md": read_text,
