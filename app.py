@@ -46,4 +46,5 @@ with st.sidebar:
         "elkaar.",
     )
 widgets.show_flash()
+widgets.warm_up_topics()
 navigation.run()
