@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from analysis import thinc_torch
+
+# spaCy (through thinc) would import torch in every process that tokenises; see thinc_torch.
+thinc_torch.install()
+
 if TYPE_CHECKING:
     from analysis.project import Project
 

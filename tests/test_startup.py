@@ -63,3 +63,45 @@ def test_listing_transcripts_loads_no_topic_or_language_stack(
     assert "ROC Amstelduin" in done.stdout
     assert "sqlalchemy" in packages and "pandas" in packages
     assert not packages & TOPIC_STACK, sorted(packages & TOPIC_STACK)
+
+
+def test_tokenising_commands_load_spacy_without_torch(sample_db: Path, tmp_path: Path) -> None:
+    """thinc's optional ``import torch`` is declined (analysis.thinc_torch): spaCy tokenises,
+    and torch stays loadable for those that use it (BERTopic, sentence-transformers)."""
+    project = tmp_path / "project.db"
+    shutil.copy(sample_db, project)
+    # -X importtime also lists failed attempts (thinc's "import torch"), so ask sys.modules.
+    phases = (
+        "import sys\n"
+        "from analysis.cli import main\n"
+        f"code = main(['phases', '--project', {str(project)!r}])\n"
+        "print('loaded:', 'spacy' in sys.modules, 'torch' in sys.modules, code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", phases],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ROC Amstelduin" in done.stdout
+    assert done.stdout.splitlines()[-1] == "loaded: True False 0"
+    script = (
+        "import sys\n"
+        "from analysis.nlp import get_nlp\n"
+        "doc = get_nlp()('De studenten gingen naar Spanje. Daar leerden ze veel.')\n"
+        "import thinc.compat\n"
+        "assert 'torch' not in sys.modules and not thinc.compat.has_torch\n"
+        "import torch\n"
+        "print(len(list(doc.sents)), [t.lemma_ for t in doc][:3], torch.tensor([1]).sum().item())\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.split() == ["2", "['de',", "'studenten',", "'gaan']", "1"]
