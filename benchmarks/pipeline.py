@@ -1,4 +1,4 @@
-"""Pipeline benchmark: every CLI step in a fresh process, as a scripted batch or an evaluator runs it.
+"""Pipeline benchmark: each CLI step in a fresh process, as a batch or an evaluator runs it.
 
 Usage: python benchmarks/pipeline.py [--repeats R] [--json FILE] [N ...]
        (default N: 23 230 1000 synthetic interviews, R = 5)
