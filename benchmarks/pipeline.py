@@ -110,18 +110,28 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[23, 230, 1000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="XDG_CACHE_HOME for the steps (default: a new, empty folder of this run); pass the "
+        "same folder to a later run to measure with the numba cache filled",
+    )
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as folder:
         work = Path(folder)
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
-            "XDG_CACHE_HOME": str(work / "cache"),  # numba's cache starts empty
+            "XDG_CACHE_HOME": str(args.cache or work / "cache"),  # numba's cache
         }
         env.pop("NUMBA_CACHE_DIR", None)
-        report: dict = {"load_before": load(), "cpus": os.cpu_count()}
-        report["startup"] = startup(work, env, args.repeats)
-        report["pipeline"] = {n: pipeline(n, work, env) for n in args.sizes}
+        report: dict = {"load_before": load(), "cpus": os.cpu_count(), "pipeline": {}}
+        report["startup"] = {} if args.no_startup else startup(work, env, args.repeats)
+        print(f"start-up: {report['startup']}", file=sys.stderr, flush=True)
+        for n in args.sizes:
+            report["pipeline"][n] = pipeline(n, work, env)
+            print(f"load average now {load()}", file=sys.stderr, flush=True)
         report["load_after"] = load()
     print(f"load average before {report['load_before']}, after {report['load_after']}; "
           f"{report['cpus']} CPUs")
