@@ -49,4 +49,5 @@ with st.sidebar:
     )
 widgets.show_flash()
 widgets.coder_prompt(project)
+widgets.warm_up_topics()
 navigation.run()

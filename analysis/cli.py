@@ -12,21 +12,32 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+from analysis.locations import DEFAULT_PROJECT
+from analysis.names.cli import add_names  # argparse only
 
-from analysis.codebook import CodebookError
-from analysis.faults import ResourceError
-from analysis.ingest import IngestError
-from analysis.names.cli import add_names
-from analysis.project import DEFAULT_PROJECT, Project, ProjectError
-from analysis.store import StoreError
+if TYPE_CHECKING:
+    from analysis.project import Project
 
-USER_ERRORS = (
-    ProjectError, StoreError, CodebookError, IngestError, ResourceError, FileNotFoundError,
-    ValueError,
-)
-Command = Callable[[argparse.Namespace, Project], int]
+# Only the standard library is loaded until the arguments are parsed: `interviews --help` and a
+# mistyped option answer at once. Each command imports what it uses inside its function (the
+# import guard in tests/test_startup.py fails when spaCy, torch, scikit-learn ... load early).
+Command = Callable[[argparse.Namespace, "Project"], int]
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that are the user's mistake: one line on stderr, no traceback."""
+    from analysis.codebook import CodebookError
+    from analysis.faults import ResourceError
+    from analysis.ingest import IngestError
+    from analysis.project import ProjectError
+    from analysis.store import StoreError
+
+    return (
+        ProjectError, StoreError, CodebookError, IngestError, ResourceError, FileNotFoundError,
+        ValueError,
+    )
 
 
 def _print_table(frame, columns: Sequence[str]) -> None:
@@ -40,6 +51,8 @@ def _print_table(frame, columns: Sequence[str]) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, project: Project) -> int:
+    from tqdm import tqdm
+
     from analysis.corpus import expand_paths
 
     files = expand_paths(args.paths)
@@ -144,6 +157,8 @@ def _warn_remote(args: argparse.Namespace, project: Project) -> None:
 def cmd_code(args: argparse.Namespace, project: Project) -> int:
     if args.threshold is not None:
         project.set_threshold(None, args.threshold)
+    from tqdm import tqdm
+
     _warn_remote(args, project)
     asks_model = not args.no_llm and project.llm_config() is not None
     bar = tqdm(unit="segment", file=sys.stderr, disable=args.quiet or not asks_model,
@@ -180,6 +195,8 @@ def cmd_code(args: argparse.Namespace, project: Project) -> int:
 
 
 def _import_codings(args: argparse.Namespace, project: Project) -> int:
+    from analysis.project import ProjectError
+
     if not args.coder:
         raise ProjectError("import codings needs --coder NAME (whose decisions these are)")
     report = project.import_codings(args.file, args.coder)
@@ -573,6 +590,8 @@ EXPORT_FORMATS = {
 
 
 def export_any(args: argparse.Namespace, project: Project) -> int:
+    from analysis.project import ProjectError
+
     allowed = EXPORT_FORMATS[args.what]
     suffix = args.output.suffix.lower().lstrip(".")
     known = {f for formats in EXPORT_FORMATS.values() for f in formats}
@@ -648,10 +667,13 @@ class _WithProject:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    user_errors = _user_errors()
+    from analysis.project import Project
+
     try:
         with Project(args.project) as project:
             return args.func(args, project)
-    except USER_ERRORS as error:
+    except user_errors as error:
         print(f"interviews: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

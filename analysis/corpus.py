@@ -29,7 +29,6 @@ from analysis.ingest import (
 from analysis.ingest.doc import NO_CONVERTER as NO_DOC_CONVERTER
 from analysis.ingest.doc import converters as doc_converters
 from analysis.ingest.files import kind_of
-from analysis.segment import segment_turns
 from analysis.store import Coding, Memo, ReportItem, Segment, SpeakerRole, Store, Transcript, Turn
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -413,6 +412,8 @@ def _insert_segments(
     session: Session, transcript_id: int, text: str, turns: list[_TurnRef]
 ) -> list[tuple[int, str, str, int]]:
     """Segment and bulk-insert; returns (id, kind, text, start) of each new segment."""
+    from analysis.segment import segment_turns  # spaCy: loaded only where text is segmented
+
     turns = sorted(turns, key=lambda t: t.index)
     spans = segment_turns(text, turns)
     by_index = {turn.index: turn for turn in turns}

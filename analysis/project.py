@@ -10,23 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import func, select
 
-from analysis import corpus, memos, phases, views
-from analysis import quotes as quote_selection
-from analysis.ask import Answer, Conversation, Filters
-from analysis.ask import engine as ask_engine
-from analysis.ask.anonymise import pseudonymise_answer
+# Light collaborators only at import time (the database, the codebook, the tables, messages,
+# the language-model client): the others (spaCy, scikit-learn, BERTopic, python-docx behind
+# them) are imported inside the methods that use them, so that a command loads what it needs
+# and no more (tests/test_startup.py guards it).
+from analysis import views
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
-from analysis.coding import gold as gold_codings
-from analysis.coding import learned as learned_models
-from analysis.coding import llm as llm_coding
-from analysis.coding import manual, queue
-from analysis.coding import reliability as agreement
-from analysis.coding import suggest as suggestions
 from analysis.coding.state import (
     AUTO_CODER,
     THRESHOLD_SETTING,
@@ -34,30 +29,31 @@ from analysis.coding.state import (
     parent_map,
     thresholds,
 )
-from analysis.corpus import DEFAULT_MAX_BYTES, IngestResult
 from analysis.dates import parse_date
-from analysis.embeddings import load_embedder
-from analysis.exchange import qdc, qdpx
 from analysis.exchange.refi import ExchangeError
-from analysis.exchange.tables import export_tables, write_table
 from analysis.faults import ResourceError
-from analysis.findings import SubThemeFindings
-from analysis.findings.read import findings_for
+from analysis.ingest import DEFAULT_MAX_BYTES
 from analysis.ingest.base import ROLES
 from analysis.llm.cache import ResponseCache
 from analysis.llm.client import LLMClient
 from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
+from analysis.locations import DEFAULT_PROJECT
 from analysis.messages import fail
 from analysis.names import mentions as names_review
-from analysis.pseudonymise import Pseudonymiser
-from analysis.report import build_draft, write_docx
-from analysis.report import items as report_items
-from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
-from analysis.report.model import Draft
 from analysis.store import Base, Coding, Meta, Segment, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
-DEFAULT_PROJECT = "interviews.db"
+if TYPE_CHECKING:
+    from analysis.ask import Answer, Conversation
+    from analysis.coding import gold as gold_codings
+    from analysis.coding import reliability as agreement
+    from analysis.coding import suggest as suggestions
+    from analysis.corpus import IngestResult
+    from analysis.exchange import qdc, qdpx
+    from analysis.findings import SubThemeFindings
+    from analysis.pseudonymise import Pseudonymiser
+    from analysis.report.model import Draft
+
 EDITABLE_METADATA = (
     "name",
     "institution",
@@ -147,6 +143,8 @@ class Project:
         their folder says nothing and each is known by its name alone (``corpus``). Names and
         other identifiers in the new transcripts are detected right away (setting
         ``detect_names``, on by default; ``detect_names()`` does it later)."""
+        from analysis import corpus
+
         results = corpus.ingest_files(
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress,
             uploaded=uploaded,
@@ -209,6 +207,8 @@ class Project:
     ) -> None:
         """Correct a speaker's role; the transcript is re-segmented and the correction is kept
         through later re-segmentation and re-import."""
+        from analysis import corpus
+
         if role not in ROLES:
             raise fail(ProjectError, "role.unknown", role=role, roles=", ".join(ROLES))
         with self.store.session() as session:
@@ -242,6 +242,8 @@ class Project:
     def update_metadata(self, transcript_id: int, **fields: object) -> None:
         """Edit a transcript's metadata (institution, date, interviewer, sector, region, ...).
         A date is stored as JJJJ-MM-DD; Dutch ways of writing it are read (``parse_date``)."""
+        from analysis import corpus
+
         unknown = set(fields) - set(EDITABLE_METADATA)
         if unknown:
             raise fail(
@@ -285,11 +287,17 @@ class Project:
         """A selection of quotes (rows of :meth:`segments`) with names replaced, as the
         project's pseudonymised exports replace them: for sharing a quote table outside the
         evaluation team."""
+        from analysis import quotes as quote_selection
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             return quote_selection.pseudonymised(frame, Pseudonymiser.from_session(session))
 
     def export_segments(self, path: Path | str, fmt: str = "csv") -> int:
         """Write the segment table (see ``views.SEGMENT_COLUMNS``) to CSV or JSON Lines."""
+        from analysis.exchange.tables import write_table
+
+
         frame = self.segments().drop(columns=["lemmas"])
         write_table(frame, Path(path), fmt)
         return len(frame)
@@ -311,6 +319,8 @@ class Project:
 
     def apply_code(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person applies a code to a segment; returns the new coding's id."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.apply_code(session, segment_id, code, coder, memo=memo).id
 
@@ -318,6 +328,8 @@ class Project:
         self, segment_id: int, code: str, coder: str, *, memo: str | None = None
     ) -> int:
         """A person takes a code off a segment (also a suggested one)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.remove_code(session, segment_id, code, coder, memo=memo).id
 
@@ -332,6 +344,8 @@ class Project:
         memo: str | None = None,
     ) -> int:
         """Code a character span inside one respondent turn; returns the span's segment id."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             segment, _ = manual.code_span(
                 session, transcript_id, start, end, code, coder, memo=memo
@@ -340,11 +354,15 @@ class Project:
 
     def accept(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person accepts a suggestion."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.accept(session, segment_id, code, coder, memo=memo).id
 
     def reject(self, segment_id: int, code: str, coder: str, *, memo: str | None = None) -> int:
         """A person rejects a suggestion (or states that a code does not apply)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.reject(session, segment_id, code, coder, memo=memo).id
 
@@ -358,12 +376,16 @@ class Project:
         memo: str | None = None,
     ) -> tuple[int, int]:
         """Replace one code on a segment by another (one decision, one undo)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             old, new = manual.recode(session, segment_id, old_code, new_code, coder, memo=memo)
             return old.id, new.id
 
     def add_memo(self, segment_id: int, code: str, coder: str, text: str) -> int:
         """Attach a memo to a person's coding."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.add_memo(session, segment_id, code, coder, text).id
 
@@ -372,11 +394,15 @@ class Project:
         segment is recorded as not applying (one undo step), so the learned suggestions learn
         from what the evaluator left out as well as from what they applied. Returns how many
         (segment, code) pairs were recorded."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.complete(session, transcript_id, coder)
 
     def completed_transcripts(self, coder: str) -> set[int]:
         """The transcripts ``coder`` has declared fully coded (and not undone since)."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.completed_transcripts(session, coder.strip())
 
@@ -387,6 +413,8 @@ class Project:
     def undo_pairs(self, coder: str) -> list[tuple[int, str]]:
         """Take back the coder's last decision; returns the (segment, code) pairs it touched, so
         that an interface can show again exactly what the undo reopened."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return [(row.segment_id, row.code_key) for row in manual.undo(session, coder)]
 
@@ -394,6 +422,8 @@ class Project:
         self, *, segment_id: int | None = None, code: str | None = None, coder: str | None = None
     ) -> pd.DataFrame:
         """Every coding decision (people and suggestions), oldest first."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return manual.history(
                 session,
@@ -455,6 +485,10 @@ class Project:
         it fails, the report's ``llm["messages"]`` says why and the offline suggestions are
         stored as always.
         """
+        from analysis.coding import llm as llm_coding
+        from analysis.coding import suggest as suggestions
+        from analysis.embeddings import load_embedder
+
         embedder = load_embedder(self.setting("embedding_model"))
         config = None if use_llm is False else self.llm_config(allow_remote=allow_remote)
         if use_llm and config is None:
@@ -507,16 +541,22 @@ class Project:
 
     def import_codings(self, path: Path | str, coder: str) -> gold_codings.ImportReport:
         """Import gold codings (JSON Lines) as ``coder``'s complete coding of the files named."""
+        from analysis.coding import gold as gold_codings
+
         with self.store.session() as session:
             return gold_codings.import_codings(session, path, coder)
 
     def evaluate(self, gold: Path | str, *, coder: str | None = None) -> gold_codings.Evaluation:
         """Precision, recall, F1 and alpha of the applied codes (or one coder's) against gold."""
+        from analysis.coding import gold as gold_codings
+
         with self.store.session() as session:
             return gold_codings.evaluate(session, gold, coder)
 
     def reliability(self, coder_a: str, coder_b: str) -> agreement.Reliability:
         """Agreement between two coders (or ``auto`` and a person) on the transcripts both coded."""
+        from analysis.coding import reliability as agreement
+
         with self.store.session() as session:
             return agreement.reliability(session, coder_a, coder_b)
 
@@ -537,6 +577,8 @@ class Project:
         """Open suggestions to review: segment, text, question, institution, code, confidence,
         rationale; highest confidence first. ``reasons=False`` leaves the rationale empty, to
         be read per page with :meth:`suggestion_reasons` (half the time of a long queue)."""
+        from analysis.coding import queue
+
         with self.store.session() as session:
             return queue.suggestion_queue(
                 session,
@@ -551,6 +593,8 @@ class Project:
         """The review queue grouped into cards, one per passage and theme, most informative
         first (``queue.review_cards``). ``queue_frame``: a :meth:`suggestion_queue` already read
         (the app keeps one cached); by default it is read now, without reasons."""
+        from analysis.coding import queue
+
         frame = self.suggestion_queue(reasons=False) if queue_frame is None else queue_frame
         with self.store.session() as session:
             parents = parent_map(session)
@@ -560,17 +604,23 @@ class Project:
     def accept_card(self, segment_id: int, theme: str, coder: str) -> int:
         """Accept every open suggestion of ``theme`` and its sub-themes on a passage: one
         decision, one undo. Returns how many suggestions were accepted."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return len(manual.decide_card(session, segment_id, theme, coder, "accepted"))
 
     def reject_card(self, segment_id: int, theme: str, coder: str) -> int:
         """Reject every open suggestion of ``theme`` and its sub-themes on a passage (one
         decision, one undo). Returns how many suggestions were rejected."""
+        from analysis.coding import manual
+
         with self.store.session() as session:
             return len(manual.decide_card(session, segment_id, theme, coder, "rejected"))
 
     def suggestion_reasons(self, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
         """Why each (segment, code) was suggested, in Dutch ("" when nothing is suggested)."""
+        from analysis.coding import queue
+
         with self.store.session() as session:
             return queue.suggestion_reasons(session, pairs)
 
@@ -585,6 +635,9 @@ class Project:
     def learning_status(self) -> pd.DataFrame:
         """Per code: the accepted and rejected decisions the learned suggestions train on,
         whether the code learns yet, and how many of each it still needs."""
+        from analysis.coding import learned as learned_models
+        from analysis.coding import suggest as suggestions
+
         with self.store.session() as session:
             return learned_models.learning_status(session, suggestions.load_codes(session))
 
@@ -647,6 +700,9 @@ class Project:
 
         Memos keep the evaluator's thinking with the material it is about, so that it survives
         until the report is written and travels in the REFI-QDA export."""
+        from analysis import memos
+
+
         with self.store.session() as session:
             return memos.add_memo(
                 session, text, author,
@@ -656,11 +712,17 @@ class Project:
     def edit_memo(self, memo_id: int, text: str, author: str) -> None:
         """Correct the text of one's own memo; another author's memo is refused (a memo is a
         person's own words; disagreement is a memo of one's own)."""
+        from analysis import memos
+
+
         with self.store.session() as session:
             memos.edit_memo(session, memo_id, text, author)
 
     def delete_memo(self, memo_id: int, author: str) -> None:
         """Delete one's own memo; another author's memo is refused, as for ``edit_memo``."""
+        from analysis import memos
+
+
         with self.store.session() as session:
             memos.delete_memo(session, memo_id, author)
 
@@ -676,6 +738,9 @@ class Project:
         """Memos matching every filter given, newest first (``memos.MEMO_COLUMNS``).
         ``with_segments`` adds, to a transcript's own memos, those on its passages: everything
         written about one interview in one list."""
+        from analysis import memos
+
+
         with self.store.session() as session:
             return memos.memos_frame(
                 session, transcript_id=transcript_id, segment_id=segment_id, code_key=code,
@@ -701,6 +766,7 @@ class Project:
         offline TF-IDF + SVD back-end. ``min_topic_size`` None scales with the corpus.
         ``progress`` receives a Dutch description of each step.
         """
+        from analysis.embeddings import load_embedder
         from analysis.topics import runs
 
         spec = self.setting("embedding_model") if embedding_model is None else embedding_model
@@ -845,11 +911,17 @@ class Project:
         """One row per college: the phase in force (the evaluator's judgement, else the estimate),
         its label ("tussen 2 en 3" for mixed signals), confidence, the estimate beside it, and
         the ids of the segments that carry it (see ``phases.ASSESSMENT_COLUMNS``)."""
+        from analysis import phases
+
+
         with self.store.session() as session:
             return phases.assessments_frame(phases.assess(session))
 
     def phase_evidence(self, institution: str) -> pd.DataFrame:
         """Every piece of evidence for one college's phase, strongest first, with reasons."""
+        from analysis import phases
+
+
         with self.store.session() as session:
             found = [a for a in phases.assess(session) if a.institution == institution]
         if not found:
@@ -861,17 +933,26 @@ class Project:
         ``institution`` column) from one estimate: the estimate reads the whole corpus (the
         indicators' weights depend on all colleges), so a page that shows both and lets the
         evaluator go from college to college computes it once."""
+        from analysis import phases
+
+
         with self.store.session() as session:
             found = phases.assess(session)
         return phases.assessments_frame(found), phases.all_evidence_frame(found)
 
     def judge_phase(self, institution: str, phase: int, note: str, assessor: str) -> int:
         """Record the evaluator's judgement of a college's phase (it wins over the estimate)."""
+        from analysis import phases
+
+
         with self.store.session() as session:
             return phases.judge(session, institution, phase, note, assessor).id
 
     def report_items(self, chapter: str | None = None) -> pd.DataFrame:
         """The evaluator's choices for the report (quotes, example boxes, chapter openings)."""
+        from analysis.report import items as report_items
+
+
         with self.store.session() as session:
             return report_items.items_frame(session, chapter)
 
@@ -879,16 +960,25 @@ class Project:
         self, segment_id: int, chapter: str | None = None, position: int | None = None
     ) -> int:
         """Choose a segment as a quote for a chapter (a code key; default: its one theme)."""
+        from analysis.report import items as report_items
+
+
         with self.store.session() as session:
             return report_items.select_quote(session, segment_id, chapter, position).id
 
     def remove_item(self, item_id: int) -> None:
+
+        from analysis.report import items as report_items
+
         with self.store.session() as session:
             report_items.remove_item(session, item_id)
 
     def move_item(self, item_id: int, step: int) -> None:
         """Move a report item ``step`` places among its chapter's items of its kind (negative:
         earlier)."""
+        from analysis.report import items as report_items
+
+
         with self.store.session() as session:
             report_items.move_item(session, item_id, step)
 
@@ -901,11 +991,17 @@ class Project:
         segment_id: int | None = None,
     ) -> int:
         """An example box about one college's practice in a chapter, with an optional quote."""
+        from analysis.report import items as report_items
+
+
         with self.store.session() as session:
             return report_items.add_box(session, chapter, institution, title, text, segment_id).id
 
     def set_chapter_intro(self, chapter: str, text: str) -> None:
         """The evaluator's opening text for a chapter; empty text restores the default."""
+        from analysis.report import items as report_items
+
+
         with self.store.session() as session:
             report_items.set_chapter_intro(session, chapter, text)
 
@@ -913,6 +1009,8 @@ class Project:
 
     def findings(self) -> dict[str, SubThemeFindings]:
         """Per code (sub-themes and themes, not the phases) the points respondents make."""
+        from analysis.findings.read import findings_for
+
         with self.store.session() as session:
             return findings_for(session)
 
@@ -956,6 +1054,10 @@ class Project:
         """The publication draft as data. ``attribution``: "institution" ("bestuurder, ROC X")
         or "role" ("een bestuurder"); default: the setting ``report_attribution``. Quotes are
         lightly edited (no "ehm", no "[lacht]") unless ``verbatim``."""
+        from analysis.report import build_draft
+        from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
+
+
         style = attribution or str(self.setting("report_attribution", DEFAULT_ATTRIBUTION))
         with self.store.session() as session:
             return build_draft(
@@ -972,6 +1074,9 @@ class Project:
         verbatim: bool = False,
     ) -> Path:
         """Write the draft as a Word document (in the template's house style, if given)."""
+        from analysis.report import write_docx
+
+
         draft = self.build_draft(anonymise=anonymise, attribution=attribution, verbatim=verbatim)
         return write_docx(draft, path, template=template)
 
@@ -980,7 +1085,7 @@ class Project:
     def ask(
         self,
         question: str,
-        top_k: int = ask_engine.DEFAULT_TOP_K,
+        top_k: int | None = None,
         *,
         code: str | Iterable[str] | None = None,
         college: str | Iterable[str] | None = None,
@@ -1001,6 +1106,11 @@ class Project:
         ``True`` requires the setting). ``anonymise`` replaces
         every name in the answer (``analysis.ask.anonymise``), as the pseudonymised exports do.
         """
+        from analysis.ask import Filters
+        from analysis.ask import engine as ask_engine
+        from analysis.ask.anonymise import pseudonymise_answer
+
+
         filters = Filters.of(
             codes=code, colleges=college, sectors=sector, regions=region, phases=phase
         )
@@ -1015,7 +1125,9 @@ class Project:
                 raise ProjectError(str(error)) from error
         with self.store.session() as session:
             answer = ask_engine.ask(
-                session, self.url, question, top_k=top_k, filters=filters or None,
+                session, self.url, question,
+                top_k=ask_engine.DEFAULT_TOP_K if top_k is None else top_k,
+                filters=filters or None,
                 conversation=conversation,
             )
         if client is not None:
@@ -1027,6 +1139,8 @@ class Project:
 
     def new_conversation(self) -> Conversation:
         """A conversation for follow-up questions (the app keeps one per browser session)."""
+        from analysis.ask import Conversation
+
         return Conversation()
 
     # --- names inside the answers (issue 15) ---------------------------------------------
@@ -1077,11 +1191,16 @@ class Project:
     def pseudonymiser(self) -> Pseudonymiser:
         """The project's stable pseudonyms (colleges, respondents, interviewers), extended with
         names seen since last time; use ``.text()``, ``.institution()``, ``.file_name()``."""
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             return Pseudonymiser.from_session(session)
 
     def export_pseudonyms(self, path: Path | str, fmt: str = "csv") -> int:
         """Write the pseudonym mapping (only ever on explicit request); returns its rows."""
+        from analysis.exchange.tables import write_table
+
+
         frame = self.pseudonymiser().mapping_frame()
         write_table(frame, Path(path), fmt, sheet="Pseudoniemen")
         return len(frame)
@@ -1097,23 +1216,34 @@ class Project:
     ) -> int:
         """Write segments, quotes, matrix, cooccurrence (CSV, JSON Lines, XLSX) or all tables
         (XLSX, one sheet each); returns the number of rows written."""
+        from analysis.exchange.tables import export_tables
+
+
         with self.store.session() as session:
             return export_tables(session, what, Path(path), fmt, anonymise=anonymise, binary=binary)
 
     def export_codebook(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
         """Write the codebook as a REFI-QDA .qdc file (validated against the schema)."""
+        from analysis.exchange import qdc
+        from analysis.pseudonymise import Pseudonymiser
+
         with self.store.session() as session:
             text = Pseudonymiser.from_session(session).text if anonymise else str
             return qdc.export_codebook(session, Path(path), text=text)
 
     def import_codebook(self, path: Path | str) -> qdc.CodebookImportReport:
         """Merge a REFI-QDA .qdc codebook into the project's; a bad file changes nothing."""
+        from analysis.exchange import qdc
+
         codes = qdc.read_qdc(Path(path))
         with self.store.session() as session:
             return qdc.merge_codes(session, codes, Path(path).name)
 
     def export_project(self, path: Path | str, *, anonymise: bool = False) -> qdc.ExportResult:
         """Write the project as a REFI-QDA .qdpx archive (validated against the schema)."""
+        from analysis.exchange import qdpx
+        from analysis.pseudonymise import Pseudonymiser
+
         name = Path(self.url.rsplit("/", 1)[-1]).stem or "interviews"
         with self.store.session() as session:
             anon = Pseudonymiser.from_session(session) if anonymise else None
@@ -1122,6 +1252,8 @@ class Project:
     def import_project(self, path: Path | str) -> qdpx.ProjectImportReport:
         """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing, and
         an error no check foresaw is one line naming the file, like every other."""
+        from analysis.exchange import qdpx
+
         try:
             with self.store.session() as session:
                 return qdpx.import_project(session, Path(path))

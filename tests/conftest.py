@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,10 @@ from analysis import Project
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "transcripts"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# The app warms the topic model up in a background thread after start; in the tests' process
+# (AppTest) and the browser test's server that thread would only compete with the tests.
+os.environ["INTERVIEWS_NO_WARM_UP"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from analysis import Project, corpus
+from analysis import Project, segment
 from analysis.store import Coding, Segment, SpeakerRole, Transcript, Turn
 
 FIRST = """Interviewer: Hoe is het begonnen met internationalisering bij jullie?
@@ -158,7 +158,7 @@ def test_failure_inside_an_import_leaves_nothing_behind(
     def broken(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(corpus, "segment_turns", broken)
+    monkeypatch.setattr(segment, "segment_turns", broken)  # corpus imports it per call
     [result] = empty_project.ingest([path])  # an unforeseen error is this file's FAILED line
     assert result.failed
     assert result.line() == (

@@ -714,3 +714,11 @@ def memo_writer(proj: Project, key: str, label: str, **target: int | str) -> Non
         args=(proj, save, "Memo opgeslagen"),
         kwargs={"in_place": False},
     )
+
+
+def warm_up_topics() -> None:
+    """Start loading the topic model (and compiling UMAP, once per user) in the background
+    after the app starts, so that the evaluator's first topic run does not wait for it."""
+    from analysis.topics.jit_cache import warm_up_in_background
+
+    warm_up_in_background()

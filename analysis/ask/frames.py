@@ -11,7 +11,7 @@ This module is language data: :data:`FRAMES` lists the phrases as patterns over 
 text, one per line with an example. A phrase is masked only as a whole ("lopen" alone is
 content: "stage lopen"; only "lopen … tegenaan" is a frame). Single frame words that are never
 content in these questions (saying, thinking, "rol", "manier") are in
-:data:`analysis.ask.query.QUESTION_WORDS`. When masking would leave a question without any
+:data:`analysis.ask.query.question_words`. When masking would leave a question without any
 content word ("Wat zijn de ambities?"), :func:`frame_spans` gives nothing and the frame words
 stand as content, since something must be searched for.
 """

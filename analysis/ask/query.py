@@ -14,6 +14,7 @@ by key ("code inclusion.measures"). The :class:`Catalogue` knows these names for
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -35,22 +36,26 @@ from analysis.nlp import content_positions, get_nlp
 PART_WEIGHT = 0.5  # a compound part counts half as much as the word itself
 SYNONYM_WEIGHT = 0.75  # a near-synonym (analysis.ask.synonyms) counts three quarters
 
-# The frame of evaluator questions: saying, thinking and experiencing, who is asked, "the
-# role of", and verbs that only carry the grammar. Compared with lemmas, not stems, so that
-# dropping the verb "ervaren" keeps the noun "ervaring".
-QUESTION_WORDS = frozenset(
-    lemma(word)
-    for word in words(
+@functools.cache
+def question_words() -> frozenset[str]:
+    """The frame of evaluator questions: saying, thinking and experiencing, who is asked, "the
+    role of", and verbs that only carry the grammar. Compared with lemmas, not stems, so that
+    dropping the verb "ervaren" keeps the noun "ervaring". Built on first use (lemmatising
+    needs the Dutch pipeline), not when the module is imported."""
+    return frozenset(
+        lemma(word)
+        for word in words(
+            """
+        zeggen zegt vertellen vertelt noemen noemt vinden vindt denken denkt spelen speelt
+        bestuurder bestuurders respondent respondenten geïnterviewde geïnterviewden
+        instelling instellingen college colleges roc roc's mbo mbo-instelling
+        rol rollen manier manieren internationalisering interview interviews gesprek gesprekken
+        school scholen gaan gaat komen komt willen wil kunnen kan moeten moet laten laat worden
+        wordt ervaren ervaart
         """
-    zeggen zegt vertellen vertelt noemen noemt vinden vindt denken denkt spelen speelt
-    bestuurder bestuurders respondent respondenten geïnterviewde geïnterviewden
-    instelling instellingen college colleges roc roc's mbo mbo-instelling
-    rol rollen manier manieren internationalisering interview interviews gesprek gesprekken
-    school scholen gaan gaat komen komt willen wil kunnen kan moeten moet laten laat worden
-    wordt ervaren ervaart
-    """
+        )
     )
-)
+
 
 # Words in a college's name that do not tell colleges apart.
 _GENERIC_NAME_WORDS = frozenset(
@@ -345,7 +350,7 @@ def _phase_number(text: str) -> int:
 
 def concepts_of(text: str, index: TextIndex, skip: list[tuple[int, int]] = ()) -> list[Concept]:
     """The concepts of a text, leaving out the characters in ``skip`` (names used as filters)
-    and the question's frame (:mod:`analysis.ask.frames`, :data:`QUESTION_WORDS`), unless the
+    and the question's frame (:mod:`analysis.ask.frames`, :func:`question_words`), unless the
     frame is all there is: "Welke rol speelt de bestuurder?" is about the board member."""
     frames = [*skip, *frame_spans(text)]
     for frame_words in (False, True):
@@ -372,7 +377,7 @@ def _concepts(
         concepts.append(Concept(word=f"niveau {term.removeprefix(LEVEL_PREFIX)}", term=term))
     for position, item in zip(positions.tolist(), lemmas, strict=True):
         term = match_key(item)
-        if (item in QUESTION_WORDS and not frame_words) or (levels and item == "niveau"):
+        if (item in question_words() and not frame_words) or (levels and item == "niveau"):
             continue
         parts = tuple(index.splitter.parts(item))
         concepts.append(

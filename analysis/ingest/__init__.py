@@ -14,8 +14,6 @@ from pathlib import Path
 
 from .archive import ARCHIVE_SUFFIXES, ArchiveLimits, archive_problem
 from .base import ROLES, IngestError, ParsedTranscript, ParsedTurn
-from .doc import read_doc
-from .docx import read_docx
 from .files import read_regular
 from .metadata import (
     folder_entry,
@@ -25,8 +23,6 @@ from .metadata import (
     normalise_metadata,
     read_sidecar,
 )
-from .odt import read_odt
-from .pdf import read_pdf
 from .roles import assign_roles
 from .rtf import read_rtf
 from .srt import read_srt
@@ -51,6 +47,34 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt", ".pdf", ".odt", ".
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 _Reader = Callable[[Path, bytes, Iterable[str]], ParsedTranscript]
+
+
+# The Word, OpenDocument and PDF readers load python-docx/lxml, odfdo and pypdf, so they are
+# imported when such a file is read, not whenever the package is (start-up needs IngestError).
+def read_docx(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .docx import read_docx as read
+
+    return read(path, data, names)
+
+
+def read_pdf(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .pdf import read_pdf as read
+
+    return read(path, data, names)
+
+
+def read_odt(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .odt import read_odt as read
+
+    return read(path, data, names)
+
+
+def read_doc(path: Path, data: bytes, names: Iterable[str]) -> ParsedTranscript:
+    from .doc import read_doc as read
+
+    return read(path, data, names)
+
+
 _READERS: dict[str, _Reader] = {
     ".txt": read_text,
     ".md": read_text,

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .base import IngestError, ParsedTranscript
-from .docx import read_docx
 from .rtf import RTF_MAGIC, read_rtf
 from .text import normalise
 from .txt import transcript_from_text
@@ -87,6 +86,8 @@ def _soffice(path: Path, source: Path, known: Iterable[str]) -> ParsedTranscript
     converted = folder / "uit" / "bron.docx"
     if done is None or not converted.is_file():
         return None
+    from .docx import read_docx  # python-docx: loaded only when a .doc is converted
+
     return read_docx(path, converted.read_bytes(), known)
 
 

@@ -15,6 +15,11 @@ or topics are merged, so reading stored runs stays fast.
 
 from __future__ import annotations
 
+from analysis.topics import jit_cache
+
+# Before numba is first imported (by UMAP, in ``model``): its cache goes to the user's folder.
+jit_cache.configure()
+
 TOP_WORDS = 10  # keywords kept per topic
 
 

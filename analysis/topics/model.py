@@ -55,7 +55,10 @@ from sklearn.neighbors import NearestNeighbors
 from umap import UMAP
 
 from analysis.embeddings import Embedder, normalise_rows
-from analysis.topics import TOP_WORDS, TopicError
+from analysis.topics import TOP_WORDS, TopicError, jit_cache
+
+# UMAP's numba functions are compiled once per user and then loaded from disk (see jit_cache).
+jit_cache.cache_compilations()
 
 REPRESENTATIVES = 10
 MIN_DOCUMENTS = 2

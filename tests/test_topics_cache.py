@@ -1,0 +1,80 @@
+"""UMAP's numba functions are compiled once per user: a later process loads them from disk.
+
+Checked with numba's own counters (cache misses compile, cache hits load), not with timings, in
+two fresh interpreters using the user's cache folder as the product does. (A fresh, empty folder
+would make the first process also compile pynndescent's own cached functions: half a minute.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.locations import user_cache_dir
+from analysis.topics import jit_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# One of UMAP's numba functions (its neighbour-distance smoothing), called as a fit calls it:
+# compiling one keeps the test cheap; warm_up compiles them all the same way.
+FIT = """
+import json
+import numpy as np
+from analysis.topics import jit_cache
+from umap import umap_
+enabled = jit_cache.cache_compilations()
+distances = np.sort(np.random.default_rng(0).random((40, 8)).astype(np.float32), axis=1)
+umap_.smooth_knn_dist(distances, 8.0)
+stats = umap_.smooth_knn_dist.stats
+print(json.dumps({"folder": str(jit_cache.configure()), "enabled": enabled,
+                  "hits": sum(stats.cache_hits.values()),
+                  "misses": sum(stats.cache_misses.values())}))
+"""
+
+
+def fit_in_new_process() -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", FIT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_later_process_loads_umap_from_the_cache() -> None:
+    first = fit_in_new_process()  # compiles, or loads what an earlier run compiled
+    assert first["enabled"] > 20
+    assert first["hits"] + first["misses"] > 0
+    assert any(Path(first["folder"]).rglob("*smooth_knn_dist*.nbi")), "nothing cached"
+    second = fit_in_new_process()
+    assert second["hits"] > 0 and second["misses"] == 0  # loaded, not compiled
+
+
+def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert user_cache_dir() == tmp_path / "interviews"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")  # the spec: only absolute paths
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "interviews"
+
+
+def test_app_warm_up_runs_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(jit_cache, "_warm_up", lambda: calls.append("warm"))
+    monkeypatch.setattr(jit_cache, "_warm_up_thread", None)
+    assert jit_cache.warm_up_in_background() is None  # the tests' conftest switches it off
+    monkeypatch.delenv(jit_cache.NO_WARM_UP)
+    thread = jit_cache.warm_up_in_background()
+    assert thread is not None
+    thread.join(timeout=60)
+    assert jit_cache.warm_up_in_background() is thread  # a second page view starts nothing
+    assert calls == ["warm"]
