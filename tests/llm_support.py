@@ -3,7 +3,8 @@
 ``FakeLLM`` is ``http.server`` in a thread. Its ``answer(body)`` decides each reply: a string
 is the message content, a dict a whole message (``{"refusal": ...}``), an int an HTTP status;
 ``hang`` makes the server accept the request and never answer (a timeout). Every request is
-recorded, so tests can count what was sent.
+recorded, so tests can count what was sent. Connections are kept alive (HTTP/1.1), as by
+Ollama, llama.cpp and vLLM, so the client's kept connections are exercised.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def fake_llm(answer: Answer, *, hang: bool = False) -> Iterator[FakeLLM]:
     fake = FakeLLM(answer, hang=hang)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: one connection per worker
+
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with fake.lock:
