@@ -28,6 +28,7 @@ Answer = Callable[[dict[str, Any]], str | dict | int]
 class FakeLLM:
     answer: Answer
     hang: bool = False
+    close_after_reply: bool = False  # drop the kept connection after each reply, without notice
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     release: threading.Event = field(default_factory=threading.Event)
@@ -56,8 +57,10 @@ def codes_reply(codes: list[str], segment: str, confidence: float = 0.95) -> str
 
 
 @contextmanager
-def fake_llm(answer: Answer, *, hang: bool = False) -> Iterator[FakeLLM]:
-    fake = FakeLLM(answer, hang=hang)
+def fake_llm(
+    answer: Answer, *, hang: bool = False, close_after_reply: bool = False
+) -> Iterator[FakeLLM]:
+    fake = FakeLLM(answer, hang=hang, close_after_reply=close_after_reply)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: one connection per worker
@@ -82,6 +85,8 @@ def fake_llm(answer: Answer, *, hang: bool = False) -> Iterator[FakeLLM]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+            if fake.close_after_reply:
+                self.close_connection = True  # no "Connection: close": the client finds out later
 
         def log_message(self, *_args: object) -> None:
             pass
