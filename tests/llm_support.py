@@ -3,7 +3,8 @@
 ``FakeLLM`` is ``http.server`` in a thread. Its ``answer(body)`` decides each reply: a string
 is the message content, a dict a whole message (``{"refusal": ...}``), an int an HTTP status;
 ``hang`` makes the server accept the request and never answer (a timeout). Every request is
-recorded, so tests can count what was sent.
+recorded, so tests can count what was sent. Connections are kept alive (HTTP/1.1), as by
+Ollama, llama.cpp and vLLM, so the client's kept connections are exercised.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ Answer = Callable[[dict[str, Any]], str | dict | int]
 class FakeLLM:
     answer: Answer
     hang: bool = False
+    close_after_reply: bool = False  # drop the kept connection after each reply, without notice
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     release: threading.Event = field(default_factory=threading.Event)
@@ -55,10 +57,17 @@ def codes_reply(codes: list[str], segment: str, confidence: float = 0.95) -> str
 
 
 @contextmanager
-def fake_llm(answer: Answer, *, hang: bool = False) -> Iterator[FakeLLM]:
-    fake = FakeLLM(answer, hang=hang)
+def fake_llm(
+    answer: Answer, *, hang: bool = False, close_after_reply: bool = False
+) -> Iterator[FakeLLM]:
+    fake = FakeLLM(answer, hang=hang, close_after_reply=close_after_reply)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: one connection per worker
+        # Headers and body go out in two writes; with Nagle's algorithm on, the second waits
+        # for the client's delayed ACK (~40 ms a reply on Linux), which real servers avoid.
+        disable_nagle_algorithm = True
+
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with fake.lock:
@@ -76,6 +85,8 @@ def fake_llm(answer: Answer, *, hang: bool = False) -> Iterator[FakeLLM]:
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+            if fake.close_after_reply:
+                self.close_connection = True  # no "Connection: close": the client finds out later
 
         def log_message(self, *_args: object) -> None:
             pass

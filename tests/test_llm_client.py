@@ -52,6 +52,17 @@ def test_a_server_without_json_schema_support_is_asked_without_it() -> None:
     assert "label" in json.dumps(fake.requests[0]["body"]["response_format"])
 
 
+def test_a_kept_connection_the_server_closed_is_reopened_without_a_retry() -> None:
+    themes = iter(["Ouders", "Stage"])
+    with fake_llm(lambda body: json.dumps({"label": next(themes)}),
+                  close_after_reply=True) as fake:
+        client = LLMClient(fake.config(retries=0))
+        first = client.ask(job("Noem het thema van het eerste fragment."))
+        second = client.ask(job("Noem het thema van het tweede fragment."))
+    assert (first, second) == ("Ouders", "Stage")
+    assert len(fake.requests) == 2 and client.requests == 2
+
+
 def test_a_server_error_is_retried_and_then_given_up() -> None:
     statuses = iter([503, 200])
     with fake_llm(lambda body: 503 if next(statuses) == 503 else '{"label": "x"}') as fake:

@@ -88,9 +88,15 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def locate(text: str, quote: str) -> tuple[int, int] | None:
-    """Offsets of the first occurrence of ``quote`` in ``text``, or None."""
-    haystack, where = normalise(text)
+def locate(
+    text: str, quote: str, normalised: tuple[str, list[int]] | None = None
+) -> tuple[int, int] | None:
+    """Offsets of the first occurrence of ``quote`` in ``text``, or None.
+
+    ``normalised``: ``normalise(text)`` when the caller already has it (a gold file holds
+    hundreds of quotes per transcript, and normalising the whole text for each one was most of
+    the time an evaluation or an import took)."""
+    haystack, where = normalised if normalised is not None else normalise(text)
     needle = normalise(quote)[0]
     if not needle:
         return None
@@ -146,6 +152,7 @@ def align(session: Session, items: Sequence[GoldItem], source: str) -> Alignment
             select(Transcript.id, Transcript.source_name, Transcript.text)
         )
     }
+    normalised: dict[int, tuple[str, list[int]]] = {}  # per transcript id, made when first used
     problems: list[str] = []
     found: dict[int, list[tuple[int, int, tuple[str, ...]]]] = {}
     covered: set[int] = set()
@@ -161,7 +168,9 @@ def align(session: Session, items: Sequence[GoldItem], source: str) -> Alignment
         unknown = [c for c in item.codes if c not in known]
         if unknown:
             problems.append(f"{where}: unknown code {', '.join(unknown)} (left out)")
-        span = locate(text, item.quote)
+        if transcript_id not in normalised:
+            normalised[transcript_id] = normalise(text)
+        span = locate(text, item.quote, normalised[transcript_id])
         if span is None:
             problems.append(f"{where}: quote not found in {item.file}: {item.quote[:60]!r}")
             continue

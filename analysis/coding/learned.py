@@ -43,7 +43,9 @@ gets next to no weight.
 
 Models are trained when suggestions are computed and kept in a process cache keyed by the
 training data itself (a hash of the feature rows and labels), so an accept or reject retrains
-only the codes it touches. The rationale lists the features that pushed a score up most.
+only the codes it touches; the classifier with its out-of-fold probabilities (``Fit``, nearly
+all the cost) is cached apart from the stack, so a language model that answers differently
+re-fits only the stack. The rationale lists the features that pushed a score up most.
 """
 
 from __future__ import annotations
@@ -104,7 +106,22 @@ class CodeModel:
         return self.stack.predict_proba(_stack_inputs(own, prior, llm))[:, 1]
 
 
+@dataclass(frozen=True)
+class Fit:
+    """The expensive part of a code's model: the classifier and its out-of-fold probabilities.
+
+    It depends on the feature rows and the decisions only, not on the zero-shot or language
+    model confidences that the cheap stack weighs it against, so it is cached on its own: a new
+    language model, or its answers changing, re-fits only the stack."""
+
+    classifier: object
+    coefficients: np.ndarray
+    calibrated: bool
+    out_of_fold: np.ndarray
+
+
 _cache: dict[str, CodeModel] = {}
+_fits: dict[str, Fit] = {}
 
 
 def training_labels(session: Session, codes: Sequence[CodeItem]) -> dict[str, dict[int, bool]]:
@@ -296,14 +313,25 @@ def train(
     model's ``llm``) and learn its threshold, all from the same decisions (out of fold where the
     model judges itself)."""
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
-    classifier, coefficients, calibrated = _classifier(matrix, y)
-    inputs = _stack_inputs(out_of_fold(matrix, y), prior, llm)
+    fitted = fit(matrix, y)
+    inputs = _stack_inputs(fitted.out_of_fold, prior, llm)
     stack = LogisticRegression(C=REGULARISATION, class_weight="balanced").fit(inputs, y)
     threshold = best_cut(stack.predict_proba(inputs)[:, 1], y)
     return CodeModel(
-        code, classifier, coefficients, positives, negatives, calibrated, stack, threshold,
-        uses_llm=llm is not None,
+        code, fitted.classifier, fitted.coefficients, positives, negatives, fitted.calibrated,
+        stack, threshold, uses_llm=llm is not None,
     )
+
+
+def fit(matrix: sparse.csr_matrix, y: np.ndarray) -> Fit:
+    """The classifier and out-of-fold probabilities for these rows and decisions (cached)."""
+    key = _fingerprint("", matrix, y, np.zeros(0, dtype=np.float32), None)
+    if key not in _fits:
+        if len(_fits) >= _CACHE_SIZE:
+            _fits.pop(next(iter(_fits)))
+        classifier, coefficients, calibrated = _classifier(matrix, y)
+        _fits[key] = Fit(classifier, coefficients, calibrated, out_of_fold(matrix, y))
+    return _fits[key]
 
 
 def _fingerprint(

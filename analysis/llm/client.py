@@ -1,7 +1,10 @@
 """The one client for an OpenAI-compatible chat-completions server.
 
-- Requests use the standard library (``urllib``) with system proxies ignored (a proxy would
-  carry interview text off this computer) and a timeout per request.
+- Requests use the standard library (``http.client``), which never consults the system's
+  proxy settings (a proxy would carry interview text off this computer), with a timeout per
+  request. Each worker thread keeps its connection open (HTTP/1.1 keep-alive): a new TCP
+  connection per segment cost more than the request itself on a local server. A kept
+  connection that the server has closed meanwhile is reopened once, without counting as a retry.
 - A timeout, a refused connection, HTTP 429 or 5xx is retried ``retries`` times with a
   doubling pause; other HTTP errors are not (they will not change).
 - ``run`` sends many requests with at most ``concurrency`` in flight and reports progress.
@@ -17,16 +20,16 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from analysis.llm.cache import ResponseCache, cache_key
 from analysis.llm.config import LLMConfig, LLMError, check_endpoint
@@ -80,6 +83,7 @@ class LLMClient:
     structured: bool = True  # becomes False when the server rejects response_format
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     def __post_init__(self) -> None:
         check_endpoint(self.config)
@@ -190,27 +194,22 @@ class LLMClient:
         if config.api_key:
             headers["Authorization"] = f"Bearer {config.api_key}"
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         attempt = 0
         while True:
             with self._lock:
                 self.requests += 1
-            request = urllib.request.Request(config.endpoint, data=data, headers=headers,
-                                             method="POST")
             try:
-                with opener.open(request, timeout=config.timeout) as response:
-                    body = response.read()
-                break
-            except urllib.error.HTTPError as error:
+                status, body = self._exchange(data, headers)
+                if status < 400:
+                    break
                 failure = TransportError(
-                    f"the language model at {config.endpoint} answered HTTP {error.code}"
+                    f"the language model at {config.endpoint} answered HTTP {status}"
                 )
-                failure.status = error.code  # type: ignore[attr-defined]
-                retry = error.code in _RETRY_STATUS
-            except (urllib.error.URLError, TimeoutError, OSError) as error:
-                reason = getattr(error, "reason", error)
+                failure.status = status  # type: ignore[attr-defined]
+                retry = status in _RETRY_STATUS
+            except (http.client.HTTPException, OSError) as error:
                 failure = TransportError(
-                    f"cannot reach the language model at {config.endpoint}: {reason}"
+                    f"cannot reach the language model at {config.endpoint}: {error or 'timed out'}"
                 )
                 retry = True
             if not retry or attempt >= config.retries:
@@ -224,6 +223,39 @@ class LLMClient:
         if not isinstance(reply, dict):
             raise LLMError("the language model server's response is not a JSON object")
         return reply
+
+    def _exchange(self, data: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """POST ``data`` on this thread's kept-alive connection: the HTTP status and body."""
+        parts = urlsplit(self.config.endpoint)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        for fresh in (False, True):
+            connection = getattr(self._local, "connection", None)
+            reused = connection is not None and not fresh
+            if not reused:
+                kind = (http.client.HTTPSConnection if parts.scheme == "https"
+                        else http.client.HTTPConnection)
+                connection = kind(parts.hostname or "", parts.port, timeout=self.config.timeout)
+                self._local.connection = connection
+            try:
+                connection.request("POST", target, body=data, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._drop(connection)
+                if reused:
+                    continue  # the server closed the idle connection: once more on a new one
+                raise
+            except BaseException:
+                self._drop(connection)
+                raise
+            if response.will_close:
+                self._drop(connection)
+            return response.status, body
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _drop(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        self._local.connection = None
 
 
 def parse_json(content: str) -> Any:
