@@ -198,6 +198,17 @@ def get_nlp() -> Language:
     return nlp
 
 
+def lemma_of(word: str) -> str:
+    """The pipeline's lemma of one lower-cased word form (the lookup table's, else itself)."""
+    lemmatizer = get_nlp().get_pipe("lemmatizer")
+    return lemmatizer.table.get(word, word).lower()
+
+
+def filler_phrase_words() -> frozenset[str]:
+    """Every word of a filler phrase: whether it counts as a content word depends on context."""
+    return frozenset(word for phrase in FILLER_PHRASES for word in phrase)
+
+
 def content_positions(
     doc: Doc, start: int = 0, end: int | None = None
 ) -> tuple[np.ndarray, list[str]]:

@@ -46,7 +46,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -267,12 +267,13 @@ class _Segment:
     institution: str
     source: str
     text: str
+    lemmas: str = ""  # the stored content lemmas, space-joined (Segment.lemmas)
 
 
 def _respondent_segments(session: Session, institution: str | None = None) -> list[_Segment]:
     query = (
         select(Segment.id, Segment.transcript_id, Transcript.institution,
-               Transcript.source_name, Segment.text)
+               Transcript.source_name, Segment.text, Segment.lemmas)
         .join(Transcript, Segment.transcript_id == Transcript.id)
         .join(Turn, Segment.turn_id == Turn.id)
         .where(Segment.codable.is_(True), Turn.role == "respondent")
@@ -293,6 +294,9 @@ def _indicator_hits(
     matcher = _matcher(pairs)
     number = {d.key: d.number for d in definitions}
     nlp = get_nlp()
+    required = _required_lemmas(t for _, terms in pairs for t in terms)
+    if required is not None:
+        segments = [s for s in segments if _may_match(s, required)]
     # Match on tokens and lemmas alone; sentence boundaries (for the past cues of _left_behind)
     # are set afterwards on the tenth of the segments with a match: the sentence components
     # took three quarters of the pipeline's time and change neither tokens nor lemmas.
@@ -312,6 +316,47 @@ def _indicator_hits(
             term = " ".join(token.lemma_.lower() for token in span)
             hits.setdefault(segment.id, {}).setdefault(number[span.label_], set()).add(term)
     return hits
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _required_lemmas(terms: Iterable[str]) -> list[frozenset[str]] | None:
+    """Per indicator, the words a segment's stored content lemmas must all contain for the
+    indicator to match it; None when some indicator has no such word (then every segment is
+    read).
+
+    Re-reading every respondent segment with spaCy on each draft grew with the corpus (about
+    half of the report's CPU time at 1,000 interviews); the stored lemmas (ingest's
+    :func:`analysis.nlp.content_lemmas`) rule out most segments without the pipeline. A word
+    is required only where the stored lemmas are sure to hold it: an alphabetic, non-numeric
+    content word that is no stop word, no word of a filler phrase (those are dropped by
+    context) and no lemma of a stop word's form; the matcher then decides as before
+    (tests/test_phases.py checks that the hits are the same with and without the filter).
+    """
+    from analysis.nlp import STOP_WORDS, filler_phrase_words, lemma_of
+
+    nlp = get_nlp()
+    unsure = filler_phrase_words() | {lemma_of(word) for word in STOP_WORDS}
+    result = []
+    for term in terms:
+        words = frozenset(
+            token.lower_ for token in nlp.make_doc(term)
+            if token.is_alpha and not token.like_num and len(token) >= 2
+            and token.lower_ not in STOP_WORDS and token.lower_ not in unsure
+        )
+        if not words:
+            return None
+        result.append(words)
+    return result
+
+
+def _may_match(segment: _Segment, required: Sequence[frozenset[str]]) -> bool:
+    """Whether some indicator's required words are all among the segment's content lemmas or
+    the letter runs of its text (a form like "extra's" is no content word, yet its lemma
+    "extra" matches)."""
+    present = set(segment.lemmas.split()) | set(_LETTERS.findall(segment.text.lower()))
+    return any(words <= present for words in required)
 
 
 def _idf(
