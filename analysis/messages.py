@@ -240,6 +240,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.not_found": ("het bestand is niet gevonden", "file not found"),
     "import.not_a_file": ("dit is geen bestand", "is not a file"),
+    "import.not_regular": (
+        "dit is geen gewoon bestand (een pipe, apparaat of map); het wordt niet gelezen",
+        "is {kind}, not a transcript file; not read",
+    ),
+    "import.archive_refused": (
+        "geweigerd voordat het gelezen werd: het archief pakt uit tot een onredelijke grootte "
+        "({detail})",
+        "refused before reading: {detail}",
+    ),
+    "import.not_read_suffix": (
+        "{suffix} wordt niet gelezen; sla het op als .docx, .odt, .rtf of .txt",
+        "{suffix} is not read; {advice}",
+    ),
+    "import.other_version_of": (
+        "er is al een andere versie van {what} geïmporteerd; kies ‘Gewijzigde bestanden "
+        "vervangen’ om die te vervangen",
+        "a different version of {what} is already imported; use --replace to replace it",
+    ),
     "import.too_large": (
         "het bestand is te groot ({size}; de grens is {limit})",
         "is {size}, above the limit of {limit}",
@@ -318,6 +336,10 @@ REASONS: list[tuple[re.Pattern[str], str]] = [
         (r"contains no text", "import.no_text"),
         (r"has metadata but no transcript text", "import.metadata_only"),
         (r"file not found", "import.not_found"),
+        (r"is (?P<kind>.+), not a transcript file; not read", "import.not_regular"),
+        (r"refused before reading: (?P<detail>.*)", "import.archive_refused"),
+        (r"(?P<suffix>\.\w+) is not read; (?P<advice>.*)", "import.not_read_suffix"),
+        (r"a different version of (?P<what>.+) is already imported.*", "import.other_version_of"),
         (r"is not a file", "import.not_a_file"),
         (r"is (?P<size>.+), above the limit of (?P<limit>.+)", "import.too_large"),
         (r"file is larger than the limit of (?P<limit>.+)", "import.too_large"),

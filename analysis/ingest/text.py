@@ -83,11 +83,6 @@ def decode_bytes(data: bytes) -> DecodedText:
     return DecodedText(normalise(text), encoding)
 
 
-def decode_transcript(path: Path, data: bytes) -> str:
-    """``decode_bytes(data).text``, with binary content reported as an IngestError for ``path``."""
-    return decode_transcript_with_warnings(path, data)[0]
-
-
 def decode_transcript_with_warnings(path: Path, data: bytes) -> tuple[str, list[str]]:
     """The decoded text and the decoding's warnings (``DecodedText.warnings``); binary content
     is an IngestError for ``path``."""
