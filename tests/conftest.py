@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import Project
+from analysis import Project, store
+from analysis.store import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "transcripts"
@@ -45,3 +46,34 @@ def empty_project(tmp_path: Path) -> Iterator[Project]:
     """A new project with only the default codebook."""
     with Project(tmp_path / "empty.db") as project:
         yield project
+
+
+def postgres_url() -> str:
+    """The test server of .ci/run; outside CI without one, the PostgreSQL case is skipped."""
+    url = os.environ.get("INTERVIEWS_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide INTERVIEWS_TEST_DATABASE_URL (see .ci/run)")
+        pytest.skip(
+            "no PostgreSQL server configured (set INTERVIEWS_TEST_DATABASE_URL; .ci/run does)"
+        )
+    return url
+
+
+def clean_postgres(url: str) -> None:
+    """Drop every table, so each PostgreSQL case starts from an empty database."""
+    engine = store.make_engine(url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A project location on SQLite and on PostgreSQL, for tests that must hold on both."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "project.db")
+        return
+    url = postgres_url()
+    clean_postgres(url)
+    yield url
+    clean_postgres(url)

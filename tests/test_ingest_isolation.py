@@ -11,15 +11,12 @@ from __future__ import annotations
 import os
 import resource
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from analysis import Project
 from analysis.store import Segment, Transcript
-from tests.test_store import _clean_postgres, _postgres_url
 
 SHORT = """Interviewer: Hoe gaat het met de uitwisseling naar Finland?
 
@@ -30,17 +27,6 @@ Interviewer: En de ouders?
 Anna de Wit: Die zijn soms bang, maar een ouderavond met oud-deelnemers helpt dan echt.
 """
 SENTENCE = "We hebben elk jaar meer studenten die naar het buitenland willen, en dat groeit. "
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "project.db")
-        return
-    url = _postgres_url()
-    _clean_postgres(url)
-    yield url
-    _clean_postgres(url)
 
 
 def _good(folder: Path, name: str) -> Path:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
 from analysis import Project, store
-from analysis.store import Base, Coding, Meta, Segment, Store, StoreError, Transcript
+from analysis.store import Coding, Meta, Segment, Store, StoreError, Transcript
 
 TRANSCRIPT = """Interviewer: Goedemiddag. Wat betekent internationalisering voor jullie college?
 
@@ -22,34 +20,6 @@ Interviewer: En de docenten?
 Karin de Boer: Die gaan ook steeds vaker mee. Een collega kwam terug uit Valencia en heeft haar
 hele lesprogramma omgegooid. Dat had ik niet verwacht, eerlijk gezegd.
 """
-
-
-def _postgres_url() -> str:
-    url = os.environ.get("INTERVIEWS_TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide INTERVIEWS_TEST_DATABASE_URL (see .ci/run)")
-        pytest.skip(
-            "no PostgreSQL server configured (set INTERVIEWS_TEST_DATABASE_URL; .ci/run does)"
-        )
-    return url
-
-
-def _clean_postgres(url: str) -> None:
-    engine = store.make_engine(url)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "project.db")
-        return
-    url = _postgres_url()
-    _clean_postgres(url)
-    yield url
-    _clean_postgres(url)
 
 
 @pytest.fixture
