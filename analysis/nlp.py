@@ -37,7 +37,6 @@ from spacy.attrs import (
 )
 from spacy.lang.nl.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
@@ -49,6 +48,7 @@ from analysis.lang_nl_fillers import (
     FUNCTION_WORDS,
     OPENING_WORDS,
 )
+from analysis.lemma_lookup import lemma_lookup
 
 STOP_WORDS: frozenset[str] = frozenset(SPACY_STOP_WORDS | FILLERS | FUNCTION_WORDS)
 
@@ -155,7 +155,7 @@ class LookupLemmatizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.strings = nlp.vocab.strings
-        self.table = load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+        self.table = lemma_lookup()  # a plain dict: spaCy's Table cost more than the file
         self.cache: dict[int, int] = {}  # lower-case text hash -> lemma hash
 
     def __call__(self, doc: Doc) -> Doc:
@@ -199,9 +199,10 @@ def get_nlp() -> Language:
 
 
 def lemma_of(word: str) -> str:
-    """The pipeline's lemma of one lower-cased word form (the lookup table's, else itself)."""
-    lemmatizer = get_nlp().get_pipe("lemmatizer")
-    return lemmatizer.table.get(word, word).lower()
+    """The pipeline's lemma of one lower-cased word form (the lookup table's, else itself).
+
+    Reads the table directly: no pipeline is built for it."""
+    return lemma_lookup().get(word, word).lower()
 
 
 def filler_phrase_words() -> frozenset[str]:

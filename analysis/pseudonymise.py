@@ -47,8 +47,6 @@ responsible for reading an anonymised export before sharing it.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
 import secrets
@@ -57,7 +55,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 
 import pandas as pd
 from spacy.lang.nl.stop_words import STOP_WORDS
@@ -65,6 +62,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.ingest.keys import PARTICLES, fold
+from analysis.lemma_lookup import lemma_lookup
 from analysis.store import Meta, Pseudonym, Transcript, Turn
 
 INSTITUTION, RESPONDENT, INTERVIEWER = "institution", "respondent", "interviewer"
@@ -97,8 +95,7 @@ _SENTENCE_ENDS = ".!?:;…"
 @cache
 def _dutch_words() -> frozenset[str]:
     """Every word form and lemma of the Dutch lookup lemmatizer (about 300,000), lower case."""
-    path = files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-    table = json.loads(gzip.decompress(path.read_bytes()))
+    table = lemma_lookup()
     return frozenset(table) | frozenset(table.values())
 
 

@@ -28,7 +28,8 @@ import re
 from collections.abc import Collection, Iterable
 
 from analysis.coding.text import match_key
-from analysis.nlp import STOP_WORDS, get_nlp
+from analysis.lemma_lookup import lemma_lookup
+from analysis.nlp import STOP_WORDS
 
 LEVEL_PREFIX = "niveau_"
 
@@ -80,21 +81,20 @@ def level_terms(text: str) -> list[str]:
 
 
 @functools.cache
-def _lemma_table() -> dict[str, str]:
-    """spaCy's Dutch lookup table (form -> lemma), as the pipeline's lemmatiser holds it."""
-    return get_nlp().get_pipe("lemmatizer").table  # type: ignore[attr-defined, no-any-return]
-
-
-@functools.cache
 def dutch_words() -> frozenset[str]:
-    """Every form and lemma in spaCy's Dutch lookup table: a dictionary of real Dutch words."""
-    table = _lemma_table()
-    return frozenset(table.keys()) | frozenset(table.values())
+    """Every lemma in spaCy's Dutch lookup table: a dictionary of real Dutch words.
+
+    Lemmas only, not the inflected forms: that is what this set always held (it was built from
+    spaCy's ``Table``, whose keys are string hashes, so the forms never matched a word), and
+    the compound splits and college names of ``ask`` are tested on it. Adding the forms is a
+    change of behaviour to decide on its own.
+    """
+    return frozenset(lemma_lookup().values())
 
 
 def lemma(word: str) -> str:
     """The lookup lemma of one lower-case word (itself when the table does not know it)."""
-    return _lemma_table().get(word, word)
+    return lemma_lookup().get(word, word)
 
 
 def joined_terms(text: str) -> list[str]:
