@@ -40,11 +40,45 @@ def _user_errors() -> tuple[type[Exception], ...]:
     )
 
 
+MAX_COLWIDTH = 60  # longer cells end in "..."
+
+
 def _print_table(frame, columns: Sequence[str]) -> None:
     if frame.empty:
         print("(nothing)")
         return
-    print(frame[list(columns)].to_string(index=False, max_colwidth=60))
+    print(frame[list(columns)].to_string(index=False, max_colwidth=MAX_COLWIDTH))
+
+
+def _print_rows(rows: Sequence[dict], columns: Sequence[str]) -> None:
+    """Print rows of integers and texts as :func:`_print_table` prints their DataFrame, without
+    pandas (its import is most of what a listing costs).
+
+    pandas' rules for such columns: cells right-aligned, one space apart; a number column's
+    header gets one space in front; tabs and line breaks show as ``\\t`` and ``\\n``; a text
+    longer than ``MAX_COLWIDTH`` is cut to end in "..."; a missing text is ``NaN``, or ``None``
+    when the column holds no text at all. tests/test_cli.py compares the two.
+    """
+    if not rows:
+        print("(nothing)")
+        return
+    cells: list[list[str]] = []
+    for column in columns:
+        values = [row[column] for row in rows]
+        numeric = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        missing = "None" if all(v is None for v in values) else "NaN"
+        texts = [_cell(v, missing) for v in values]
+        header = f" {column}" if numeric else column
+        width = max(len(header), *(len(t) for t in texts))
+        cells.append([header.rjust(width), *(t.rjust(width) for t in texts)])
+    print("\n".join(" ".join(line) for line in zip(*cells, strict=True)))
+
+
+def _cell(value: object, missing: str) -> str:
+    if value is None:
+        return missing
+    text = str(value).replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= MAX_COLWIDTH else text[: MAX_COLWIDTH - 3] + "..."
 
 
 # --- ingest and transcripts ----------------------------------------------------------------
@@ -81,16 +115,18 @@ def cmd_ingest(args: argparse.Namespace, project: Project) -> int:
     return 1 if failed or skipped else 0  # 1: some file in the batch is not in the project
 
 
+TRANSCRIPT_LISTING = [
+    "id", "source", "institution", "date", "sector", "region", "turns", "segments", "words",
+]
+
+
 def cmd_transcripts(args: argparse.Namespace, project: Project) -> int:
-    frame = project.transcripts()
-    _print_table(
-        frame,
-        ["id", "source", "institution", "date", "sector", "region", "turns", "segments", "words"],
-    )
-    if not frame.empty:
+    rows = project.transcript_rows()  # not the DataFrame: the listing needs no pandas
+    _print_rows(rows, TRANSCRIPT_LISTING)
+    if rows:
         print(
-            f"{len(frame)} transcripts, {frame['segments'].sum()} segments, "
-            f"{frame['words'].sum()} words"
+            f"{len(rows)} transcripts, {sum(r['segments'] for r in rows)} segments, "
+            f"{sum(r['words'] for r in rows)} words"
         )
     return 0
 

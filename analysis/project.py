@@ -12,13 +12,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import func, select
 
 # Light collaborators only at import time (the database, the codebook, the tables, messages,
-# the language-model client): the others (spaCy, scikit-learn, BERTopic, python-docx behind
-# them) are imported inside the methods that use them, so that a command loads what it needs
-# and no more (tests/test_startup.py guards it).
+# the language-model client): the others (pandas, spaCy, scikit-learn, BERTopic, python-docx
+# behind them) are imported inside the methods that use them, so that a command loads what it
+# needs and no more (tests/test_startup.py guards it: listing transcripts loads no pandas).
 from analysis import views
 from analysis.codebook import Codebook, load_codebook
 from analysis.codebook_store import read_codebook, write_codebook
@@ -30,7 +29,6 @@ from analysis.coding.state import (
     thresholds,
 )
 from analysis.dates import parse_date
-from analysis.exchange.refi import ExchangeError
 from analysis.faults import ResourceError
 from analysis.ingest import DEFAULT_MAX_BYTES
 from analysis.ingest.base import ROLES
@@ -39,11 +37,12 @@ from analysis.llm.client import LLMClient
 from analysis.llm.config import ENV_URL, LLMConfig, LLMError, check_endpoint
 from analysis.locations import DEFAULT_PROJECT
 from analysis.messages import fail
-from analysis.names import mentions as names_review
 from analysis.store import Base, Coding, Meta, Segment, SpeakerRole, Store, Transcript, utcnow
 from analysis.store import Code as CodeRow
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from analysis.ask import Answer, Conversation
     from analysis.coding import gold as gold_codings
     from analysis.coding import reliability as agreement
@@ -169,12 +168,20 @@ class Project:
         with self.store.session() as session:
             return views.transcripts_frame(session, lang=lang)
 
+    def transcript_rows(self, *, lang: str = "en") -> list[dict]:
+        """The rows of :meth:`transcripts` as dicts, without pandas (the CLI's listing: pandas'
+        import would be most of that command's time)."""
+        with self.store.session() as session:
+            return views.transcript_rows(session, lang=lang)
+
     def transcript_text(self, transcript_id: int) -> str:
         with self.store.session() as session:
             return self._transcript(session, transcript_id).text
 
     def turns(self, transcript_id: int) -> pd.DataFrame:
         """The transcript as a conversation: one row per turn with its speech and media time."""
+        import pandas as pd
+
         with self.store.session() as session:
             transcript = self._transcript(session, transcript_id)
             rows = [
@@ -197,6 +204,8 @@ class Project:
 
     def speakers(self, transcript_id: int) -> pd.DataFrame:
         """Each speaker of a transcript with their role and number of turns."""
+        import pandas as pd
+
         frame = self.turns(transcript_id)
         if frame.empty:
             return pd.DataFrame(columns=["speaker", "role", "turns"])
@@ -1019,6 +1028,8 @@ class Project:
         the code it counts for and whether a person accepted, rejected or has not yet reviewed
         it): the review queue "Bewijs van dit hoofdstuk beoordelen". ``draft``: a draft already
         built (the app's cached one), else one is built."""
+        import pandas as pd
+
         draft = draft or self.build_draft()
         found = next((c for c in draft.themes if c.key == chapter), None)
         columns = ["segment_id", "code", "institution", "text", "status"]
@@ -1148,16 +1159,22 @@ class Project:
     def detect_names(self, transcript_ids: Iterable[int] | None = None) -> int:
         """Detect people, e-mail addresses, phone numbers, addresses and places in the text of
         the given transcripts (all when None); decisions already made are kept."""
+        from analysis.names import mentions as names_review
+
         with self.store.session() as session:
             return names_review.detect_all(session, transcript_ids)
 
     def names(self) -> pd.DataFrame:
         """The identifiers found (one row per person, e-mail ...), with decision and replacement."""
+        from analysis.names import mentions as names_review
+
         with self.store.session() as session:
             return names_review.identifiers_frame(session)
 
     def name_mentions(self, identifier_id: int | None = None) -> pd.DataFrame:
         """Every mention (of one identifier) with its context, for review."""
+        from analysis.names import mentions as names_review
+
         with self.store.session() as session:
             return names_review.mentions_frame(session, identifier_id)
 
@@ -1165,6 +1182,8 @@ class Project:
         self, identifier_id: int, status: str, *, replacement: str | None = None
     ) -> None:
         """Confirm or ignore a detected identifier for all its mentions, with its replacement."""
+        from analysis.names import mentions as names_review
+
         by = self.setting("coder")
         try:
             with self.store.session() as session:
@@ -1176,6 +1195,8 @@ class Project:
 
     def add_name(self, name: str, *, kind: str = "person", replacement: str | None = None) -> int:
         """Add a name the detection missed (confirmed); returns its identifier id."""
+        from analysis.names import mentions as names_review
+
         by = self.setting("coder")
         try:
             with self.store.session() as session:
@@ -1253,6 +1274,7 @@ class Project:
         """Import a REFI-QDA .qdpx archive in one transaction; a bad file changes nothing, and
         an error no check foresaw is one line naming the file, like every other."""
         from analysis.exchange import qdpx
+        from analysis.exchange.refi import ExchangeError
 
         try:
             with self.store.session() as session:

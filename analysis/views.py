@@ -1,18 +1,23 @@
 """Read-only tables (pandas) over the store: what the CLI lists, the app shows and exports write.
 
 One query per table rather than per row, so that a project of 1,000 interviews still answers
-in well under a second.
+in well under a second. pandas is imported where a frame is built: ``transcript_rows`` gives
+the CLI's listing the same rows without it (its import is most of that command's start-up).
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from analysis.coding.state import segment_codes
 from analysis.messages import reason
 from analysis.store import Segment, Transcript, Turn
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEGMENT_COLUMNS = [
     "source",
@@ -39,9 +44,35 @@ SEGMENT_COLUMNS = [
 ]
 
 
+TRANSCRIPT_COLUMNS = [
+    "id",
+    "name",
+    "source",
+    "format",
+    "institution",
+    "date",
+    "interviewer",
+    "sector",
+    "region",
+    "respondents",
+    "turns",
+    "segments",
+    "words",
+    "warnings",
+]
+
+
 def transcripts_frame(session: Session, *, lang: str = "en") -> pd.DataFrame:
     """One row per transcript with its metadata and counts of turns, segments and words; the
     import's warnings in ``lang`` ("nl" for the app)."""
+    import pandas as pd
+
+    return pd.DataFrame(transcript_rows(session, lang=lang), columns=TRANSCRIPT_COLUMNS)
+
+
+def transcript_rows(session: Session, *, lang: str = "en") -> list[dict]:
+    """The rows of :func:`transcripts_frame` as dicts (keys: ``TRANSCRIPT_COLUMNS``), ordered
+    by college and file name."""
     turns = (
         select(Turn.transcript_id, func.count(Turn.id).label("turns"))
         .group_by(Turn.transcript_id)
@@ -78,23 +109,7 @@ def transcripts_frame(session: Session, *, lang: str = "en") -> pd.DataFrame:
         row["words"] = len(row.pop("text").split())
         row["respondents"] = "; ".join(row["respondents"] or [])
         row["warnings"] = "; ".join(reason(w, lang) for w in row["warnings"] or [])
-    columns = [
-        "id",
-        "name",
-        "source",
-        "format",
-        "institution",
-        "date",
-        "interviewer",
-        "sector",
-        "region",
-        "respondents",
-        "turns",
-        "segments",
-        "words",
-        "warnings",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def segments_frame(
@@ -110,6 +125,8 @@ def segments_frame(
     ``suggestions`` lists open automatic suggestions as ``code:confidence``. ``kind`` is "span"
     for words a person cut out of a passage (they lie inside one of the turn's "auto" segments).
     """
+    import pandas as pd
+
     question = aliased(Turn)
     query = (
         select(

@@ -6,9 +6,11 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from analysis.cli import build_parser, main
+from analysis.cli import TRANSCRIPT_LISTING, _print_rows, _print_table, build_parser, main
+from analysis.project import Project
 from tests.conftest import SAMPLE_DIR
 
 ANSWER = """Interviewer: Wat levert internationalisering jullie studenten op?
@@ -104,3 +106,33 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             main([name, "--help"])
         assert exit_info.value.code == 0
         assert "--project" in capsys.readouterr().out
+
+
+def test_transcript_listing_prints_what_pandas_prints(
+    sample_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`interviews transcripts` prints its rows without pandas, as `to_string` printed them."""
+    assert main(["transcripts", "--project", sample_project.url]) == 0
+    listing = capsys.readouterr().out
+    frame = sample_project.transcripts()
+    _print_table(frame, TRANSCRIPT_LISTING)
+    assert listing.startswith(capsys.readouterr().out)
+    assert listing.splitlines()[-1] == (
+        f"{len(frame)} transcripts, {frame['segments'].sum()} segments, "
+        f"{frame['words'].sum()} words"
+    )
+    # What the sample lacks: no region anywhere, a missing sector, a long and an odd file name.
+    rows = [
+        {"id": 12, "source": "gesprek\tROC Rijnmond (definitief, geanonimiseerd) versie 3 "
+         "met bijlagen en aantekeningen.docx", "sector": None, "region": None, "turns": 140},
+        {"id": 3, "source": "Noorderpoort\nopname.vtt", "sector": "zorg en welzijn",
+         "region": None, "turns": 7},
+        {"id": 1, "source": "é.txt", "sector": "", "region": None, "turns": 0},
+    ]
+    columns = ["id", "source", "sector", "region", "turns"]
+    for subset in (rows, rows[1:2]):
+        _print_rows(subset, columns)
+        ours = capsys.readouterr().out
+        _print_table(pd.DataFrame(subset, columns=columns), columns)
+        assert ours == capsys.readouterr().out
+        assert "..." in ours or len(subset) == 1
