@@ -20,7 +20,9 @@ point's label or indicator terms share their first five letters (words of four l
 of several matches the one whose colleges overlap most is taken (a point's contrast colleges
 count as a point of their own, "not …"). Point recall: share of gold points matched. College
 precision: of the colleges the matched found points name, the share the gold names too
-(micro-averaged); college recall the other way round.
+(micro-averaged); college recall the other way round. On a part, a gold point that none of the
+part's colleges make counts for no recall, but the part's colleges that a matching found point
+names for it count as named wrongly.
 
     python benchmarks/findings.py
 """
@@ -73,15 +75,19 @@ def score(findings: dict, gold: list[dict], colleges: set[str] | None = None) ->
     matched = hits = named = wanted = total = 0
     for point in gold:
         want = set(point["colleges"]) if colleges is None else set(point["colleges"]) & colleges
-        if not want:
-            continue
-        total += 1
         stems = _stems(" ".join(point["keywords"]))
         options = [
             (stem_set, names if colleges is None else names & colleges)
             for stem_set, names in found.get(point["code"], []) if stems & stem_set
         ]
         options = [o for o in options if o[1]]
+        if not want:
+            # A gold point none of the part's colleges make: it counts for no recall, but a
+            # matched found point naming the part's colleges for it names them wrongly.
+            if options:
+                named += len(min(options, key=lambda o: len(o[1]))[1])
+            continue
+        total += 1
         if not options:
             wanted += len(want)
             continue
