@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from analysis.corpus import IngestResult
     from analysis.exchange import qdc, qdpx
     from analysis.findings import SubThemeFindings
+    from analysis.findings.steps import PhaseSteps
     from analysis.pseudonymise import Pseudonymiser
     from analysis.report.model import Draft
 
@@ -1023,6 +1024,22 @@ class Project:
         with self.store.session() as session:
             return findings_for(session)
 
+    def phase_steps(self) -> PhaseSteps:
+        """The steps colleges describe taking to a next phase, each kind with its passages
+        (``analysis.findings.steps``), as the draft's phases chapter writes them."""
+        from analysis.findings.read import read_segments
+        from analysis.findings.steps import find_steps
+        from analysis.phases import Codings, assess
+
+        with self.store.session() as session:
+            codings = Codings.read(session)
+            assessments = assess(session, read_codebook(session), codings)
+            return find_steps(
+                read_segments(session, codings),
+                {item.segment_id for a in assessments for item in a.evidence},
+                {a.institution: a.label for a in assessments},
+            )
+
     def chapter_evidence(self, chapter: str, draft: Draft | None = None) -> pd.DataFrame:
         """The passages a theme chapter's claims and quotes rest on (one row per segment, with
         the code it counts for and whether a person accepted, rejected or has not yet reviewed
@@ -1064,15 +1081,20 @@ class Project:
     ) -> Draft:
         """The publication draft as data. ``attribution``: "institution" ("bestuurder, ROC X")
         or "role" ("een bestuurder"); default: the setting ``report_attribution``. Quotes are
-        lightly edited (no "ehm", no "[lacht]") unless ``verbatim``."""
+        lightly edited (no "ehm", no "[lacht]") unless ``verbatim``. The title page reads the
+        settings ``report_agency``, ``report_evaluation`` and ``report_date`` (JJJJ-MM-DD; the
+        concept's date, default today)."""
+        from analysis.report import build as report_build
         from analysis.report import build_draft
         from analysis.report.attribution import DEFAULT_STYLE as DEFAULT_ATTRIBUTION
 
 
         style = attribution or str(self.setting("report_attribution", DEFAULT_ATTRIBUTION))
+        title_page = report_build.title_page_settings(self.setting)
         with self.store.session() as session:
             return build_draft(
-                session, anonymise=anonymise, attribution=style, edit_quotes=not verbatim
+                session, anonymise=anonymise, attribution=style, edit_quotes=not verbatim,
+                **title_page,
             )
 
     def write_report(

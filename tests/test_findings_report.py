@@ -137,7 +137,7 @@ def test_title_page_and_chapters_on_new_pages(half_reviewed: Project, tmp_path: 
     front = [p.text for p in document.paragraphs[:8]]
     assert any("Nationaal Agentschap" in line for line in front)
     assert any("Evaluatie" in line for line in front)
-    assert any(line.startswith("Datum: ") for line in front)
+    assert any(line.startswith("Concept van ") for line in front)
     for paragraph in document.paragraphs:
         if paragraph.style.name == "Heading 1":
             before = paragraph._p.getprevious()

@@ -70,9 +70,14 @@ def _top(key: str, parents: dict[str, str | None]) -> str:
     return key
 
 
-def findings_for(session: Session, codings: Codings | None = None) -> dict[str, SubThemeFindings]:
-    """The project's findings: its segments, its codebook, its names kept out of labels."""
+def findings_for(
+    session: Session, codings: Codings | None = None,
+    segments: list[FindingSegment] | None = None,
+) -> dict[str, SubThemeFindings]:
+    """The project's findings: its segments (``segments`` when the caller read them already,
+    as the report does for the phase steps too), its codebook, its names kept out of labels."""
     from analysis.topics.vocabulary import name_words
 
-    return find_points(read_segments(session, codings), read_codebook(session),
-                       excluded_words=name_words(session))
+    if segments is None:
+        segments = read_segments(session, codings)
+    return find_points(segments, read_codebook(session), excluded_words=name_words(session))

@@ -15,9 +15,10 @@ writer sees any text, so no writer can leak a name.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -36,7 +37,9 @@ from analysis.findings.prose import (
     write_overview,
     write_prose,
 )
-from analysis.findings.read import findings_for
+from analysis.findings.read import findings_for, read_segments
+from analysis.findings.steps import find_steps
+from analysis.findings.steps_prose import write_steps
 from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
 from analysis.report import attribution as attr
@@ -87,11 +90,16 @@ def build_draft(
     quotes_per_subtheme: int = QUOTES_PER_SUBTHEME,
     title: str = DEFAULT_TITLE,
     edit_quotes: bool = True,
+    agency: str = DEFAULT_AGENCY,
+    evaluation: str = DEFAULT_EVALUATION,
+    concept_date: date | None = None,
 ) -> Draft:
     """The draft of the whole publication, from the project's current state.
 
     ``edit_quotes``: quotes without hesitations and transcriber's marks
     (:mod:`analysis.report.editing`), as publications quote; False quotes verbatim.
+    ``agency``, ``evaluation`` and ``concept_date`` (default today) go on the title page, with
+    the fieldwork period taken from the interviews' dates.
     """
     if attribution not in attr.STYLES:
         raise ReportError(
@@ -105,7 +113,7 @@ def build_draft(
     ]
     phases = _phases_chapter(context)
     interviews = len(context.transcripts)
-    today = date.today()
+    today = concept_date or date.today()
     period = period_text(t.date for t in context.transcripts.values())
     agreement = _agreement(context)
     return Draft(
@@ -125,11 +133,28 @@ def build_draft(
         codebook=_codebook_table(context),
         frequencies=_frequency_table(context),
         anonymised=anonymise,
-        agency=DEFAULT_AGENCY,
-        evaluation=DEFAULT_EVALUATION,
+        agency=agency,
+        evaluation=evaluation,
         date=dutch_date(today),
+        fieldwork=fieldwork_text(t.date for t in context.transcripts.values()),
         phase_table=_phase_table(context),
     )
+
+
+def title_page_settings(setting: Callable[[str, object], object]) -> dict[str, object]:
+    """The title page's agency, evaluation and concept date from the project's settings
+    (``report_agency``, ``report_evaluation``, ``report_date`` as JJJJ-MM-DD), as keyword
+    arguments for :func:`build_draft`; an unset or unreadable setting keeps the default."""
+    found: dict[str, object] = {}
+    for name, key in (("agency", "report_agency"), ("evaluation", "report_evaluation")):
+        value = setting(key, None)
+        if isinstance(value, str) and value.strip():
+            found[name] = value.strip()
+    day = setting("report_date", None)
+    if day:
+        with contextlib.suppress(ValueError):  # not a date: dated today, as without the setting
+            found["concept_date"] = date.fromisoformat(str(day))
+    return found
 
 
 # --- what the builder reads once -------------------------------------------------------------
@@ -160,7 +185,13 @@ class _Context:
             select(ReportItem).order_by(ReportItem.chapter, ReportItem.position, ReportItem.id)
         ))
         self.assessments = assess(session, self.codebook, self.codings)
-        self.findings = findings_for(session, self.codings)
+        segments = read_segments(session, self.codings)
+        self.findings = findings_for(session, self.codings, segments)
+        self.steps = find_steps(
+            segments,
+            {item.segment_id for a in self.assessments for item in a.evidence},
+            {a.institution: a.label for a in self.assessments},
+        )
         self.seed = project_seed(
             sorted(t.institution or "" for t in self.transcripts.values())
             + [str(c.segment_id) for c in self.candidates]
@@ -269,6 +300,13 @@ class _Context:
             )
             for p in paragraphs
         ]
+
+    def step_prose(self) -> list[Paragraph]:
+        """The steps colleges took to a next phase, names pseudonymised when the draft is."""
+        paragraphs = write_steps(self.steps, len(self.colleges), self.seed)
+        if self.pseudonymiser is None:
+            return paragraphs
+        return [Paragraph([self._sentence(s) for s in p.sentences]) for p in paragraphs]
 
     def overview(self, code: Code, keys: list[str]) -> list[Paragraph]:
         """The chapter's opening paragraph from its sub-themes' findings."""
@@ -673,6 +711,7 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
         boxes=boxes,
         narrative=narrative,
         evidence=evidence,
+        steps=context.step_prose(),
     )
 
 
@@ -822,14 +861,32 @@ def dutch_date(day: date, *, year: bool = True) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
 
 
-def period_text(values: Iterable[str | None]) -> str:
-    """"op 3 maart 2026", "tussen 15 september en 10 november 2026", or "" without dates."""
+def _days(values: Iterable[str | None]) -> list[date]:
     days = []
     for value in values:
         try:
             days.append(date.fromisoformat(str(value)))
         except ValueError:
             continue  # a missing or partial date: the period rests on the others
+    return days
+
+
+def fieldwork_text(values: Iterable[str | None]) -> str:
+    """The months the interviews were held in, as a title page gives them: "mei 2024",
+    "mei–juni 2024", "november 2025–januari 2026"; "" without dates."""
+    days = _days(values)
+    if not days:
+        return ""
+    first, last = min(days), max(days)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{MONTHS[first.month - 1]} {first.year}"
+    start = MONTHS[first.month - 1] + (f" {first.year}" if first.year != last.year else "")
+    return f"{start}–{MONTHS[last.month - 1]} {last.year}"
+
+
+def period_text(values: Iterable[str | None]) -> str:
+    """"op 3 maart 2026", "tussen 15 september en 10 november 2026", or "" without dates."""
+    days = _days(values)
     if not days:
         return ""
     first, last = min(days), max(days)

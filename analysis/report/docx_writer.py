@@ -66,6 +66,7 @@ _FALLBACK_STYLES: dict[str, tuple[str, bool, bool, float, int | None]] = {
     "List Bullet": ("Normal", False, False, 11, None),
 }
 COMMENT_AUTHOR = "Interviewanalyse"
+STEPS_HEADING = "Stappen naar een volgende fase"
 COMMENT_REFS = 12  # passages listed in one comment; the rest are counted
 COMMENT_EXCERPT = 90  # characters of each passage in a comment
 
@@ -442,7 +443,11 @@ class _Writer:
     def _front(self, draft: Draft) -> None:
         self._paragraph(draft.title, "Title")
         self._paragraph(draft.subtitle, "Subtitle")
-        for line in (draft.evaluation, draft.agency, f"Datum: {draft.date}" if draft.date else ""):
+        for line in (
+            draft.evaluation, draft.agency,
+            f"Gesprekken gevoerd: {draft.fieldwork}" if draft.fieldwork else "",
+            f"Concept van {draft.date}" if draft.date else "",
+        ):
             if line:
                 self._paragraph(line)
         if draft.anonymised:
@@ -524,6 +529,9 @@ class _Writer:
                 line.add_run(xml_safe(f", {where}"))
                 if quote:
                     self._quote(quote)
+        if chapter.steps:
+            self._heading(STEPS_HEADING, 2)
+            self._prose(chapter.steps)
         for box in chapter.boxes:
             self._box(box)
 

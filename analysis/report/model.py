@@ -112,6 +112,7 @@ class PhasesChapter:
     narrative: list[str] = field(default_factory=list)  # counts and what sets phases apart
     # one line of evidence per college: (college, phase in words, quote)
     evidence: list[tuple[str, str, Quote | None]] = field(default_factory=list)
+    steps: list[Paragraph] = field(default_factory=list)  # steps to a next phase, with refs
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ class Draft:
     author: str = "Evaluatieteam"
     agency: str = ""
     evaluation: str = ""
-    date: str = ""
+    date: str = ""  # the concept's date in words ("2 december 2026")
+    fieldwork: str = ""  # the months of the interviews ("mei–juni 2024")
     phase_table: Table | None = None  # the estimates with their confidence (appendix)
 
     def quotes(self) -> list[Quote]:
