@@ -34,6 +34,7 @@ def page(spec: PageSpec) -> st.Page:
 navigation = st.navigation(
     {section: [page(spec) for spec in specs] for section, specs in NAVIGATION.items()}
 )
+widgets.follow_jump()
 project = widgets.project()
 queue_cache.warm(widgets.project_location(), project.suggestions_revision())
 with st.sidebar:

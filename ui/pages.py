@@ -23,6 +23,7 @@ NAVIGATION: dict[str, list[PageSpec]] = {
     "Materiaal": [
         PageSpec(HOME, "Project en import", "folder_open", "project", default=True),
         PageSpec("ui/reader.py", "Transcript lezen", "article", "lezen"),
+        PageSpec("ui/search.py", "Zoeken in gesprekken", "search", "zoeken"),
     ],
     "Analyse": [
         PageSpec("ui/coding.py", "Coderen", "label", "coderen"),

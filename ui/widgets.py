@@ -88,6 +88,18 @@ def escape_markdown(text: object) -> str:
     return escaped.replace("\n", "  \n")
 
 
+def highlighted(pieces: Sequence[tuple[str, bool]]) -> str:
+    """Markdown for text cut into ``(piece, is_hit)`` pieces (``analysis.search.pieces``):
+    every piece made literal by ``escape_markdown``, the hits then set in bold on an orange
+    background. The only Markdown in the result is ours, so a transcript's own markup, HTML or
+    colour directives stay literal text."""
+    parts = []
+    for piece, hit in pieces:
+        text = escape_markdown(piece)
+        parts.append(f":orange-background[**{text}**]" if hit and text else text)
+    return "".join(parts)
+
+
 # --- the project -----------------------------------------------------------------------------
 
 
@@ -549,7 +561,18 @@ def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
     st.session_state["reader_segment_id"] = None if segment_id is None else int(segment_id)
     st.session_state["reader_mouse"] = segment_id is not None
     st.session_state["reader_search"] = ""
-    st.switch_page("ui/reader.py")
+    st.session_state[_JUMP] = True
+
+
+_JUMP = "open_reader_next"
+
+
+def follow_jump() -> None:
+    """Switch to the reader when a button asked for it (``open_in_reader``). Called by
+    ``app.py`` after the navigation is set up: a button's callback runs before that, where
+    ``st.switch_page`` cannot find the reader's page yet."""
+    if st.session_state.pop(_JUMP, False):
+        st.switch_page("ui/reader.py")
 
 
 def open_in_reader_button(transcript_id: int, segment_id: int, key: str) -> None:
