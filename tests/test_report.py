@@ -18,6 +18,7 @@ from analysis import Project
 from analysis.report import ReportError
 from analysis.report.attribution import BOARD
 from analysis.report.build import period_text
+from analysis.report.docx_writer import STEPS_HEADING
 from analysis.store import Transcript
 from tests.report_checks import (
     all_paragraphs,
@@ -80,7 +81,7 @@ def test_the_draft_has_the_publications_structure(coded: Project, tmp_path: Path
         child.label
         for code in codebook.top_level() if code.key != "phases"
         for child in codebook.children(code.key)
-    ] + [child.label for child in codebook.children("phases")] + ["Per instelling"]
+    ] + [child.label for child in codebook.children("phases")] + [STEPS_HEADING, "Per instelling"]
     assert headings(document, 2) == expected_h2
 
     body = "\n".join(p.text for p in document.paragraphs)
