@@ -44,12 +44,12 @@ from analysis.report.chart import phase_bar_chart
 from analysis.report.editing import edit_quote
 from analysis.report.items import ReportError
 from analysis.report.model import (
+    SUGGESTED_MARK,
     Box,
     Draft,
     PhaseRow,
     PhasesChapter,
     PhaseSection,
-    SUGGESTED_MARK,
     Quote,
     SubTheme,
     Table,
