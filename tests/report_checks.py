@@ -13,7 +13,10 @@ from docx.text.paragraph import Paragraph
 from analysis import Project
 
 QUOTE_STYLES = ("Quote", "Intense Quote")
-_QUOTE = re.compile(r"“(?P<text>.*)”\n— (?P<attribution>.+)", re.DOTALL)
+_QUOTE = re.compile(
+    r"“(?P<text>.*)”\n— (?P<attribution>.+?)(?P<mark> \(voorstel, niet beoordeeld\))?",
+    re.DOTALL,
+)
 
 
 def write_interview(
@@ -120,6 +123,17 @@ def quotes_in(document: DocumentObject) -> list[tuple[str, str, str, bool]]:
             match = _QUOTE.fullmatch(paragraph.text)
             assert match, paragraph.text
             found.append((match.group("text"), match.group("attribution"), chapter, in_table))
+    return found
+
+
+def suggested_quotes(document: DocumentObject) -> list[str]:
+    """The text of every quote marked as resting only on a machine suggestion."""
+    found = []
+    for paragraph in all_paragraphs(document):
+        if paragraph.style.name in QUOTE_STYLES:
+            match = _QUOTE.fullmatch(paragraph.text)
+            if match and match.group("mark"):
+                found.append(match.group("text"))
     return found
 
 

@@ -11,7 +11,15 @@ from docx import Document
 
 from analysis import Project
 from analysis.report.editing import ELLIPSIS, edit_quote
-from tests.report_checks import all_paragraphs, ingest, quotes_in, segment_ids, write_interview
+from tests.report_checks import (
+    all_paragraphs,
+    docx_parts,
+    ingest,
+    quotes_in,
+    segment_ids,
+    suggested_quotes,
+    write_interview,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +126,37 @@ def test_the_method_says_how_much_of_the_suggestions_a_person_checked(
     first = empty_project.suggestion_queue(limit=1).iloc[0]
     empty_project.accept(int(first["segment_id"]), str(first["code"]), "Femke Vos")
     assert "Daarvan is er 1 door een codeur beoordeeld" in suggestions_paragraph()
+
+
+def test_a_quote_that_rests_only_on_a_suggestion_is_marked_in_the_draft(
+    empty_project: Project, tmp_path: Path
+) -> None:
+    answers = [
+        "Voor studenten met weinig geld hebben we een fonds, zodat ook entreestudenten en "
+        "studenten met een beperking op stage naar het buitenland kunnen gaan.",
+        "Onze docenten gaan op jobshadowing bij partnerscholen in Duitsland en nemen nieuwe "
+        "lesmethoden mee terug naar hun eigen team op de opleiding.",
+    ]
+    ingest(empty_project, write_interview(tmp_path, "fonds", "ROC Zuiderlicht", answers))
+    empty_project.suggest()
+
+    def draft() -> tuple[list[str], list[str], str]:
+        path = empty_project.write_report(tmp_path / "concept.docx", verbatim=True)
+        document = Document(str(path))
+        comments = docx_parts(path).get("word/comments.xml", "")
+        return [q[0] for q in quotes_in(document)], suggested_quotes(document), comments
+
+    quoted, marked, comments = draft()
+    assert quoted and marked == quoted  # nobody decided anything: every quote is a "voorstel"
+    assert comments.count("Voorstel, niet beoordeeld: alleen een suggestie") == len(quoted)
+    assert set(quoted) == set(answers)
+    ids = empty_project.segments().set_index("text")
+    fund, staff = (ids.loc[answer] for answer in answers)
+    for key in fund["suggested_codes"].split(";"):
+        empty_project.accept(int(fund["segment_id"]), key, "Femke Vos")
+    quoted, marked, _ = draft()
+    assert set(quoted) == set(answers) and marked == [answers[1]]  # a person accepted its codes
+    empty_project.select_quote(int(staff["segment_id"]), "impact")  # the evaluator's choice
+    quoted, marked, comments = draft()
+    assert set(quoted) == set(answers) and marked == []
+    assert "Voorstel, niet beoordeeld" not in comments

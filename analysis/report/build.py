@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -47,6 +47,7 @@ from analysis.report.chart import phase_bar_chart
 from analysis.report.editing import edit_quote
 from analysis.report.items import ReportError
 from analysis.report.model import (
+    SUGGESTED_MARK,
     Box,
     Draft,
     PhaseRow,
@@ -246,9 +247,14 @@ class _Context:
         candidate = self.by_segment.get(segment_id)
         return strongest_theme(candidate, self.parents) if candidate else None
 
-    def quote(self, segment_id: int, *, selected: bool, trim: bool = False) -> Quote | None:
+    def quote(
+        self, segment_id: int, *, selected: bool, trim: bool = False,
+        codes: Collection[str] = (),
+    ) -> Quote | None:
         """The quote for a respondent segment, or None if the segment is not respondent speech
-        (or, with ``trim``, has no sentence that stands on its own)."""
+        (or, with ``trim``, has no sentence that stands on its own). ``codes``: the codes it is
+        quoted for; a quote the evaluator did not choose, on a passage where no person accepted
+        one of them (nor, without ``codes``, any code), is ``suggested``."""
         candidate = self.by_segment.get(segment_id) or self._segment_candidate(segment_id)
         if candidate is None:
             return None
@@ -269,6 +275,9 @@ class _Context:
             attribution=attr.attribution(function, college, self.style),
             institution=college,
             selected=selected,
+            suggested=not selected and not (
+                candidate.accepted & set(codes) if codes else candidate.accepted
+            ),
         )
 
     def _segment_candidate(self, segment_id: int) -> Candidate | None:
@@ -339,7 +348,8 @@ class _Context:
                            if e.segment_id in self.by_segment else (), e.segment_id),
         )
         for evidence in options:
-            quote = self.quote(evidence.segment_id, selected=False, trim=True)
+            quote = self.quote(evidence.segment_id, selected=False, trim=True,
+                               codes={point.code})
             if quote is not None:
                 if per_college is not None:
                     per_college[evidence.institution] += 1
@@ -479,7 +489,8 @@ def _suggestions_paragraph(context: _Context, suggested: list[Decision]) -> str:
         counts = "suggestie telt" if counted == 1 else "suggesties tellen"
         text += (
             f" {counted} niet beoordeelde {counts} in dit concept mee als code; de aantallen en "
-            "citaten die daarop rusten zijn voorlopig."
+            "citaten die daarop rusten zijn voorlopig (zo'n citaat staat als ‘"
+            f"{SUGGESTED_MARK}’ in de tekst)."
         )
     return text
 
@@ -579,7 +590,7 @@ def _point_quotes(
         picked = pick([(key, keys)], own, per_group=per_subtheme, used=context.used)
         for candidate in picked.get(key, []):
             context.used.discard(candidate.segment_id)
-            quote = context.quote(candidate.segment_id, selected=False, trim=True)
+            quote = context.quote(candidate.segment_id, selected=False, trim=True, codes=keys)
             if quote is not None:
                 sub.quotes.append(quote)
                 per_college[candidate.institution] += 1
@@ -671,7 +682,9 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
             ),
             key=lambda e: (-e.weight, e.segment_id),
         )
-        quote = context.quote(carriers[0].segment_id, selected=False) if carriers else None
+        quote = context.quote(
+            carriers[0].segment_id, selected=False, codes={PHASES_ROOT}
+        ) if carriers else None
         sections.append(PhaseSection(definition.number, context.text(definition.label),
                                      context.text(definition.description), quote))
     rows = [
@@ -693,7 +706,8 @@ def _phases_chapter(context: _Context) -> PhasesChapter:
         for item in carriers:
             if item.segment_id in context.used:
                 continue
-            quote = context.quote(item.segment_id, selected=False, trim=True)
+            quote = context.quote(item.segment_id, selected=False, trim=True,
+                                  codes={PHASES_ROOT})
             if quote is not None:
                 break
         where = f"tussen fase {a.mixed[0]} en {a.mixed[1]}" if a.mixed else (

@@ -43,7 +43,7 @@ from analysis.findings.prose import Paragraph as FindingParagraph
 from analysis.findings.prose import Sentence
 from analysis.messages import fail
 from analysis.report.items import ReportError
-from analysis.report.model import Box, Draft, Quote, Table, ThemeChapter
+from analysis.report.model import SUGGESTED_MARK, Box, Draft, Quote, Table, ThemeChapter
 from analysis.safe_write import write_bytes
 
 TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")  # first one the document has is used
@@ -69,6 +69,12 @@ COMMENT_AUTHOR = "Interviewanalyse"
 STEPS_HEADING = "Stappen naar een volgende fase"
 COMMENT_REFS = 12  # passages listed in one comment; the rest are counted
 COMMENT_EXCERPT = 90  # characters of each passage in a comment
+# The comment on a quote that rests only on a machine suggestion (``Quote.suggested``).
+SUGGESTED_COMMENT = [
+    f"{SUGGESTED_MARK[0].upper()}{SUGGESTED_MARK[1:]}: alleen een suggestie van de software "
+    "plaatst dit fragment onder deze code; geen codeur heeft die code hier geaccepteerd.",
+    "Beoordeel de suggestie op de pagina Coderen, of kies zelf citaten op de pagina Rapport.",
+]
 
 # The elements that follow w:updateFields in w:settings (ECMA-376 CT_Settings).
 _AFTER_UPDATE_FIELDS = frozenset(
@@ -338,14 +344,22 @@ class _Writer:
     def _quote(
         self, quote: Quote, *, pull: bool = False, container: _Cell | None = None
     ) -> Paragraph:
-        """The quote verbatim in typographic quotes, its attribution on a line of its own."""
+        """The quote verbatim in typographic quotes, its attribution on a line of its own. A
+        quote that rests only on a machine suggestion says so after its attribution and in a
+        Word comment on its text, so that it is checked before the draft goes out."""
         target = container if container is not None else self.document
         paragraph = self._add_paragraph(target, style="Intense Quote" if pull else "Quote")
-        paragraph.add_run(f"“{xml_safe(quote.text)}”")
+        text = paragraph.add_run(f"“{xml_safe(quote.text)}”")
         paragraph.add_run().add_break()
         attribution = paragraph.add_run(f"— {xml_safe(quote.attribution)}")
         attribution.italic = False
         attribution.font.size = Pt(9)
+        if quote.suggested:
+            mark = paragraph.add_run(f" ({SUGGESTED_MARK})")
+            mark.italic = False
+            mark.font.size = Pt(9)
+            mark.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            self._comment(text, SUGGESTED_COMMENT)
         return paragraph
 
     def _caption(self, label: str, number: int, text: str) -> Paragraph:

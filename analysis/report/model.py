@@ -18,6 +18,9 @@ class Quote:
     """A verbatim segment (pseudonymised when the draft is) with its attribution.
 
     ``selected`` tells whether the evaluator chose it or the builder picked it as best supported.
+    ``suggested``: it rests only on a machine suggestion, no person's decision (the evaluator did
+    not choose it and no coder accepted its code on that passage); the draft marks it
+    :data:`SUGGESTED_MARK`, as it marks a claim on unreviewed passages "voorlopig".
     """
 
     segment_id: int
@@ -25,6 +28,10 @@ class Quote:
     attribution: str
     institution: str
     selected: bool = False
+    suggested: bool = False
+
+
+SUGGESTED_MARK = "voorstel, niet beoordeeld"
 
 
 @dataclass(frozen=True)
