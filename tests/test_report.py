@@ -81,7 +81,7 @@ def test_the_draft_has_the_publications_structure(coded: Project, tmp_path: Path
         child.label
         for code in codebook.top_level() if code.key != "phases"
         for child in codebook.children(code.key)
-    ] + [child.label for child in codebook.children("phases")] + [STEPS_HEADING, "Per instelling"]
+    ] + [child.label for child in codebook.children("phases")] + ["Per instelling", STEPS_HEADING]
     assert headings(document, 2) == expected_h2
 
     body = "\n".join(p.text for p in document.paragraphs)
