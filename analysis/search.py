@@ -11,13 +11,15 @@ Why a vocabulary first: at 1,000 interviews the segment table holds some 65,000 
 Deciding per distinct word (tens of thousands) which search word it matches, and then finding
 the passages with one vectorised pattern per search word, keeps a search to one pass of C-level
 regular expressions over the text instead of a Python loop over every word of every passage.
-Only the passages shown are cut into marked pieces (:func:`pieces`).
+The text and its vocabulary are prepared once per segment table (:class:`SearchIndex`), not
+per query. Only the passages shown are cut into marked pieces (:func:`pieces`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -56,22 +58,40 @@ def _words_pattern(words: Iterable[str]) -> str:
     return rf"(?<!\w)(?<!\w[-'’])(?:{alternatives})(?!\w|[-'’]\w)"
 
 
-def find_passages(frame: pd.DataFrame, query: str) -> pd.DataFrame:
-    """The rows of a segment table (``Project.segments()``) whose text matches every word of
-    ``query``, in table order, with a column ``hits``: how many words in the text match.
-    Hand-cut spans are left out (their words are also in their passage, so they would count
-    twice). An empty query finds nothing."""
+@dataclass(frozen=True)
+class SearchIndex:
+    """A segment table made ready for searching, once per table rather than once per query:
+    the passages without hand-cut spans (their words are also in their passage, so they would
+    count twice), their text case-folded, and the distinct words of that text."""
+
+    frame: pd.DataFrame
+    text: pd.Series
+    vocabulary: frozenset[str]
+
+
+def build_index(frame: pd.DataFrame) -> SearchIndex:
+    """The :class:`SearchIndex` of a segment table (``Project.segments()``)."""
+    if "kind" in frame.columns:
+        frame = frame[frame["kind"] != "span"]
+    text = frame["text"].fillna("").str.casefold()
+    vocabulary = frozenset(text.str.findall(WORD).explode().dropna().unique())
+    return SearchIndex(frame, text, vocabulary)
+
+
+def find_passages(source: pd.DataFrame | SearchIndex, query: str) -> pd.DataFrame:
+    """The rows of a segment table (or of its :class:`SearchIndex`, which a page keeps between
+    queries) whose text matches every word of ``query``, in table order, with a column
+    ``hits``: how many words in the text match. Hand-cut spans are left out. An empty query
+    finds nothing."""
+    index = source if isinstance(source, SearchIndex) else build_index(source)
+    frame, text = index.frame, index.text
     terms = search_terms(query)
     columns = [*frame.columns, "hits"]
     if not terms or frame.empty:
         return pd.DataFrame(columns=columns)
-    if "kind" in frame.columns:
-        frame = frame[frame["kind"] != "span"]
-    text = frame["text"].fillna("").str.casefold()
-    vocabulary = text.str.findall(WORD).explode().dropna().unique()
     keep = pd.Series(True, index=frame.index)
     matched: set[str] = set()
-    for words in matching_words(vocabulary, terms).values():
+    for words in matching_words(index.vocabulary, terms).values():
         if not words:
             return pd.DataFrame(columns=columns)
         keep &= text.str.contains(_words_pattern(words), regex=True)

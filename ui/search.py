@@ -10,7 +10,7 @@ import streamlit as st
 
 from analysis import messages
 from analysis.codebook import Codebook
-from analysis.search import find_passages, per_interview, pieces
+from analysis.search import build_index, find_passages, per_interview, pieces
 from ui import widgets
 
 INTERVIEWS_PER_PAGE = 10
@@ -70,7 +70,10 @@ def render() -> None:
     if not query.strip():
         widgets.empty_state("Typ een of meer woorden om in alle gesprekken te zoeken.")
         return
-    found = find_passages(frame, query)
+    index = widgets.slow_table(
+        project, "search", lambda _: build_index(frame), "Zoeken voorbereiden…"
+    )
+    found = find_passages(index, query)
     table = per_interview(found)
     if table.empty:
         widgets.empty_state(

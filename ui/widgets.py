@@ -553,6 +553,9 @@ def question_line(question: object) -> None:
         st.caption(f"Vraag: {escape_markdown(text)}")
 
 
+_JUMP = "open_reader_next"  # set by a button's callback, followed by ``follow_jump``
+
+
 def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
     """Jump to the transcript reader at a segment (used by quote cards and the chat): the reader
     opens the part of the conversation that holds it, shown as selectable text that scrolls to
@@ -562,9 +565,6 @@ def open_in_reader(transcript_id: int, segment_id: int | None = None) -> None:
     st.session_state["reader_mouse"] = segment_id is not None
     st.session_state["reader_search"] = ""
     st.session_state[_JUMP] = True
-
-
-_JUMP = "open_reader_next"
 
 
 def follow_jump() -> None:
