@@ -1028,17 +1028,13 @@ class Project:
         """The steps colleges describe taking to a next phase, each kind with its passages
         (``analysis.findings.steps``), as the draft's phases chapter writes them."""
         from analysis.findings.read import read_segments
-        from analysis.findings.steps import find_steps
+        from analysis.findings.steps import steps_for
         from analysis.phases import Codings, assess
 
         with self.store.session() as session:
             codings = Codings.read(session)
             assessments = assess(session, read_codebook(session), codings)
-            return find_steps(
-                read_segments(session, codings),
-                {item.segment_id for a in assessments for item in a.evidence},
-                {a.institution: a.label for a in assessments},
-            )
+            return steps_for(read_segments(session, codings), assessments)
 
     def chapter_evidence(self, chapter: str, draft: Draft | None = None) -> pd.DataFrame:
         """The passages a theme chapter's claims and quotes rest on (one row per segment, with

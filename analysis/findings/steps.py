@@ -28,8 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from analysis.findings.model import Evidence, FindingSegment, Point
+
+if TYPE_CHECKING:
+    from analysis.phases import PhaseAssessment
 
 STEPS_CODE = "phases.steps"
 
@@ -129,3 +133,15 @@ def find_steps(
     ]
     points.sort(key=lambda p: (-len(p.colleges), p.code))
     return PhaseSteps(points, dict(phase_of or {}))
+
+
+def steps_for(
+    segments: Sequence[FindingSegment], assessments: Sequence[PhaseAssessment]
+) -> PhaseSteps:
+    """:func:`find_steps` with the phase estimate's evidence and each college's phase, as the
+    draft and ``Project.phase_steps`` both need them."""
+    return find_steps(
+        segments,
+        {item.segment_id for a in assessments for item in a.evidence},
+        {a.institution: a.label for a in assessments},
+    )
