@@ -38,7 +38,7 @@ from analysis.findings.prose import (
     write_prose,
 )
 from analysis.findings.read import findings_for, read_segments
-from analysis.findings.steps import find_steps
+from analysis.findings.steps import steps_for
 from analysis.findings.steps_prose import write_steps
 from analysis.phases import PHASES_ROOT, Codings, PhaseAssessment, assess, phase_definitions
 from analysis.pseudonymise import Pseudonymiser
@@ -158,6 +158,14 @@ def title_page_settings(setting: Callable[[str, object], object]) -> dict[str, o
     return found
 
 
+def _accepted_for(accepted: Collection[str], codes: Collection[str]) -> bool:
+    """Whether a person accepted one of ``codes`` (or a code under one: a phase quote is quoted
+    for "phases" and accepted as "phases.2_…") on a passage; any code when ``codes`` is empty."""
+    if not codes:
+        return bool(accepted)
+    return any(a == c or a.startswith(f"{c}.") for a in accepted for c in codes)
+
+
 # --- what the builder reads once -------------------------------------------------------------
 
 
@@ -188,11 +196,7 @@ class _Context:
         self.assessments = assess(session, self.codebook, self.codings)
         segments = read_segments(session, self.codings)
         self.findings = findings_for(session, self.codings, segments)
-        self.steps = find_steps(
-            segments,
-            {item.segment_id for a in self.assessments for item in a.evidence},
-            {a.institution: a.label for a in self.assessments},
-        )
+        self.steps = steps_for(segments, self.assessments)
         self.seed = project_seed(
             sorted(t.institution or "" for t in self.transcripts.values())
             + [str(c.segment_id) for c in self.candidates]
@@ -275,9 +279,7 @@ class _Context:
             attribution=attr.attribution(function, college, self.style),
             institution=college,
             selected=selected,
-            suggested=not selected and not (
-                candidate.accepted & set(codes) if codes else candidate.accepted
-            ),
+            suggested=not selected and not _accepted_for(candidate.accepted, codes),
         )
 
     def _segment_candidate(self, segment_id: int) -> Candidate | None:
