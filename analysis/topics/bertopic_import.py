@@ -12,7 +12,7 @@ imports ``bertopic.backend`` and ``bertopic.representation``. With our own embed
 (``_Backend``) and representations (MMR, KeyBERTInspired) none of them is used; they cost
 5-6 s of CPU and about 320 MB per topic run.
 
-How: a finder on ``sys.meta_path`` that answers "no such module" for exactly those names when,
+How: :mod:`analysis.declined_imports` answers "no such module" for exactly those names when,
 and only when, the import statement is the top-level code of one of those BERTopic modules in
 the importing thread (the nearest frame outside the import machinery). BERTopic then records
 the extra as not installed, exactly as on a machine without it. Any other import of the same
@@ -25,11 +25,8 @@ never asked. Consequence: in a process where BERTopic was imported first,
 
 from __future__ import annotations
 
-import sys
-from importlib.abc import MetaPathFinder
-from types import FrameType
+from analysis import declined_imports
 
-# Importing module -> the top-level packages it may not import. All of them catch the error.
 DECLINED: dict[str, frozenset[str]] = {
     "bertopic.backend._multimodal": frozenset({"sentence_transformers"}),
     "bertopic.representation._textgeneration": frozenset({"transformers"}),
@@ -40,34 +37,7 @@ DECLINED: dict[str, frozenset[str]] = {
 }
 
 
-class _DeclineBertopicExtras(MetaPathFinder):
-    """Raises ModuleNotFoundError for an extra imported by BERTopic's own top-level code."""
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        importer = _importer(sys._getframe(1))
-        if importer is not None and name.split(".")[0] in DECLINED.get(importer, ()):
-            raise ModuleNotFoundError(
-                f"{name} is not loaded for BERTopic's optional extras (analysis.topics."
-                "bertopic_import)",
-                name=name,
-            )
-        return None
-
-
-def _importer(frame: FrameType | None) -> str | None:
-    """The module whose top-level code runs the import statement, or None when the nearest
-    frame outside the import machinery is a function (a lazy import: never declined)."""
-    while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
-        frame = frame.f_back
-    if frame is None or frame.f_code.co_name != "<module>":
-        return None
-    return frame.f_globals.get("__name__")
-
-
-_FINDER = _DeclineBertopicExtras()
-
-
 def install() -> None:
-    """Put the finder first on ``sys.meta_path`` (once)."""
-    if not any(isinstance(f, _DeclineBertopicExtras) for f in sys.meta_path):
-        sys.meta_path.insert(0, _FINDER)
+    """Decline BERTopic's optional extras (once is enough; repeating it changes nothing)."""
+    for importer, names in DECLINED.items():
+        declined_imports.decline(importer, names)
