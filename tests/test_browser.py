@@ -47,6 +47,7 @@ PAGES = [
     ("fasen", "6-fasen", "Fasen"),
     ("vraag", "7-vraag", "Vraag het de interviews"),
     ("rapport", "8-rapport", "Rapport"),
+    ("zoeken", "9-zoeken", "Zoeken in gesprekken"),
 ]
 HOSTILE_INSTITUTION = "ROC Aa Proef"
 
@@ -282,6 +283,17 @@ def test_every_page_in_a_real_browser(
                 assert SELECTED in main_text(page)
                 assert page.locator("[data-testid='stMain'] script").count() == 0
                 assert HOSTILE_INSTITUTION in main_text(page)
+
+            if path == "zoeken":
+                search = page.get_by_role("textbox", name="Zoek op woorden")
+                search.fill("alert")
+                search.press("Enter")
+                expect(page.get_by_text("1 treffer in 1 passage uit 1 gesprek")).to_be_visible()
+                settled(page)
+                assert_literal(page)  # the passage with the hit, its markup still literal
+                hit = page.locator("[data-testid='stMain'] strong", has_text="alert")
+                expect(hit).to_have_count(1)  # the hit is marked, and only the hit
+                assert hit.inner_text() == "alert"
 
             if path == "vraag":
                 box = page.locator("[data-testid=stChatInputTextArea]")
