@@ -363,3 +363,21 @@ def test_words_chosen_with_the_mouse_are_coded_exactly(app_db: Path) -> None:
     assert list(span["text"]) == [text[start:end]]
     assert "impact.student" in span.iloc[0]["codes"].split(";")
     assert at.session_state["reader_selection"] is None
+
+
+def test_search_in_the_reader_marks_the_words_it_finds(app_db: Path) -> None:
+    with Project(app_db) as project:
+        frame = project.segments()
+    row = frame[frame["text"].str.contains("ouders", case=False)].iloc[0]
+    at = open_page("ui/reader.py")
+    at.session_state["reader_transcript_id"] = int(row["transcript_id"])
+    at.text_input(key="reader_search").set_value("Ouders").run()
+    assert not at.exception, at.exception
+    marked = [str(m.value) for m in at.markdown if ":orange-background[**" in str(m.value)]
+    assert marked
+    for value in marked:  # only words that hold "ouders" or its stem are marked (any case)
+        for word in re.findall(r":orange-background\[\*\*(.+?)\*\*\]", value):
+            assert "ouder" in word.casefold(), word
+    # Every turn shown holds the word, and none of it is left unmarked as plain text.
+    assert not any("ouders" in text.casefold() for text in texts(at))
+    assert any("met “Ouders”" in c.value.replace("\\", "") for c in at.caption)

@@ -16,6 +16,7 @@ from analysis.codebook import Codebook
 from analysis.coding import CodingError
 from analysis.coding.state import AUTO_CODER
 from analysis.messages import fail
+from analysis.search import find_passages, pieces, search_terms
 from ui import selectable, widgets
 
 TURNS_PER_PAGE = 30
@@ -298,6 +299,16 @@ def code_button(segment_id: int) -> None:
     )
 
 
+def show_words(text: str) -> None:
+    """Transcript words as plain text; while "Zoek in dit gesprek" holds a query, the words it
+    finds are marked (``widgets.highlighted``: escaped Markdown, never HTML)."""
+    query = str(st.session_state.get("reader_search") or "")
+    if search_terms(query):
+        st.markdown(widgets.highlighted(pieces(widgets.plain(text), query)))
+    else:
+        st.text(text)
+
+
 def passage_text(
     turn_text: str, turn_start: int, start: int, end: int, spans: list[pd.Series],
     book: Codebook, with_memos: set[int],
@@ -311,9 +322,9 @@ def passage_text(
             continue
         before = turn_text[position - turn_start : span_start - turn_start].strip()
         if before:
-            st.text(before)
+            show_words(before)
         with st.container(border=True, key=f"reader_span_{int(span['segment_id'])}"):
-            st.text(turn_text[span_start - turn_start : span_end - turn_start])
+            show_words(turn_text[span_start - turn_start : span_end - turn_start])
             with st.container(horizontal=True, gap="small", vertical_alignment="center"):
                 st.caption("gecodeerd deel")
                 code_marks(book, span, with_memos)
@@ -322,7 +333,7 @@ def passage_text(
     end = max(end, position)
     rest = turn_text[position - turn_start : end - turn_start].strip()
     if rest:
-        st.text(rest)
+        show_words(rest)
     return end
 
 
@@ -349,7 +360,7 @@ def respondent_turn(
         start, end = max(int(segment.start), position), int(segment.end)
         gap = text[position - turn_start : start - turn_start].strip()
         if gap:
-            st.text(gap)
+            show_words(gap)
         left, right = st.columns([5, 2], vertical_alignment="top")
         with left:
             shown_to = passage_text(
@@ -376,7 +387,7 @@ def respondent_turn(
         position = max(position, shown_to)
     rest = text[position - turn_start :].strip()
     if rest:
-        st.text(rest)
+        show_words(rest)
 
 
 def conversation(
@@ -401,7 +412,7 @@ def conversation(
                     project, book, pd.Series(turn._asdict()), turn_segments, memos
                 )
             else:
-                st.text(turn.text)
+                show_words(turn.text)
 
 
 def blocks(
@@ -551,10 +562,9 @@ def render() -> None:
         coded = segments[segments["codes"] != ""]
         turns = turns[turns["index"].isin(coded["turn_index"])]
         segments = coded
-    terms = search.casefold().split()
-    if terms:
-        hits = turns["text"].str.casefold().map(lambda text: all(t in text for t in terms))
-        turns = turns[hits]
+    terms = list(search_terms(search))
+    if terms:  # the rule of "Zoeken in gesprekken" (analysis.search): every word, stems too
+        turns = turns[turns.index.isin(find_passages(turns, search).index)]
         st.caption(
             widgets.escape_markdown(
                 f"{messages.count(len(turns), 'beurt', 'beurten')} met “{search.strip()}”"
