@@ -46,11 +46,11 @@ def detect(
     transcript: Transcript,
     *,
     library: bool = True,
-    found: list[Found] | None = None,
+    library_found: list[Found] | None = None,
 ) -> int:
     """Detect the mentions in one transcript and store them (replacing its earlier ones);
     returns how many. ``library=False`` keeps the stored deduce mentions and only re-runs the
-    metadata and the evaluator's list (fast: for a name just added); ``found``: deduce's
+    metadata and the evaluator's list (fast: for a name just added); ``library_found``: deduce's
     mentions of the text, read already. A run of the library marks the transcript scanned."""
     from analysis.pseudonymise import INSTITUTION as COLLEGE
     from analysis.pseudonymise import Pseudonymiser
@@ -76,7 +76,7 @@ def detect(
         ).all(),
     )
     if library:
-        found = deduce_mentions(text) if found is None else found
+        found = deduce_mentions(text) if library_found is None else library_found
         transcript.names_scanned_at = utcnow()
     else:
         found = [
@@ -158,7 +158,7 @@ def detect_unscanned(session: Session) -> int:
         return 0
     found = {t.id: deduce_mentions(t.text or "") for t in pending}
     for transcript in pending:
-        detect(session, transcript, found=found[transcript.id])
+        detect(session, transcript, library_found=found[transcript.id])
     return len(pending)
 
 
