@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from analysis import Project
 from analysis.cli import main
 from analysis.ingest.keys import PARTICLES
 from analysis.names.evaluation import score
 from analysis.quotes import export_bytes
-from analysis.store import Coding, Mention, Segment
+from analysis.store import Coding, Mention, Segment, Transcript
 from analysis.topics.vocabulary import name_words
 from tests.conftest import DATA_DIR
 from tests.exchange_checks import assert_valid
@@ -385,6 +385,9 @@ def test_the_review_section_of_the_project_page(
 
     path = tmp_path / "app.db"
     shutil.copy(names_db, path)
+    with Project(path) as project, project.store.session() as session:  # as right after import
+        session.execute(delete(Mention))
+        session.execute(update(Transcript).values(names_scanned_at=None))
     monkeypatch.setenv("INTERVIEWS_PROJECT", str(path))
     monkeypatch.setenv("INTERVIEWS_CODER", "Evaluator Een")
     st.cache_data.clear()
@@ -392,8 +395,10 @@ def test_the_review_section_of_the_project_page(
                            default_timeout=180).run()
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "replaced_by" in d.value.columns)
+    assert (table["mentions"] > 0).any()  # the page ran the detection it needed
     assert {"persoon", "e-mailadres", "telefoonnummer", "adres", "plaats"} <= set(table["kind"])
     with Project(path) as project:
+        assert project.names_to_detect() == 0
         hennie = int(project.names().set_index("name").loc["Hennie", "id"])
     at.selectbox(key="names_choice").set_value(hennie).run()
     contexts = next(d.value for d in at.dataframe if "context" in d.value.columns)
