@@ -311,6 +311,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "geen sprekers gevonden; de hele tekst geldt als één antwoord van een respondent",
         "no speaker labels found; the whole text is one respondent turn",
     ),
+    # --- names inside the answers ---
+    "names.detecting": (
+        "Namen zoeken in {count} {count:gesprek|gesprekken} (de eerste keer laadt dat ook de "
+        "namenlijsten)…",
+        "looking for names in {count} {count:interview|interviews} (the first time this also "
+        "loads the name lists)...",
+    ),
     # --- report ---
     "report.bad_template": (
         "Het sjabloon {template} is geen Word-document; kies een .docx of .dotx.",

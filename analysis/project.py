@@ -64,6 +64,9 @@ EDITABLE_METADATA = (
     "respondents",
     "roles",
 )
+# Values of the setting ``detect_names``: when the names detector (deduce) reads a new
+# transcript. True, the old value, means at import.
+DETECT_ON_FIRST_USE, DETECT_AT_IMPORT = "first use", "import"
 # Tables too large to count on every page view; their newest id tells additions apart.
 _LARGE_TABLES = {"turn", "segment", "coding", "embedding", "segment_topic"}
 
@@ -141,15 +144,16 @@ class Project:
 
         ``uploaded``: the files were uploaded (the app saves them in a temporary folder), so
         their folder says nothing and each is known by its name alone (``corpus``). Names and
-        other identifiers in the new transcripts are detected right away (setting
-        ``detect_names``, on by default; ``detect_names()`` does it later)."""
+        other identifiers in the new transcripts are detected on first pseudonymised use or
+        review (issue 14: the library costs most of an import); with the project setting
+        ``detect_names`` = "import" they are detected right away, as before."""
         from analysis import corpus
 
         results = corpus.ingest_files(
             self.store, paths, replace=replace, max_bytes=max_bytes, progress=progress,
             uploaded=uploaded,
         )
-        if self.setting("detect_names", True):
+        if self.setting("detect_names", DETECT_ON_FIRST_USE) in (DETECT_AT_IMPORT, True):
             for result in results:
                 if result.status in ("imported", "replaced") and result.transcript_id:
                     self._detect_on_import(result)
@@ -1181,6 +1185,14 @@ class Project:
 
         with self.store.session() as session:
             return names_review.detect_all(session, transcript_ids)
+
+    def names_to_detect(self) -> int:
+        """How many transcripts the names detector has not read yet: the next pseudonymised
+        output or review list reads them first (``analysis.names.mentions.detect_unscanned``)."""
+        from analysis.names import mentions as names_review
+
+        with self.store.session() as session:
+            return names_review.unscanned_count(session)
 
     def names(self) -> pd.DataFrame:
         """The identifiers found (one row per person, e-mail ...), with decision and replacement."""

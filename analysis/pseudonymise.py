@@ -193,7 +193,12 @@ class Pseudonymiser:
     @classmethod
     def from_session(cls, session: Session, *, mentions: bool = True) -> Pseudonymiser:
         """The project's mapping, extended with names seen since it was last built, plus (with
-        ``mentions``) the identifiers found inside the transcripts' text (``analysis.names``)."""
+        ``mentions``) the identifiers found inside the transcripts' text (``analysis.names``;
+        transcripts not scanned for names yet are scanned first, before anything is written)."""
+        if mentions:
+            from analysis.names.mentions import detect_unscanned
+
+            detect_unscanned(session)
         rows = session.scalars(select(Pseudonym).order_by(Pseudonym.id)).all()
         builder = _MappingBuilder(
             [PseudonymEntry(r.kind, r.original, r.pseudonym) for r in rows],

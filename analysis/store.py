@@ -55,7 +55,7 @@ from sqlalchemy.orm import (
 
 from analysis.faults import from_database_error
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -110,6 +110,9 @@ class Transcript(Base):
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When the names detector (analysis.names) last read ``text``; None: not yet, so the first
+    # pseudonymised use detects first (a re-import is a new row, so it starts at None).
+    names_scanned_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     turns: Mapped[list[Turn]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Turn.index"
@@ -423,11 +426,26 @@ def _add_identifier_tables(connection: Connection) -> None:
     )
 
 
+def _add_names_scanned_at(connection: Connection) -> None:
+    """Version 5: ``transcript.names_scanned_at`` (names are detected on first pseudonymised use,
+    issue 14). A transcript with a mention from the deduce library was read by it before; any
+    other starts unscanned and is read again on first use (at worst some seconds; never a name
+    left in an output)."""
+    connection.execute(sql_text("ALTER TABLE transcript ADD COLUMN names_scanned_at DATETIME"))
+    connection.execute(
+        sql_text(
+            "UPDATE transcript SET names_scanned_at = imported_at WHERE id IN "
+            "(SELECT transcript_id FROM mention WHERE detector = 'deduce')"
+        )
+    )
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_source_path,
     3: add_llm_response_table,
     4: _add_identifier_tables,
+    5: _add_names_scanned_at,
 }
 
 

@@ -27,6 +27,9 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     with Project(path) as project:
         results = project.ingest([SAMPLE_DIR])
+        # Names are detected on first pseudonymised use (issue 14); detected once here, so that
+        # each test's copy does not read the corpus again (tests/test_names.py covers first use).
+        project.detect_names()
     failed = [r.line() for r in results if r.failed]
     assert not failed, failed
     return path

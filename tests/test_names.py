@@ -1,7 +1,8 @@
 """Names inside what people said (issue 15): detection, review, and every pseudonymised output.
 
 The corpus is tests/data/names: six crafted interviews whose gold list (gold.json) was written
-before detection ran. The project is built once per module (import runs the deduce library).
+before detection ran. The project is built once per module: imported, then its review list read,
+which runs the deduce library on every transcript (names are detected on first use, issue 14).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from analysis import Project
 from analysis.cli import main
 from analysis.ingest.keys import PARTICLES
 from analysis.names.evaluation import score
 from analysis.quotes import export_bytes
-from analysis.store import Coding, Segment
+from analysis.store import Coding, Mention, Segment, Transcript
 from analysis.topics.vocabulary import name_words
 from tests.conftest import DATA_DIR
 from tests.exchange_checks import assert_valid
@@ -72,6 +73,9 @@ def names_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Project(path) as project:
         results = project.ingest([NAMES_DIR])
         assert not [r.line() for r in results if r.failed or r.warnings]
+        assert project.names_to_detect() == 6  # nothing read at import
+        assert len(project.names()) > 0  # the review list reads them first
+        assert project.names_to_detect() == 0
     return path
 
 
@@ -99,6 +103,60 @@ def review(project: Project) -> None:
 
 def _transcript_id(project: Project, source: str) -> int:
     return int(project.transcripts().set_index("source").loc[source, "id"])
+
+
+@pytest.fixture
+def deduce_refused(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Fails any use of the deduce library (every use goes through ``detect._deduce``)."""
+    from analysis.names import detect
+
+    calls: list[str] = []
+
+    def refuse():
+        calls.append("deduce")
+        raise AssertionError("deduce was loaded")
+
+    monkeypatch.setattr(detect, "_deduce", refuse)
+    return calls
+
+
+def test_ingest_does_not_run_the_name_detector(tmp_path: Path, deduce_refused: list) -> None:
+    with Project(tmp_path / "p.db") as project:
+        results = project.ingest([NAMES_DIR / "duinstreek_gesprek.txt"])
+        assert [r.status for r in results] == ["imported"] and not results[0].warnings
+        assert project.names_to_detect() == 1
+    assert deduce_refused == []
+
+
+def test_the_setting_import_detects_at_import(tmp_path: Path) -> None:
+    with Project(tmp_path / "p.db") as project:
+        project.set_setting("detect_names", "import")
+        project.ingest([NAMES_DIR / "duinstreek_gesprek.txt"])
+        assert project.names_to_detect() == 0
+        with project.store.session() as session:
+            assert session.scalars(select(Mention).where(Mention.detector == "deduce")).first()
+
+
+def test_a_pseudonymised_output_right_after_ingest_replaces_a_colleague(tmp_path: Path) -> None:
+    """Privacy does not depend on anyone running ``names detect``: the first pseudonymised
+    output reads the new transcripts first; a re-import is read again."""
+    source = tmp_path / "duinstreek_gesprek.txt"
+    shutil.copy(NAMES_DIR / "duinstreek_gesprek.txt", source)
+    database = str(tmp_path / "p.db")
+    assert main(["ingest", str(source), "--project", database]) == 0
+    out = tmp_path / "segmenten.csv"
+    assert main(["export", "segments", "-o", str(out), "--anonymise", "--project", database]) == 0
+    exported = out.read_text(encoding="utf-8-sig")
+    assert "Fatma" in source.read_text(encoding="utf-8")
+    assert "Fatma" not in exported and "[naam]" in exported
+    # A replaced transcript is a new text: read again before the next output.
+    said = "Nog één ding: bel gerust Sevda Kaya van de Hanze."
+    source.write_text(source.read_text(encoding="utf-8") + f"\n{said}\n", encoding="utf-8")
+    assert main(["ingest", str(source), "--replace", "--project", database]) == 0
+    with Project(database) as project:
+        assert project.names_to_detect() == 1
+        text = project.pseudonymiser().text(said)
+        assert "Sevda" not in text and project.names_to_detect() == 0
 
 
 def test_detection_meets_the_targets_on_the_gold_corpus(project: Project) -> None:
@@ -327,6 +385,9 @@ def test_the_review_section_of_the_project_page(
 
     path = tmp_path / "app.db"
     shutil.copy(names_db, path)
+    with Project(path) as project, project.store.session() as session:  # as right after import
+        session.execute(delete(Mention))
+        session.execute(update(Transcript).values(names_scanned_at=None))
     monkeypatch.setenv("INTERVIEWS_PROJECT", str(path))
     monkeypatch.setenv("INTERVIEWS_CODER", "Evaluator Een")
     st.cache_data.clear()
@@ -334,8 +395,10 @@ def test_the_review_section_of_the_project_page(
                            default_timeout=180).run()
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "replaced_by" in d.value.columns)
+    assert (table["mentions"] > 0).any()  # the page ran the detection it needed
     assert {"persoon", "e-mailadres", "telefoonnummer", "adres", "plaats"} <= set(table["kind"])
     with Project(path) as project:
+        assert project.names_to_detect() == 0
         hennie = int(project.names().set_index("name").loc["Hennie", "id"])
     at.selectbox(key="names_choice").set_value(hennie).run()
     contexts = next(d.value for d in at.dataframe if "context" in d.value.columns)

@@ -135,6 +135,7 @@ def test_a_version_1_project_gets_source_paths_the_model_cache_and_the_mention_t
             session.execute(text("DROP TABLE identifier"))
             session.execute(text("DROP INDEX ix_transcript_source_path"))
             session.execute(text("ALTER TABLE transcript DROP COLUMN source_path"))
+            session.execute(text("ALTER TABLE transcript DROP COLUMN names_scanned_at"))
             session.execute(
                 Meta.__table__.update().where(Meta.key == "schema_version").values(value=1)
             )
@@ -145,6 +146,38 @@ def test_a_version_1_project_gets_source_paths_the_model_cache_and_the_mention_t
             assert session.execute(text("SELECT count(*) FROM llm_response")).scalar() == 0
             assert session.execute(text("SELECT count(source_path) FROM transcript")).scalar() == 0
             assert session.scalars(select(store.Mention)).all() == []
+
+
+def test_a_version_4_project_keeps_the_name_scans_it_made(
+    tmp_path: Path, transcript_file: Path
+) -> None:
+    """Version 5: a transcript deduce read before keeps that scan; the others start unscanned."""
+    other = tmp_path / "jansen_gesprek.txt"
+    other.write_text(TRANSCRIPT.replace("Karin de Boer", "Pieter Jansen"), encoding="utf-8")
+    path = tmp_path / "v4.db"
+    with Project(path) as project:
+        project.ingest([transcript_file, other])
+        with project.store.session() as session:
+            boer, jansen = session.scalars(select(Transcript).order_by(Transcript.id)).all()
+            colleague = store.Identifier(kind="person", name="Valencia", source="detected")
+            session.add(colleague)
+            session.flush()
+            start = boer.text.index("Valencia")
+            session.add(
+                store.Mention(
+                    transcript_id=boer.id, identifier_id=colleague.id, start=start,
+                    end=start + 8, text="Valencia", kind="person", confidence=0.7,
+                    detector="deduce",
+                )
+            )
+            session.execute(text("ALTER TABLE transcript DROP COLUMN names_scanned_at"))
+            session.execute(
+                Meta.__table__.update().where(Meta.key == "schema_version").values(value=4)
+            )
+    with Project(path) as project, project.store.session() as session:
+        assert session.get(Meta, "schema_version").value == store.SCHEMA_VERSION
+        scanned = dict(session.execute(select(Transcript.name, Transcript.names_scanned_at)).all())
+    assert scanned[boer.name] is not None and scanned[jansen.name] is None
 
 
 def test_two_connections_write_to_one_sqlite_file(tmp_path: Path, transcript_file: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import Project
+from analysis import Project, messages
 from ui import widgets
 
 KIND_LABELS = {
@@ -111,7 +111,12 @@ def review(project: Project) -> None:
         "worden, worden in gepseudonimiseerde exports vervangen, tenzij u ze negeert. Plaatsen "
         "en instellingen worden alleen vervangen als u ze bevestigt."
     )
-    frame = project.names()
+    pending = project.names_to_detect()
+    if pending:  # names are detected on first use (issue 14): say so while it runs
+        with st.spinner(messages.say("names.detecting", count=pending)):
+            frame = project.names()
+    else:
+        frame = project.names()
     if frame.empty:
         widgets.empty_state("Nog niets gevonden.")
     else:

@@ -14,6 +14,14 @@ def cmd_names(args: argparse.Namespace, project) -> int:
     from analysis.project import ProjectError
 
     values = args.values
+    if args.action in ("list", "show", "add"):  # these read new transcripts first (issue 14)
+        pending = project.names_to_detect()
+        if pending:
+            import sys
+
+            from analysis.messages import say
+
+            print(say("names.detecting", "en", count=pending), file=sys.stderr)
     if args.action == "detect":
         print(f"stored {project.detect_names()} mentions")
         return 0

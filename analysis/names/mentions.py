@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.ingest.keys import fold
@@ -41,10 +41,17 @@ class NamesError(ValueError):
     """A review request that cannot be carried out, in one sentence."""
 
 
-def detect(session: Session, transcript: Transcript, *, library: bool = True) -> int:
+def detect(
+    session: Session,
+    transcript: Transcript,
+    *,
+    library: bool = True,
+    library_found: list[Found] | None = None,
+) -> int:
     """Detect the mentions in one transcript and store them (replacing its earlier ones);
     returns how many. ``library=False`` keeps the stored deduce mentions and only re-runs the
-    metadata and the evaluator's list (fast: for a name just added)."""
+    metadata and the evaluator's list (fast: for a name just added); ``library_found``: deduce's
+    mentions of the text, read already. A run of the library marks the transcript scanned."""
     from analysis.pseudonymise import INSTITUTION as COLLEGE
     from analysis.pseudonymise import Pseudonymiser
 
@@ -69,7 +76,8 @@ def detect(session: Session, transcript: Transcript, *, library: bool = True) ->
         ).all(),
     )
     if library:
-        found = deduce_mentions(text)
+        found = deduce_mentions(text) if library_found is None else library_found
+        transcript.names_scanned_at = utcnow()
     else:
         found = [
             Found(m.start, m.end, m.text, m.kind, m.confidence, m.detector, m.text)
@@ -124,6 +132,34 @@ def detect_all(
     if transcript_ids is not None:
         query = query.where(Transcript.id.in_(list(transcript_ids)))
     return sum(detect(session, t, library=library) for t in session.scalars(query).all())
+
+
+def unscanned(session: Session) -> list[Transcript]:
+    """The transcripts whose text the names detector has not read yet (imported since)."""
+    query = select(Transcript).where(Transcript.names_scanned_at.is_(None))
+    return list(session.scalars(query.order_by(Transcript.id)))
+
+
+def unscanned_count(session: Session) -> int:
+    """How many transcripts :func:`detect_unscanned` would read (one cheap query)."""
+    query = select(func.count()).select_from(Transcript)
+    return session.execute(query.where(Transcript.names_scanned_at.is_(None))).scalar_one()
+
+
+def detect_unscanned(session: Session) -> int:
+    """Detect names in every transcript not scanned yet; returns how many transcripts.
+
+    Called wherever mentions are read for pseudonymisation or review (``mentioned_entries``,
+    the review tables), so no pseudonymised output is ever made from an unread transcript
+    (issue 14: ``ingest`` no longer runs the library). The library reads every text before
+    anything is written, so the write lock of SQLite is held only for storing the results."""
+    pending = unscanned(session)
+    if not pending:
+        return 0
+    found = {t.id: deduce_mentions(t.text or "") for t in pending}
+    for transcript in pending:
+        detect(session, transcript, library_found=found[transcript.id])
+    return len(pending)
 
 
 def _group(mentions: Sequence[Found]) -> dict[Found, str]:
@@ -251,9 +287,11 @@ def _bracketed(text: str) -> str:
 
 def identifiers_frame(session: Session) -> pd.DataFrame:
     """One row per identifier: what it is, how often and where it is mentioned, the decision
-    and what the pseudonymised outputs write for it (metadata people: their pseudonym)."""
+    and what the pseudonymised outputs write for it (metadata people: their pseudonym).
+    Transcripts not scanned yet are scanned first."""
     from analysis.pseudonymise import Pseudonymiser
 
+    detect_unscanned(session)
     counts: dict[int, list] = {}
     for mention in session.scalars(select(Mention)):
         entry = counts.setdefault(mention.identifier_id, [0, set(), 0.0])
@@ -288,7 +326,9 @@ def identifiers_frame(session: Session) -> pd.DataFrame:
 
 
 def mentions_frame(session: Session, identifier_id: int | None = None) -> pd.DataFrame:
-    """Every mention (of one identifier, when given) with its context in the transcript."""
+    """Every mention (of one identifier, when given) with its context in the transcript;
+    transcripts not scanned yet are scanned first."""
+    detect_unscanned(session)
     query = (
         select(Mention, Transcript.name, Transcript.text)
         .join(Transcript, Transcript.id == Mention.transcript_id)
