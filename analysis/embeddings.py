@@ -24,16 +24,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.store import Embedding, Segment, id_chunks
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # Interview data is personal data: the Hugging Face libraries must never reach for the network.
 # These take effect when they are imported after this module; load paths below also pass
@@ -78,6 +78,10 @@ def lemma_pipeline(n_components: int = DEFAULT_DIMENSIONS, seed: int = 0) -> Pip
     corpus of a few hundred segments has few repeated words. ``n_components`` is an upper bound:
     ``LemmaEmbedder.fit`` lowers it to what the vocabulary allows.
     """
+    from sklearn.decomposition import TruncatedSVD  # scikit-learn only where it fits
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+
     return Pipeline(
         [
             ("tfidf", TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w[\w-]+\b")),
@@ -100,6 +104,8 @@ class LemmaEmbedder:
     name: str = "tfidf-svd"
 
     def fit(self, lemma_texts: Sequence[str]) -> LemmaEmbedder:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts = [text or "" for text in lemma_texts]
         tfidf = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w[\w-]+\b")
         try:

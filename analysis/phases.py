@@ -43,22 +43,22 @@ wins: it sets the phase; the estimate and its evidence stay visible beside it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import filter_spans
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError
 from analysis.codebook_store import read_codebook
-from analysis.coding.rules import negated  # one reading of negation for all matchers
 from analysis.coding.state import (
     AUTO_CODER,
     NEGATIVE,
@@ -68,8 +68,11 @@ from analysis.coding.state import (
     segment_codes,
 )
 from analysis.messages import fail
-from analysis.nlp import PIPE_BATCH_SIZE, SENTENCE_PIPES, get_nlp
-from analysis.store import PhaseJudgement, Segment, Transcript, Turn
+from analysis.store import Meta, PhaseJudgement, Segment, Transcript, Turn
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 PHASES_ROOT = "phases"
 HUMAN_WEIGHT = 3.0
@@ -235,6 +238,10 @@ def phase_definitions(codebook: Codebook) -> list[PhaseDefinition]:
 @functools.lru_cache(maxsize=8)
 def _matcher(indicators: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatcher:
     """A lemma matcher for (phase key, indicators) pairs; the patterns' lemmas are the terms."""
+    from spacy.matcher import PhraseMatcher
+
+    from analysis.nlp import get_nlp
+
     nlp = get_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     for key, terms in indicators:
@@ -252,6 +259,8 @@ def _matcher(indicators: tuple[tuple[str, tuple[str, ...]], ...]) -> PhraseMatch
 def _left_behind(doc: Doc, start: int) -> bool:
     """Whether token ``start`` is negated (as the rule suggester reads negation: a cue shortly
     before it in the same clause) or set in the past by a cue earlier in its sentence."""
+    from analysis.coding.rules import negated  # one reading of negation for all matchers
+
     if negated(doc, start):
         return True
     return any(token.lower_ in PAST_CUES for token in doc[doc[start].sent.start:start])
@@ -288,9 +297,13 @@ def _indicator_hits(
     segments: Sequence[_Segment], definitions: Sequence[PhaseDefinition]
 ) -> dict[int, dict[int, set[str]]]:
     """segment id -> phase -> the indicators (lemma form) found in its text, negations dropped."""
-    pairs = tuple(
-        (d.key, tuple(t for t in d.indicators if "." not in t)) for d in definitions
-    )
+    # spaCy is imported here, not with the module: with the hits cached (cached_indicator_hits)
+    # `interviews phases` needs no tokeniser at all.
+    from spacy.util import filter_spans
+
+    from analysis.nlp import PIPE_BATCH_SIZE, SENTENCE_PIPES, get_nlp
+
+    pairs = _indicator_pairs(definitions)
     matcher = _matcher(pairs)
     number = {d.key: d.number for d in definitions}
     nlp = get_nlp()
@@ -318,6 +331,69 @@ def _indicator_hits(
     return hits
 
 
+def _indicator_pairs(
+    definitions: Sequence[PhaseDefinition],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(phase key, its word indicators) pairs: what the matcher looks for."""
+    return tuple((d.key, tuple(t for t in d.indicators if "." not in t)) for d in definitions)
+
+
+HITS_CACHE = "cache:phase_hits"  # a Meta row: the indicator hits of every respondent segment
+HITS_VERSION = 1  # raise when _indicator_hits finds something else in the same text
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def cached_indicator_hits(
+    session: Session, segments: Sequence[_Segment], definitions: Sequence[PhaseDefinition]
+) -> dict[int, dict[int, set[str]]]:
+    """``_indicator_hits``, kept in the project (Meta row ``cache:phase_hits``) per segment and
+    the digest of its text, for one set of indicators and versions of spaCy and its lookup
+    tables: every draft and phase overview tokenised all respondent segments again (spaCy's
+    pipeline alone was about half of ``interviews phases``' CPU time). Segments that are new or
+    whose text changed are read; a changed codebook indicator, or spaCy, reads them all. A
+    project that cannot be written (read-only file, lock) still gets its hits, uncached."""
+    key = hashlib.sha256(
+        repr((HITS_VERSION, _indicator_pairs(definitions), version("spacy"),
+              version("spacy-lookups-data"))).encode("utf-8")
+    ).hexdigest()
+    row = session.get(Meta, HITS_CACHE)
+    stored = row.value if row is not None and isinstance(row.value, dict) else {}
+    entries: dict[str, list] = stored.get("segments", {}) if stored.get("key") == key else {}
+    digests = {segment.id: _text_digest(segment.text) for segment in segments}
+    missing = [s for s in segments if entries.get(str(s.id), [None])[0] != digests[s.id]]
+    hits: dict[int, dict[int, set[str]]] = {}
+    for segment in segments:
+        entry = entries.get(str(segment.id))
+        if entry is not None and entry[0] == digests[segment.id] and entry[1]:
+            hits[segment.id] = {int(phase): set(terms) for phase, terms in entry[1].items()}
+    if not missing and len(entries) == len(segments):
+        return hits
+    found = _indicator_hits(missing, definitions) if missing else {}
+    hits.update(found)
+    value = {
+        "key": key,
+        "segments": {
+            str(segment.id): [
+                digests[segment.id],
+                {str(phase): sorted(terms) for phase, terms in hits.get(segment.id, {}).items()},
+            ]
+            for segment in segments
+        },
+    }
+    try:
+        with session.begin_nested():
+            if row is None:
+                session.add(Meta(key=HITS_CACHE, value=value))
+            else:
+                row.value = value
+    except DBAPIError:  # not writable now: the hits are right, only not kept
+        pass
+    return hits
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -334,7 +410,7 @@ def _required_lemmas(terms: Iterable[str]) -> list[frozenset[str]] | None:
     context) and no lemma of a stop word's form; the matcher then decides as before
     (tests/test_phases.py checks that the hits are the same with and without the filter).
     """
-    from analysis.nlp import STOP_WORDS, filler_phrase_words, lemma_of
+    from analysis.nlp import STOP_WORDS, filler_phrase_words, get_nlp, lemma_of
 
     nlp = get_nlp()
     unsure = filler_phrase_words() | {lemma_of(word) for word in STOP_WORDS}
@@ -387,7 +463,7 @@ def collect_evidence(
     code_indicators = [
         (d.number, term) for d in definitions for term in d.indicators if "." in term
     ]
-    hits = _indicator_hits(segments, definitions)
+    hits = cached_indicator_hits(session, segments, definitions)
     college_of = {s.id: s.institution for s in segments}
     idf = _idf(hits, college_of, len(set(college_of.values())))
 

@@ -285,3 +285,33 @@ def test_suggesting_on_a_project_without_interviews_does_nothing(empty_project: 
     report = empty_project.suggest()
     assert (report.segments, report.stored, report.withdrawn) == (0, 0, 0)
     assert empty_project.suggestion_queue().empty
+
+
+def test_the_key_tfidf_is_scikit_learns_tfidf_to_the_bit(codes) -> None:
+    """``KeyTfidf`` replaces ``TfidfVectorizer`` so that a coding run need not import
+    scikit-learn; its vectors must be the same floats, in the same columns."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.coding.features import KeyTfidf, key_texts
+    from analysis.coding.similarity import profile_texts
+
+    corpus = [s.key_text for s in items(
+        "De samenwerking met het regionale bedrijfsleven is de afgelopen jaren sterk gegroeid.",
+        "Studenten lopen stage bij bedrijven in de regio, en bedrijven bedrijven geven les.",
+        "Het college werkt samen met scholen over de grens, in Duitsland en België.",
+        "Ja.",
+    )] + key_texts([text for code in codes for text in profile_texts(code)])
+    reference = TfidfVectorizer(
+        token_pattern=r"[^ ]+", lowercase=False, sublinear_tf=True, dtype=np.float32
+    ).fit(corpus)
+    ours = KeyTfidf(corpus)
+    assert list(ours.names) == list(reference.get_feature_names_out())
+    assert np.array_equal(ours.idf, reference.idf_)
+    for texts in (corpus, ["", "onbekend woord", corpus[1] + " " + corpus[1]]):
+        expected, got = reference.transform(texts), ours.transform(texts)
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        assert np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        KeyTfidf([""])

@@ -229,3 +229,41 @@ def test_stored_lemmas_rule_out_only_segments_without_an_indicator(
     monkeypatch.setattr(phases, "_required_lemmas", lambda terms: None)
     assert filtered
     assert filtered == phases._indicator_hits(segments, definitions)
+
+
+def test_indicator_hits_are_kept_in_the_project_and_only_changed_text_is_read_again(
+    sample_project: Project, monkeypatch
+) -> None:
+    """The hits are stored per segment and text digest (Meta ``cache:phase_hits``): a second
+    overview reads no segment with spaCy, an edited segment is read again, alone."""
+    from dataclasses import replace
+
+    from analysis import phases
+    from analysis.codebook_store import read_codebook
+
+    with sample_project.store.session() as session:
+        definitions = phases.phase_definitions(read_codebook(session))
+        segments = phases._respondent_segments(session)
+        fresh = phases._indicator_hits(segments, definitions)
+        assert fresh == phases.cached_indicator_hits(session, segments, definitions)
+    real = phases._indicator_hits
+    read: list[list[int]] = []
+
+    def counting(some, defs):
+        read.append([s.id for s in some])
+        return real(some, defs)
+
+    monkeypatch.setattr(phases, "_indicator_hits", counting)
+    with sample_project.store.session() as session:
+        assert phases.cached_indicator_hits(session, segments, definitions) == fresh
+    assert read == []
+    edited = next(s for s in segments if s.id in fresh)
+    segments = [
+        replace(s, text="Daar hebben we het eigenlijk nooit over gehad.") if s is edited else s
+        for s in segments
+    ]
+    with sample_project.store.session() as session:
+        hits = phases.cached_indicator_hits(session, segments, definitions)
+    assert read == [[edited.id]]
+    assert edited.id not in hits
+    assert {k: v for k, v in hits.items()} == {k: v for k, v in fresh.items() if k != edited.id}

@@ -53,19 +53,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sqlalchemy.orm import Session
 
 from analysis.coding.context import Questions
 from analysis.coding.features import LemmaSpace
 from analysis.coding.items import CodeItem, Scores, SegmentItem
 from analysis.coding.state import AUTO_CODER, NEGATIVE, POSITIVE, current_codings
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
 
 MIN_POSITIVE = 5
 MIN_NEGATIVE = 5
@@ -167,6 +168,8 @@ def learning_status(session: Session, codes: Sequence[CodeItem]) -> pd.DataFrame
     enough (``MIN_POSITIVE`` accepted and ``MIN_NEGATIVE`` rejected), with how many of each are
     still missing: so an evaluator sees which codes learn from them and what would make the rest
     learn."""
+    import pandas as pd
+
     labels = training_labels(session, codes)
     learning = trainable(labels)
     rows = []
@@ -266,6 +269,8 @@ def out_of_fold(matrix: sparse.csr_matrix, y: np.ndarray) -> np.ndarray:
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     folds = min(THRESHOLD_FOLDS, positives, negatives)
     result = np.zeros(len(y), dtype=np.float64)
+    from sklearn.model_selection import StratifiedKFold  # scikit-learn only when a model trains
+
     splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
     for fit_rows, held_out in splitter.split(np.zeros(len(y)), y):
         model = _classifier(matrix[fit_rows], y[fit_rows])[0]
@@ -289,6 +294,9 @@ def _stack_inputs(
 def _classifier(matrix: sparse.csr_matrix, y: np.ndarray) -> tuple[object, np.ndarray, bool]:
     """A fitted classifier (calibrated when both classes are large enough), its coefficients
     and whether it is calibrated."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     base = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=3000)
     if min(positives, negatives) >= CALIBRATE_MIN:
@@ -312,6 +320,8 @@ def train(
     """Fit one code's classifier, weigh it against the zero-shot ``prior`` (and the language
     model's ``llm``) and learn its threshold, all from the same decisions (out of fold where the
     model judges itself)."""
+    from sklearn.linear_model import LogisticRegression
+
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     fitted = fit(matrix, y)
     inputs = _stack_inputs(fitted.out_of_fold, prior, llm)
