@@ -15,6 +15,15 @@ for interviews of 200 to 20,000 segments:
   embedding, BERTopic's "embeddings" strategy) when it is at least as close as the least typical
   tenth of the topics' own members; the rest stays in the outlier topic (-1). The threshold is
   relative, so it means the same for every embedding back-end.
+* **Large corpora: a sampled fit** (``fit_sample``, ``FIT_LIMIT``): above 6,000 documents the
+  model is fitted on a seeded sample of 6,000, stratified by interview (each interview's share
+  proportional to its documents), and every other document joins the topic with the nearest
+  centroid (cosine to the mean embedding of the topic's fitted members) when it is at least as
+  close as the outlier-reduction threshold, else the outlier topic. BERTopic's own
+  ``transform`` is not available here (UMAP is given precomputed neighbours), and the
+  centroid rule is the one outlier reduction already uses. The limit was chosen on the
+  230-interview synthetic corpus (``benchmarks/topics_sample.py``; docs/performance.md).
+  Corpora up to the limit are fitted on all their documents, exactly as before.
 * **Tiny corpora**: when HDBSCAN finds fewer than two topics (or there are too few documents
   for UMAP), k-means on the embeddings takes over, with k chosen by the silhouette score.
 * **Vocabulary**: n-grams that occur in at least two documents (one-off word pairs make poor
