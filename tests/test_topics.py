@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from analysis.cli import main
 from analysis.codebook import CodebookError
 from analysis.lang_nl_fillers import FILLERS
 from analysis.nlp import STOP_WORDS
-from analysis.store import Coding, SegmentTopic, Topic, TopicRun, Transcript
-from analysis.topics import TopicError
+from analysis.store import Coding, Segment, SegmentTopic, Topic, TopicRun, Transcript
+from analysis.topics import TopicError, model
 from analysis.topics.crosstabs import UNCODED
-from analysis.topics.runs import OUTLIER_LABEL
+from analysis.topics.model import fit_sample
+from analysis.topics.runs import OUTLIER_LABEL, assignments_frame
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +98,51 @@ def test_run_is_stored_with_parameters_and_complete_assignments(
     )  # numbered by size, outliers last
 
 
+def test_fit_sample_is_stratified_seeded_and_everything_under_the_limit() -> None:
+    groups = [1] * 50 + [2] * 30 + [3] * 20  # three interviews of unequal length
+    chosen = fit_sample(groups, 10, seed=0)
+    assert len(chosen) == 10 and list(chosen) == sorted(set(chosen.tolist()))
+    assert Counter(groups[i] for i in chosen) == {1: 5, 2: 3, 3: 2}
+    assert fit_sample(groups, 10, seed=0).tolist() == chosen.tolist()
+    assert fit_sample(groups, 10, seed=1).tolist() != chosen.tolist()
+    assert fit_sample(groups, 100, seed=0).tolist() == list(range(100))
+
+
+def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_assigned(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model, "FIT_LIMIT", 200)  # the sample corpus stands in for a large one
+    run_id = project.run_topics(seed=0)
+    with project.store.session() as session:
+        run = session.get(TopicRun, run_id)
+        params = dict(run.params)
+        frame = assignments_frame(session, run)
+        interview = dict(session.execute(select(Segment.id, Segment.transcript_id)).all())
+    assert params["fit_limit"] == 200 and params["fitted_documents"] == 200
+    assert params["assigned_documents"] == params["documents"] - 200 > 0
+    assert len(frame) == params["documents"]  # every document has a topic (or -1) ...
+    assert frame["fitted"].sum() == 200 == len(params["fitted_segment_ids"])
+    fitted = frame[frame["fitted"]]
+    share = Counter(interview[i] for i in fitted["segment_id"])
+    total = Counter(interview[i] for i in frame["segment_id"])
+    for transcript, count in total.items():  # ... and each interview is in the sample
+        assert abs(share[transcript] - 200 * count / len(frame)) <= 1
+    assert frame.loc[~frame["fitted"], "probability"].isna().all()  # no model probability
+    topics = project.topics(run_id)
+    assert topics["size"].sum() == len(frame)
+    fitted_ids = set(params["fitted_segment_ids"])
+    assert all(set(ids) <= fitted_ids for ids in topics["representative_ids"])
+
+
 def test_labels_and_keywords_are_dutch_content_words(project: Project, fitted: dict) -> None:
     with project.store.session() as session:
         names = set()
         for transcript in session.scalars(select(Transcript)):
-            for name in [transcript.institution, transcript.interviewer or "",
-                         *transcript.respondents]:
+            for name in [
+                transcript.institution,
+                transcript.interviewer or "",
+                *transcript.respondents,
+            ]:
                 names.update(re.findall(r"\w+", name.lower()))
     assert {"amstelduin", "wadden", "roc", "marieke", "henk"} <= names
     for run_id in (fitted["first"], fitted["turns"]):
@@ -127,8 +168,10 @@ def test_turn_runs_give_all_segments_of_a_turn_one_topic(project: Project, fitte
         by_turn.setdefault(key, set()).add(topic)
     assert all(len(topics) == 1 for topics in by_turn.values())
     assert any(
-        len(group) > 1 for group in segments.loc[list(assignments)].groupby(
-            ["transcript_id", "turn_index"]).groups.values()
+        len(group) > 1
+        for group in segments.loc[list(assignments)]
+        .groupby(["transcript_id", "turn_index"])
+        .groups.values()
     )  # turns with several segments exist, so the check above means something
 
 

@@ -78,3 +78,39 @@ def test_app_warm_up_runs_once_per_process(monkeypatch: pytest.MonkeyPatch) -> N
     thread.join(timeout=60)
     assert jit_cache.warm_up_in_background() is thread  # a second page view starts nothing
     assert calls == ["warm"]
+
+
+# BERTopic's import with its optional extras declined (analysis/topics/bertopic_import.py): the
+# default back-end fits without torch, and a configured neural model can still load them.
+DECLINED = """
+import sys
+from analysis.embeddings import fit_lemma_embedder
+from analysis.topics.model import fit_topics
+import bertopic
+heavy = ("sentence_transformers", "transformers", "torch")
+before = [name for name in heavy if name in sys.modules]
+documents = [
+    "ouder stage buitenland spannend kind", "ouder dochter reis spanje toestemming",
+    "ouderavond vader moeder vraag stage", "student engels werkvloer spreken durven",
+    "cursus engels groep finland vertrekken", "docent taal student les engels",
+    "erasmus subsidie reiskosten verblijf dekken", "budget mobiliteit bestuur verhogen subsidie",
+    "kosten huisvesting buitenland stijgen budget",
+]
+embedder = fit_lemma_embedder(documents, seed=0)
+result = fit_topics(documents, embedder.encode(documents), embedder, default_backend=True)
+after_fit = [name for name in heavy if name in sys.modules]
+from sentence_transformers import SentenceTransformer
+print(before, after_fit, result.method, len(result.assignments), "torch" in sys.modules)
+"""
+
+
+def test_bertopic_imports_without_torch_and_torch_still_loads_after() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", DECLINED],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "[] [] kmeans 9 True"

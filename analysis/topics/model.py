@@ -15,6 +15,15 @@ for interviews of 200 to 20,000 segments:
   embedding, BERTopic's "embeddings" strategy) when it is at least as close as the least typical
   tenth of the topics' own members; the rest stays in the outlier topic (-1). The threshold is
   relative, so it means the same for every embedding back-end.
+* **Large corpora: a sampled fit** (``fit_sample``, ``FIT_LIMIT``): above 6,000 documents the
+  model is fitted on a seeded sample of 6,000, stratified by interview (each interview's share
+  proportional to its documents), and every other document joins the topic with the nearest
+  centroid (cosine to the mean embedding of the topic's fitted members) when it is at least as
+  close as the outlier-reduction threshold, else the outlier topic. BERTopic's own
+  ``transform`` is not available here (UMAP is given precomputed neighbours), and the
+  centroid rule is the one outlier reduction already uses. The limit was chosen on the
+  230-interview synthetic corpus (``benchmarks/topics_sample.py``; docs/performance.md).
+  Corpora up to the limit are fitted on all their documents, exactly as before.
 * **Tiny corpora**: when HDBSCAN finds fewer than two topics (or there are too few documents
   for UMAP), k-means on the embeddings takes over, with k chosen by the silhouette score.
 * **Vocabulary**: n-grams that occur in at least two documents (one-off word pairs make poor
@@ -63,6 +72,7 @@ jit_cache.cache_compilations()
 REPRESENTATIVES = 10
 MIN_DOCUMENTS = 2
 EXACT_NEIGHBOURS = 20_000
+FIT_LIMIT = 6_000  # documents a model is fitted on at most; see fit_sample and docs
 _UMAP_MIN_DOCUMENTS = 30  # below this, k-means on the embeddings is the better tool
 _TOKEN_PATTERN = r"(?u)\b\w[\w-]+\b"
 
@@ -129,6 +139,7 @@ class FitResult:
     coordinates: dict[int, tuple[float, float]]
     method: str
     details: dict = field(default_factory=dict)
+    fitted: np.ndarray | None = None  # True for the documents the model was fitted on
 
     @property
     def topic_numbers(self) -> list[int]:
@@ -257,6 +268,33 @@ def _reduce_outliers(
     return [int(t) for t in reduced], threshold
 
 
+def fit_sample(groups: Sequence[object], limit: int, seed: int) -> np.ndarray:
+    """Indices (sorted) of at most ``limit`` documents, stratified by ``groups`` (the interview
+    of each document): every interview gets a share proportional to its documents (largest
+    remainder, so the shares add up to ``limit``), drawn with a seeded generator. Everything
+    when there are no more than ``limit`` documents."""
+    n = len(groups)
+    if n <= limit:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    members: dict[object, list[int]] = {}
+    for i, group in enumerate(groups):
+        members.setdefault(group, []).append(i)
+    keys = list(members)
+    exact = np.array([len(members[k]) * limit / n for k in keys])
+    shares = np.floor(exact).astype(int)
+    leftover = limit - int(shares.sum())
+    # the largest remainders get one more; ties by the order of the interviews
+    for j in np.lexsort((np.arange(len(keys)), -(exact - shares)))[:leftover]:
+        shares[j] += 1
+    chosen = [
+        rng.choice(np.array(members[k]), size=int(share), replace=False)
+        for k, share in zip(keys, shares, strict=True)
+        if share
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
 def fit_topics(
     lemma_documents: Sequence[str],
     embeddings: np.ndarray,
@@ -265,21 +303,77 @@ def fit_topics(
     default_backend: bool,
     min_topic_size: int | None = None,
     seed: int = 0,
+    groups: Sequence[object] | None = None,
+    fit_limit: int | None = None,
 ) -> FitResult:
     """Topics of ``lemma_documents`` (space-joined lemmas) given their unit-length embeddings.
 
     ``embedder`` embeds words for the representation (it must be the one that made
     ``embeddings``); ``default_backend`` says it is the TF-IDF/SVD default.
+
+    Above ``fit_limit`` documents (default ``FIT_LIMIT``) the model is fitted on a seeded
+    sample stratified by ``groups`` (the interview of each document; see ``fit_sample``) and
+    every other document joins the topic whose centroid (mean embedding of its fitted members)
+    is nearest, when it is at least as close as the outlier-reduction threshold; otherwise it
+    is an outlier (-1). ``FitResult.fitted`` marks the fitted documents. Up to the limit every
+    document is fitted and the result is what a fit on all of them gives.
     """
+    documents = [str(d) for d in lemma_documents]
+    embeddings = normalise_rows(embeddings)
+    limit = FIT_LIMIT if fit_limit is None else fit_limit
+    chosen = fit_sample(groups if groups is not None else [0] * len(documents), limit, seed)
+    sampled = len(chosen) < len(documents)
     with _quiet():
-        return _fit(
-            [str(d) for d in lemma_documents],
-            embeddings,
+        model, topics, probabilities, details = _fit(
+            [documents[i] for i in chosen] if sampled else documents,
+            embeddings[chosen] if sampled else embeddings,
             embedder,
             default_backend=default_backend,
             min_topic_size=min_topic_size,
             seed=seed,
         )
+    fitted = np.zeros(len(documents), dtype=bool)
+    fitted[chosen] = True
+    if sampled:
+        topics, probabilities = _assign_rest(embeddings, chosen, topics, probabilities, details)
+        details["fit_limit"] = limit
+        details["documents"] = len(documents)
+        details["fitted_documents"] = int(fitted.sum())
+        details["assigned_documents"] = int((~fitted).sum())
+        details["assigned_outliers"] = int((topics[~fitted] == -1).sum())
+    return _result(model, topics, probabilities, embeddings, details, fitted)
+
+
+def _assign_rest(
+    embeddings: np.ndarray,
+    chosen: np.ndarray,
+    topics: np.ndarray,
+    probabilities: np.ndarray | None,
+    details: dict,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Topics for the documents outside the fitted sample: the nearest topic centroid (cosine,
+    fitted members only) when at least as close as the outlier-reduction threshold, else -1.
+    Their probability is left empty (NaN): the model did not estimate one."""
+    n = len(embeddings)
+    rest = np.setdiff1d(np.arange(n), chosen)
+    members = topics >= 0
+    centroids = _centroids(embeddings[chosen][members], topics[members])
+    numbers = np.array(sorted(centroids))
+    matrix = np.vstack([centroids[t] for t in numbers])
+    # no outliers to reduce in the fit (or k-means): every document joins a topic
+    threshold = details.get("outlier_threshold", -np.inf)
+    assigned = np.full(n, -1, dtype=int)
+    assigned[chosen] = topics
+    chance = np.full(n, np.nan)
+    if probabilities is not None:
+        chance[chosen] = probabilities
+    for start in range(0, len(rest), 4096):  # blocks keep the similarity matrix small
+        block = rest[start : start + 4096]
+        similarity = embeddings[block] @ matrix.T
+        best = similarity.argmax(axis=1)
+        close = similarity[np.arange(len(block)), best] >= threshold
+        assigned[block] = np.where(close, numbers[best], -1)
+    return assigned, chance
 
 
 def _fit(
@@ -290,13 +384,12 @@ def _fit(
     default_backend: bool,
     min_topic_size: int | None,
     seed: int,
-) -> FitResult:
+) -> tuple[BERTopic, np.ndarray, np.ndarray | None, dict]:
     n = len(documents)
     if n < MIN_DOCUMENTS:
         raise TopicError(
             f"too few segments with content words for topics ({n}); import more interviews"
         )
-    embeddings = normalise_rows(embeddings)
     vectorizer = keyword_vectorizer(documents)
     size, samples = cluster_sizes(n, min_topic_size)
     details: dict = {"documents": n, "min_cluster_size": size, "min_samples": samples}
@@ -359,7 +452,7 @@ def _fit(
         model.fit_transform(documents, embeddings=embeddings, y=labels)
         topics = [int(t) for t in labels]
 
-    return _result(model, np.array(topics), probabilities, embeddings, details)
+    return model, np.array(topics), probabilities, details
 
 
 def _result(
@@ -368,6 +461,7 @@ def _result(
     probabilities: np.ndarray | None,
     embeddings: np.ndarray,
     details: dict,
+    fitted: np.ndarray,
 ) -> FitResult:
     """Renumber topics by size (ties: BERTopic's number) and gather what is stored."""
     present = [int(t) for t in sorted(set(topics.tolist())) if t >= 0]
@@ -383,6 +477,8 @@ def _result(
     representatives = {}
     for topic, centroid in centroids.items():
         members = np.flatnonzero(assignments == topic)
+        if fitted[members].any():  # quotes the model itself placed (they have a probability)
+            members = members[fitted[members]]
         closeness = embeddings[members] @ centroid
         ranked = members[np.lexsort((members, -closeness))]
         representatives[topic] = [int(i) for i in ranked[:REPRESENTATIVES]]
@@ -394,6 +490,7 @@ def _result(
         coordinates=topic_coordinates(centroids),
         method=details["method"],
         details=details,
+        fitted=fitted,
     )
 
 

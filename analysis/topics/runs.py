@@ -117,6 +117,7 @@ def run_topics(
         default_backend=default_backend,
         min_topic_size=min_topic_size,
         seed=seed,
+        groups=documents.interviews,
     )
     say("Opslaan")
     params = {
@@ -128,6 +129,7 @@ def run_topics(
         "min_lemmas": min_lemmas,
         "skipped_documents": documents.skipped,
         **result.details,
+        **_sample_params(documents, result),
         "coordinates": {str(t): list(xy) for t, xy in result.coordinates.items()},
         "versions": {
             name: version(name) for name in ("bertopic", "umap-learn", "hdbscan", "scikit-learn")
@@ -135,6 +137,22 @@ def run_topics(
         "history": [],
     }
     return _store(session, documents, result, params)
+
+
+def _sample_params(documents: Documents, result: FitResult) -> dict:
+    """For a run fitted on a sample: the segments the model was fitted on (sorted ids); every
+    other segment of the run was assigned to the nearest topic afterwards (see
+    ``topics.model.fit_topics``). Nothing for a run fitted on all its documents."""
+    if result.fitted is None or result.fitted.all():
+        return {}
+    ids = sorted(i for d in np.flatnonzero(result.fitted) for i in documents.segment_ids[d])
+    return {"fitted_segment_ids": ids}
+
+
+def fitted_segment_ids(run: TopicRun) -> set[int] | None:
+    """The segments a run's model was fitted on, or None when it was fitted on all of them."""
+    ids = (run.params or {}).get("fitted_segment_ids")
+    return None if ids is None else set(ids)
 
 
 def _unit_vectors(session: Session, documents: Documents, embedder: Embedder) -> np.ndarray:
@@ -262,7 +280,8 @@ def _root(topic: Topic, by_id: dict[int, Topic]) -> Topic:
 
 
 def assignments_frame(session: Session, run: TopicRun) -> pd.DataFrame:
-    """segment_id, topic_id (after merges), probability, institution for every segment of a run."""
+    """segment_id, topic_id (after merges), probability, institution and fitted (False for a
+    segment assigned to its topic after a fit on a sample) for every segment of a run."""
     by_id = {t.id: t for t in run.topics}
     rows = session.execute(
         select(
@@ -278,6 +297,8 @@ def assignments_frame(session: Session, run: TopicRun) -> pd.DataFrame:
     ).all()
     frame = pd.DataFrame(rows, columns=["segment_id", "topic_id", "probability", "institution"])
     frame["topic_id"] = [_root(by_id[t], by_id).id for t in frame["topic_id"]]
+    fitted = fitted_segment_ids(run)
+    frame["fitted"] = True if fitted is None else frame["segment_id"].isin(fitted)
     return frame
 
 

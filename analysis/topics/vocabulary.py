@@ -102,13 +102,15 @@ class Documents:
     """The corpus of a topic run: one entry per document (a segment or a respondent turn).
 
     ``segment_ids[i]`` lists the segments document ``i`` stands for (one for unit "segment");
-    ``segment_words`` holds each segment's own cleaned lemmas.
+    ``segment_words`` holds each segment's own cleaned lemmas; ``interviews[i]`` is the
+    transcript id of document ``i`` (the strata of a sampled fit).
     """
 
     unit: str
     lemmas: list[str] = field(default_factory=list)
     segment_ids: list[list[int]] = field(default_factory=list)
     segment_words: dict[int, list[str]] = field(default_factory=dict)
+    interviews: list[int] = field(default_factory=list)
     skipped: int = 0
 
     def __len__(self) -> int:
@@ -123,24 +125,28 @@ def build_documents(
         raise ValueError(f"unknown topic unit {unit!r}; choose one of {', '.join(UNITS)}")
     excluded = name_words(session)
     rows = session.execute(
-        select(Segment.id, Segment.turn_id, Segment.lemmas)
+        select(Segment.id, Segment.turn_id, Segment.lemmas, Segment.transcript_id)
         .join(Transcript, Segment.transcript_id == Transcript.id)
         .where(Segment.codable.is_(True))
         .order_by(Transcript.institution, Transcript.source_name, Segment.start, Segment.id)
     ).all()
     documents = Documents(unit=unit)
     groups: dict[int, tuple[list[int], list[str]]] = {}
-    for segment_id, turn_id, lemmas in rows:
-        ids, words = groups.setdefault(turn_id if unit == "turn" else segment_id, ([], []))
+    interview: dict[int, int] = {}
+    for segment_id, turn_id, lemmas, transcript_id in rows:
+        key = turn_id if unit == "turn" else segment_id
+        interview[key] = transcript_id
+        ids, words = groups.setdefault(key, ([], []))
         ids.append(segment_id)
         documents.segment_words[segment_id] = clean_lemmas(lemmas or "", excluded)
         words.extend(documents.segment_words[segment_id])
-    for ids, words in groups.values():
+    for key, (ids, words) in groups.items():
         if len(words) < min_lemmas:
             documents.skipped += 1
             continue
         documents.lemmas.append(" ".join(words))
         documents.segment_ids.append(ids)
+        documents.interviews.append(interview[key])
     return documents
 
 
