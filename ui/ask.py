@@ -98,6 +98,8 @@ def show_answer(
     if answer.no_evidence:
         st.warning(widgets.escape_markdown(answer.count_text), icon=":material/search_off:")
         st.caption("Er is geen antwoord samengesteld; probeer andere woorden of minder filters.")
+        if answer.points:
+            points_block(answer, latest=latest)
         return
     st.markdown(f"**{widgets.escape_markdown(answer.count_text)}**")
     if answer.summary:

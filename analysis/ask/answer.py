@@ -11,6 +11,10 @@
   separately, so a count never claims more than the quotes show.
 * **No evidence**: when no segment is evidence (see :mod:`analysis.ask.retrieval`), the answer
   says "Geen bewijs gevonden" and holds no quotes and no summary, never a guess.
+* **Points**: the findings' points for the sub-theme(s) the question is about
+  (:mod:`analysis.ask.points`), printed after the quotes. They rest on the coded passages the
+  report rests on, not on the ranking, so they can stand beside "Geen bewijs gevonden" when
+  the question's words occur in none of those passages.
 """
 
 from __future__ import annotations
@@ -165,6 +169,7 @@ class Answer:
             lines.append(
                 "Er is geen antwoord samengesteld; probeer andere woorden of minder filters."
             )
+            lines.extend(self.points_text())
             return "\n".join(lines)
         missing = [
             i for i in self.institutions_in_scope

@@ -13,7 +13,13 @@ from analysis.ask.answer import Answer, compose
 from analysis.ask.conversation import Conversation
 from analysis.ask.index import CodeLayer, TextIndex, project_index
 from analysis.ask.llm import generate_summary
-from analysis.ask.points import AnswerPoint, answer_points, cached_findings, findings_fingerprint
+from analysis.ask.points import (
+    MIN_CODE_SCORE,
+    AnswerPoint,
+    answer_points,
+    cached_findings,
+    findings_fingerprint,
+)
 from analysis.ask.query import Catalogue, Filters, Query, parse_question
 from analysis.ask.retrieval import AskError, filter_mask, rank
 from analysis.coding.state import parent_map, segment_codes
@@ -53,7 +59,7 @@ def ask(
     else:
         query = parse_question(" ".join(question.split()), index, catalogue, filters)
     answer = answer_query(session, index, layer, query, top_k)
-    if points and not answer.no_evidence:
+    if points:  # also without quotes: the coded passages are the report's evidence
         answer.points = findings_points(session, project_key, index, layer, query, answer.codes)
     if conversation is not None:
         conversation.record(question, query, answer.count_text, tuple(q.id for q in answer.quotes))
@@ -68,6 +74,8 @@ def findings_points(
     say where (college, sector, region, phase), from findings cached per project state."""
     from analysis.findings.read import findings_for
 
+    if not query.filters.codes and not any(s >= MIN_CODE_SCORE for s in codes.values()):
+        return []  # about no sub-theme: the findings are not even read
     fingerprint = findings_fingerprint(session, index.fingerprint, layer.fingerprint)
     findings = cached_findings(project_key, fingerprint, lambda: findings_for(session))
     where = query.filters.scope

@@ -20,7 +20,8 @@ so they never change which quotes an answer gives or in what order.
 * **The college filter** (and sector, region, phase: every filter that says *where*) applies to
   the points as to the quotes: only passages of colleges inside those filters count, so a
   point's colleges, its contrast and its references all stay inside the selection, and a point
-  with no passage left is dropped. The code filter does not narrow the colleges (a point's
+  with no passage left is dropped (one with only a denial left shows who says it does not
+  apply). The code filter does not narrow the colleges (a point's
   passages already carry its sub-theme).
 
 The findings are computed once per project state (:func:`cached_findings`), not per question.
@@ -93,17 +94,17 @@ class AnswerPoint:
 
     def lines(self) -> list[str]:
         """The point in plain Dutch, one line per part (what the CLI prints; the app too)."""
-        lines = [f"{self.label} ({_count(len(self.colleges))})"]
+        lines = [f"{self.label} ({_count(len(self.colleges))})" if self.colleges else self.label]
         if self.reviewed:
             lines.append("beoordeeld fragment: " + ", ".join(self.reviewed))
         if self.suggested:
             lines.append("alleen voorstel, niet beoordeeld: " + ", ".join(self.suggested))
         if self.contrast:
             lines.append("zegt het tegendeel of dat het niet speelt: " + ", ".join(self.contrast))
-        refs = ", ".join(self.references)
+        refs = [", ".join(self.references)] if self.references else []
         if self.contrast_references:
-            refs += "; tegendeel: " + ", ".join(self.contrast_references)
-        lines.append(f"fragmenten: {refs}")
+            refs.append("tegendeel: " + ", ".join(self.contrast_references))
+        lines.append("fragmenten: " + "; ".join(refs))
         return lines
 
 
@@ -118,16 +119,19 @@ def point_codes(
     filter_codes: Iterable[str] = (),
 ) -> list[str]:
     """The codes (with findings) a question is about, best match first (module docstring)."""
-    scored = {key: score for key, score in codes.items() if key in available}
+    available = list(available)
+    themes = {parents.get(key) for key in available} - {None}
+    known = {*available, *themes}  # a theme without points of its own stands for its sub-themes
+    scored = {key: score for key, score in codes.items() if key in known}
     asked: list[str] = []
     if scored:
         best = max(scored.values())
         cut = max(MIN_CODE_SCORE, CODE_MARGIN * best)
         asked = [key for key, score in scored.items() if score >= cut][:MAX_CODES]
-    chosen = [*(key for key in filter_codes if key in available), *asked]
+    chosen = [*(key for key in filter_codes if key in known), *asked]
     result: list[str] = []
     for key in chosen:
-        wanted = [key]
+        wanted = [key] if key in available else []
         if not any(parents.get(other) == key for other in chosen):  # a theme asked as a whole
             wanted.extend(k for k in available if parents.get(k) == key)
         result.extend(k for k in wanted if k not in result)
@@ -156,12 +160,13 @@ def answer_points(
 
 
 def _inside(point: Point, scope: Collection[str] | None) -> Point | None:
-    """The point with only the passages of colleges in ``scope``; None when none is left."""
+    """The point with only the passages of colleges in ``scope``; None when none is left (a
+    point that only a denial in scope keeps shows who says it does not apply)."""
     if scope is None:
-        return point if point.supporting else None
+        return point if point.evidence else None
     wanted = set(scope)
     kept = replace(point, evidence=[e for e in point.evidence if e.institution in wanted])
-    return kept if kept.supporting else None
+    return kept if kept.evidence else None
 
 
 def _as_answer_point(point: Point, theme: str) -> AnswerPoint:
