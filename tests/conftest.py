@@ -35,6 +35,19 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def findings_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The findings fixture (tests/data/findings) imported and coded as its gold says, once per
+    session; open a copy to change it."""
+    from tests.findings_support import code_as_gold, ingest_fixture
+
+    path = tmp_path_factory.mktemp("findings") / "fixture.db"
+    with Project(path) as project:
+        ingest_fixture(project)
+        code_as_gold(project)
+    return path
+
+
 @pytest.fixture
 def sample_project(sample_db: Path, tmp_path: Path) -> Iterator[Project]:
     """A private copy of the sample project that a test may change freely."""

@@ -693,6 +693,34 @@ def test_a_question_a_follow_up_and_no_evidence(app_db: Path) -> None:
     assert len(at.chat_message) == 0
 
 
+def test_the_answer_shows_the_findings_points_inside_the_college_filter(app_db: Path) -> None:
+    at = open_page("ui/ask.py")
+    question = "Welke maatregelen voor inclusie noemen de colleges?"
+    at.chat_input(key="ask_input").set_value(question).run()
+    assert not at.exception, at.exception
+
+    def points(message) -> list[str]:
+        (block,) = [e for e in message.expander if e.label.startswith("Bevindingen over dit")]
+        assert any("Maatregelen voor inclusie" in m.value for m in block.markdown)
+        return [t.value for t in block.text]
+
+    everywhere = points(at.chat_message[1])
+    assert everywhere and all(t.startswith("• ") and "fragmenten: S" in t for t in everywhere)
+    assert any("alleen voorstel, niet beoordeeld: " in t for t in everywhere)  # suggestions only
+    with Project(app_db) as project:
+        found = project.findings()["inclusion.measures"].points
+    amstelduin = {p.label for p in found if "ROC Amstelduin" in {e.institution for e in p.evidence}}
+    assert amstelduin
+
+    at.multiselect(key="ask_colleges").select("ROC Amstelduin").run()
+    at.chat_input(key="ask_input").set_value(question).run()
+    inside = points(at.chat_message[3])
+    assert {t.splitlines()[0][2:].rsplit(" (", 1)[0] for t in inside} == amstelduin
+    for text in inside:
+        for line in text.splitlines()[1:-1]:
+            assert line.split(": ", 1)[1] == "ROC Amstelduin", line
+
+
 def test_quotes_of_one_topic(app_db: Path) -> None:
     at = open_page("ui/quotes.py")
     with Project(app_db) as project:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +17,10 @@ from tests.findings_support import code_as_gold, expected, ingest_fixture
 
 
 @pytest.fixture(scope="module")
-def coded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+def coded(findings_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     path: Path = tmp_path_factory.mktemp("findings") / "fixture.db"
+    shutil.copy(findings_db, path)
     with Project(path) as project:
-        ingest_fixture(project)
-        code_as_gold(project)
         yield project
 
 

@@ -1,7 +1,8 @@
 """Page "Vraag het de interviews": questions in plain Dutch, answered only with what respondents
 said. Every answer shows the quotes it rests on with their college and a jump to the transcript;
 without evidence it says "geen bewijs gevonden"; a follow-up ("en bij niveau 2?", "alleen in de
-Euregio") refines the question before it. The conversation lives in this browser session only."""
+Euregio") refines the question before it. A question about a sub-theme also shows the findings'
+points for it, as the report has them. The conversation lives in this browser session only."""
 
 from __future__ import annotations
 
@@ -97,6 +98,8 @@ def show_answer(
     if answer.no_evidence:
         st.warning(widgets.escape_markdown(answer.count_text), icon=":material/search_off:")
         st.caption("Er is geen antwoord samengesteld; probeer andere woorden of minder filters.")
+        if answer.points:
+            points_block(answer, latest=latest)
         return
     st.markdown(f"**{widgets.escape_markdown(answer.count_text)}**")
     if answer.summary:
@@ -119,6 +122,26 @@ def show_answer(
         st.caption(widgets.escape_markdown("Geen bewijs bij: " + ", ".join(missing)))
     with st.expander(f"De citaten ({len(answer.quotes)})", expanded=latest):
         quote_block(answer, number, book, transcripts)
+    if answer.points:
+        points_block(answer, latest=latest)
+
+
+def points_block(answer: Answer, *, latest: bool) -> None:
+    """The findings' points for the sub-themes asked about, as the report writes them: per
+    point the colleges with a reviewed passage apart from those on suggestions only, who says
+    the opposite, and the fragments (plain text: labels and names are never markup)."""
+    with st.expander(f"Bevindingen over dit thema ({len(answer.points)})", expanded=latest):
+        st.caption(
+            "Dezelfde punten als in het rapport, binnen de gekozen instellingen. "
+            "Fragmenten als [S12] zijn de citaat-nummers."
+        )
+        theme = None
+        for point in answer.points:
+            if point.theme != theme:
+                theme = point.theme
+                st.markdown(f"**{widgets.escape_markdown(theme)}**")
+            first, *rest = point.lines()
+            st.text("\n".join([f"• {first}", *(f"  {line}" for line in rest)]))
 
 
 def render() -> None:

@@ -12,6 +12,8 @@ Modules, one job each:
   evidence threshold;
 - ``answer``: quotes grouped by college and code, the extractive summary, the count;
 - ``conversation``: follow-up questions within one session;
+- ``points``: the findings' points (:mod:`analysis.findings`) for the sub-theme(s) a question is
+  about, inside its college filter, chosen after the ranking (they never change it);
 - ``llm``: the optional answer by a language model, every sentence checked against its citations;
 - ``engine``: one question from start to end; ``evaluation``: recall@k and MRR on a question
   set.

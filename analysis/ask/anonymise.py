@@ -4,7 +4,8 @@ Every part that can carry a name goes through the project's
 :class:`~analysis.pseudonymise.Pseudonymiser` (colleges, respondents, interviewers, and the
 people, e-mail addresses and phone numbers found inside the answers): the question, the notes,
 each quote with the people of its own interview, its question and source, the summary
-sentences, the colleges with evidence, and a local model's summary.
+sentences, the colleges with evidence, a local model's summary, and the colleges of the
+findings' points.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.ask.answer import Answer
+from analysis.ask.points import renamed
 from analysis.pseudonymise import Pseudonymiser
 from analysis.store import Segment, id_chunks
 
@@ -62,4 +64,5 @@ def pseudonymise_answer(session: Session, answer: Answer) -> Answer:
         partial=[anon.institution(i) for i in answer.partial],
         notes=[anon.text(note) for note in answer.notes],
         generated=generated,
+        points=renamed(answer.points, anon.institution),
     )

@@ -11,6 +11,10 @@
   separately, so a count never claims more than the quotes show.
 * **No evidence**: when no segment is evidence (see :mod:`analysis.ask.retrieval`), the answer
   says "Geen bewijs gevonden" and holds no quotes and no summary, never a guess.
+* **Points**: the findings' points for the sub-theme(s) the question is about
+  (:mod:`analysis.ask.points`), printed after the quotes. They rest on the coded passages the
+  report rests on, not on the ranking, so they can stand beside "Geen bewijs gevonden" when
+  the question's words occur in none of those passages.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ MIN_SENTENCE_WORDS = 6
 COUNT_COVERAGE = 0.5
 NO_EVIDENCE = "Geen bewijs gevonden"
 OTHER_CODE = "(geen passende code)"
+POINTS_HEADING = "Bevindingen over dit thema (zoals in het rapport):"
 
 
 def quote_id(segment_id: int) -> str:
@@ -91,6 +96,8 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)  # colleges with evidence for part of it
     generated: Any = None  # analysis.ask.llm.GeneratedSummary when a local model was used
+    # the findings' points for the sub-themes asked about (analysis.ask.points.AnswerPoint)
+    points: list[Any] = field(default_factory=list)
 
     @property
     def no_evidence(self) -> bool:
@@ -147,6 +154,7 @@ class Answer:
             ],
             "generated": self.generated.to_dict() if self.generated else None,
             "quotes": [quote.to_dict() for quote in self.quotes],
+            "points": [point.to_dict() for point in self.points],
         }
 
     def to_text(self) -> str:
@@ -161,6 +169,7 @@ class Answer:
             lines.append(
                 "Er is geen antwoord samengesteld; probeer andere woorden of minder filters."
             )
+            lines.extend(self.points_text())
             return "\n".join(lines)
         missing = [
             i for i in self.institutions_in_scope
@@ -187,7 +196,23 @@ class Answer:
                 if quote.question:
                     lines.append(f"    Vraag: {_one_line(quote.question)}")
                 lines.append(f"    “{_one_line(quote.text)}”")
+        lines.extend(self.points_text())
         return "\n".join(lines)
+
+    def points_text(self) -> list[str]:
+        """The findings' points as lines (after the quotes), grouped by sub-theme."""
+        if not self.points:
+            return []
+        lines = ["", POINTS_HEADING]
+        theme = None
+        for point in self.points:
+            if point.theme != theme:
+                theme = point.theme
+                lines.append(f"\n{theme} ({point.code})")
+            first, *rest = point.lines()
+            lines.append(f"  - {first}")
+            lines.extend(f"    {line}" for line in rest)
+        return lines
 
 
 def _instellingen(count: int) -> str:

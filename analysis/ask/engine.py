@@ -5,6 +5,7 @@ This is what :meth:`analysis.project.Project.ask` calls with one transactional s
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,9 +13,16 @@ from analysis.ask.answer import Answer, compose
 from analysis.ask.conversation import Conversation
 from analysis.ask.index import CodeLayer, TextIndex, project_index
 from analysis.ask.llm import generate_summary
+from analysis.ask.points import (
+    MIN_CODE_SCORE,
+    AnswerPoint,
+    answer_points,
+    cached_findings,
+    findings_fingerprint,
+)
 from analysis.ask.query import Catalogue, Filters, Query, parse_question
-from analysis.ask.retrieval import AskError, rank
-from analysis.coding.state import segment_codes
+from analysis.ask.retrieval import AskError, filter_mask, rank
+from analysis.coding.state import parent_map, segment_codes
 from analysis.llm.client import LLMClient
 from analysis.llm.config import LLMError
 from analysis.store import Transcript, Turn
@@ -31,11 +39,14 @@ def ask(
     top_k: int = DEFAULT_TOP_K,
     filters: Filters | None = None,
     conversation: Conversation | None = None,
+    points: bool = True,
 ) -> Answer:
     """Answer ``question`` from the project's respondent segments (see :mod:`analysis.ask`).
 
     ``filters`` narrow the answer and win over names used in the question. With a
-    ``conversation`` the question may be a follow-up, and is recorded in it.
+    ``conversation`` the question may be a follow-up, and is recorded in it. ``points``: add
+    the findings' points for the sub-themes asked about (:mod:`analysis.ask.points`); they are
+    chosen after the ranking and never change it.
     """
     if not question or not question.strip():
         raise AskError("the question is empty")
@@ -48,9 +59,33 @@ def ask(
     else:
         query = parse_question(" ".join(question.split()), index, catalogue, filters)
     answer = answer_query(session, index, layer, query, top_k)
+    if points:  # also without quotes: the coded passages are the report's evidence
+        answer.points = findings_points(session, project_key, index, layer, query, answer.codes)
     if conversation is not None:
         conversation.record(question, query, answer.count_text, tuple(q.id for q in answer.quotes))
     return answer
+
+
+def findings_points(
+    session: Session, project_key: str, index: TextIndex, layer: CodeLayer, query: Query,
+    codes: dict[str, float],
+) -> list[AnswerPoint]:
+    """The findings' points for the codes a question matched, inside the query's filters that
+    say where (college, sector, region, phase), from findings cached per project state."""
+    from analysis.findings.read import findings_for
+
+    if not query.filters.codes and not any(s >= MIN_CODE_SCORE for s in codes.values()):
+        return []  # about no sub-theme: the findings are not even read
+    fingerprint = findings_fingerprint(session, index.fingerprint, layer.fingerprint)
+    findings = cached_findings(project_key, fingerprint, lambda: findings_for(session))
+    where = query.filters.scope
+    scope = None
+    if where:
+        mask, _ = filter_mask(index, layer, where, session)
+        scope = {index.institution(row) for row in np.flatnonzero(mask).tolist()}
+    return answer_points(
+        findings, codes, parent_map(session), scope=scope, filter_codes=query.filters.codes
+    )
 
 
 def add_generated_summary(
