@@ -36,6 +36,7 @@ navigation = st.navigation(
 )
 widgets.follow_jump()
 project = widgets.project()
+# Cards, then segments, then the topic model, in one background thread (ui/queue_cache.py).
 queue_cache.warm(widgets.project_location(), project.suggestions_revision())
 with st.sidebar:
     st.caption(f"Project: {widgets.escape_markdown(widgets.project_title(project.url))}")
@@ -50,5 +51,4 @@ with st.sidebar:
     )
 widgets.show_flash()
 widgets.coder_prompt(project)
-widgets.warm_up_topics()
 navigation.run()
