@@ -184,9 +184,10 @@ class _Warmups:
                 warmup.thread.start()
             return warmup
 
-    def of(self, location: str) -> list[Warmup]:
+    def of(self, location: str | None = None) -> list[Warmup]:
+        """The warm-ups of the project at ``location`` (None: of every project)."""
         with self._lock:
-            return [w for (where, _), w in self._started.items() if where == location]
+            return [w for (where, _), w in self._started.items() if location in (None, where)]
 
 
 @st.cache_resource(show_spinner=False)
@@ -203,6 +204,11 @@ def warm(location: str, generation: int) -> None:
         _warmups().start(location, generation)
     else:
         widgets.warm_up_topics()
+
+
+def started() -> list[Warmup]:
+    """Every warm-up started in this process (the benchmark waits for them)."""
+    return _warmups().of()
 
 
 def wait_for_segments(location: str) -> None:
