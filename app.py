@@ -36,7 +36,6 @@ navigation = st.navigation(
 )
 widgets.follow_jump()
 project = widgets.project()
-queue_cache.warm(widgets.project_location(), project.suggestions_revision())
 with st.sidebar:
     st.caption(f"Project: {widgets.escape_markdown(widgets.project_title(project.url))}")
     st.session_state.setdefault("coder_name", widgets.default_coder())
@@ -50,5 +49,10 @@ with st.sidebar:
     )
 widgets.show_flash()
 widgets.coder_prompt(project)
-widgets.warm_up_topics()
-navigation.run()
+try:
+    navigation.run()
+finally:
+    # After the page is drawn (so the first page after start does not share the CPU with it):
+    # cards, then segments, then the topic model, in one background thread (ui/queue_cache.py).
+    # A page that needs a table first builds it itself or waits for this warm-up.
+    queue_cache.warm(widgets.project_location(), project.suggestions_revision())

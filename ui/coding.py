@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -63,7 +64,7 @@ def reliability(location: str, rev: tuple, coder_a: str, coder_b: str) -> Reliab
     return widgets.open_project(location).reliability(coder_a, coder_b)
 
 
-def progress(project: Project, cards: pd.DataFrame) -> None:
+def progress(project: Project, cards: queue_cache.OpenCards) -> None:
     counts = project.coding_progress()
     columns = st.columns(3)
     columns[0].metric(
@@ -125,10 +126,11 @@ def run_suggestions(project: Project) -> None:
         )
 
 
-def queue_filters(cards: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+def queue_filters(cards: queue_cache.OpenCards, book: Codebook) -> np.ndarray:
+    """The code, confidence and college pickers; the row positions of the open cards they
+    keep, in queue order (looked up in the queue's indexes, no loop over the cards)."""
     left, middle, right = st.columns([2, 1, 2])
-    present = {code for codes in cards["codes"] for code in codes}
-    codes = [k for k in widgets.code_options(book) if k in present]
+    codes = [k for k in widgets.code_options(book) if k in cards.codes]
     code = left.selectbox(
         "Code",
         [None, *codes],
@@ -138,16 +140,11 @@ def queue_filters(cards: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     minimum = middle.slider("Minimale zekerheid", 0.0, 1.0, 0.0, 0.05, key="coding_min")
     college = right.selectbox(
         "Instelling",
-        [None, *widgets.choices(cards, "institution")],
+        [None, *cards.institutions],
         format_func=lambda v: "Alle instellingen" if v is None else v,
         key="coding_college",
     )
-    keep = cards["confidence"].fillna(0.0) >= minimum
-    if code is not None:
-        keep &= cards["codes"].map(lambda keys: code in keys)
-    if college is not None:
-        keep &= cards["institution"] == college
-    return cards[keep]
+    return cards.chosen(code, minimum, college)
 
 
 def card_key(row: pd.Series) -> str:
@@ -296,13 +293,14 @@ def review(project: Project, book: Codebook) -> None:
         )
         return
     shown = queue_filters(cards, book)
-    if shown.empty:
+    if not len(shown):
         widgets.empty_state(
             "Geen kaarten bij deze keuze. Kies een andere code of instelling, of zet de "
             "minimale zekerheid lager."
         )
         return
-    page = shown.iloc[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
+    rows = shown[widgets.paginate(len(shown), "coding_page", per_page=QUEUE_PAGE)]
+    page = cards.index.cards.iloc[rows]
     transcripts = widgets.cached(project, widgets.transcripts)
     ids = dict(zip(transcripts["source"], transcripts["id"], strict=True))
     pairs = [(row.segment_id, code) for row in page.itertuples() for code in row.codes]
@@ -499,19 +497,15 @@ def code_memos(project: Project, book: Codebook) -> None:
     widgets.memo_writer(project, f"coding_code_memo_{code}", "Nieuwe memo bij deze code", code=code)
 
 
-def open_cards(project: Project) -> pd.DataFrame:
-    """The cards still open for this session."""
+def open_cards(project: Project) -> queue_cache.OpenCards:
+    """The cards still open for this session (the cached queue without the cards it decided)."""
     with st.spinner("Voorstellen ophalen…"):
-        cards = queue_cache.cards(
+        index = queue_cache.cards(
             widgets.project_location(),
             project.suggestions_revision(),
             st.session_state.get("coding_refresh", 0),
         )
-    hidden = done(project)
-    if hidden:
-        decided = [pair in hidden for pair in zip(cards["segment_id"], cards["theme"], strict=True)]
-        cards = cards[[not d for d in decided]]
-    return cards
+    return index.open(done(project))
 
 
 def render() -> None:

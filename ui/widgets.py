@@ -400,10 +400,32 @@ def slow_table(proj: Project, name: str, compute: Callable[[Project], object], s
     return value
 
 
+def _segment_table(proj: Project) -> pd.DataFrame:
+    return proj.segments().drop(columns=["lemmas"])
+
+
 def segments(proj: Project) -> pd.DataFrame:
-    """Every codable respondent segment with its metadata, question, codes and suggestions."""
-    return slow_table(
-        proj, "segments", lambda p: p.segments().drop(columns=["lemmas"]), "Citaten ophalen…"
+    """Every codable respondent segment with its metadata, question, codes and suggestions
+    (waiting for the start-up warm-up if it is still reading them: ``warm_segments``)."""
+    from ui import queue_cache  # it imports this module
+
+    queue_cache.wait_for_segments(project_location())
+    return slow_table(proj, "segments", _segment_table, "Citaten ophalen…")
+
+
+def warm_segments(location: str) -> None:
+    """Read the segment table of the project at ``location`` into the slow tables, outside a
+    page run (the app's warm-up thread), unless a page already did."""
+    proj = open_project(location)
+    key = (location, "segments")
+    current = version(proj)
+    known = _slow_tables().get(key)
+    if known is not None and known.version == current:
+        return
+    started = time.perf_counter()
+    value = _segment_table(proj)
+    _slow_tables().put(
+        key, _Computed(current, value, time.perf_counter() - started, datetime.now())
     )
 
 

@@ -26,8 +26,10 @@ else ``~/.cache/interviews``), never into site-packages, and uses no network.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -104,9 +106,25 @@ def cache_folder() -> Path:
     return Path(base) / "interviews" / "deduce"
 
 
+@contextlib.contextmanager
+def _root_logging_kept():
+    """Undo what importing deduce does to the root logger: ``deduce/deduce.py`` calls
+    ``logging.basicConfig(stream=sys.stdout, level=logging.DEBUG)``, after which every library's
+    debug messages in the process are formatted and printed (numba's compiler alone writes
+    hundreds of thousands of lines while the app warms up the topic model)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 @functools.cache
 def _deduce():  # -> deduce.Deduce (imported lazily: heavy)
-    from deduce import Deduce
+    with _root_logging_kept():
+        from deduce import Deduce
 
     folder = cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
