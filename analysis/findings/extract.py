@@ -1,14 +1,17 @@
 """Find the points per sub-theme: the codebook's aspects first, then clusters of the rest.
 
 Deductive: a segment carrying the sub-theme makes an aspect's point when one of the aspect's
-indicator lemmas (or all lemmas of an indicator phrase) occurs in it; a segment supports only
+indicator lemmas (or all lemmas of an indicator phrase) occurs in it. A segment supports only
 the aspect(s) it matches most strongly, and a college counts for an aspect only with one strong
-passage (an indicator that is the sub-theme's own word, or two indicators) or two passages
-(an indicator said all over the corpus, such as "niveau" or "groep", is weak). Inductive: segments of
-the sub-theme that match no aspect are clustered on their content lemmas (TF-IDF, average-
-linkage agglomerative clustering on cosine distance: deterministic, no seed, no model); a
-cluster is a point only when at least two colleges are in it, and it is labelled with the
-content words most of its segments share (no light verbs, names or fillers).
+passage (an indicator that is the sub-theme's own word, or two indicators) or two passages; an
+indicator said all over the corpus, such as "niveau" or "groep", is weak. Once a person coded
+the sub-theme, a college that only suggestions put there needs a stronger passage.
+
+Inductive: segments of the sub-theme that match no aspect are clustered on their content
+lemmas (TF-IDF, average-linkage agglomerative clustering on cosine distance: deterministic, no
+seed, no model); a cluster is a point only when at least two colleges are in it, only passages
+close to the cluster's centre name a college for it, and it is labelled with the content words
+most of its segments share (no light verbs, names or fillers).
 
 A segment that says the point does not apply ("speelt bij ons niet", "doen we niks mee")
 counts its college as a contrast, not as making the point.
@@ -39,6 +42,9 @@ DENIAL = re.compile(
 # Clusters: the largest cosine distance at which two groups still merge (average linkage).
 CLUSTER_DISTANCE = 0.8
 MIN_CLUSTER_COLLEGES = 2
+# A clustered passage counts for its cluster's point only at this cosine similarity to the
+# cluster's centre (TF-IDF rows and centre of unit length).
+CENTRE_SIMILARITY = 0.5
 MAX_CLUSTERED = 1500  # passages clustered pairwise per sub-theme; the rest join the nearest
 LABEL_WORDS = 2
 # Aspect strength: an indicator word is the sub-theme's own when at least this share of the
@@ -48,6 +54,7 @@ SPECIFIC_SHARE = 0.5
 WEAK = 0.5
 STRONG = 1.0
 MIN_WEAK_PASSAGES = 2
+SUGGESTED_STRONG = 1.5
 WEAK_MIN_USES = 8  # a word in fewer passages is too rare to call common
 # A word in more than this share of all segments says nothing about one point ("docent").
 MAX_LABEL_SPREAD = 0.05
@@ -129,6 +136,7 @@ def _points(
         top = max(scores.values(), default=0.0)
         if top > 0:
             best[segment.segment_id] = (top, {k for k, v in scores.items() if v == top})
+    coded = any(code.key in s.reviewed for s in members)
     for aspect in code.aspects:
         point = Point(code.key, aspect.label, "aspect", description=aspect.description,
                       terms=tuple(aspect.indicators))
@@ -140,7 +148,11 @@ def _points(
         for segment in chosen:
             by_college.setdefault(segment.institution, []).append(segment)
         for college_segments in by_college.values():
-            strong = any(best[s.segment_id][0] >= STRONG for s in college_segments)
+            # Once a person has coded the sub-theme, a college only suggestions put here needs
+            # stronger evidence than one a person confirmed.
+            reviewed = any(code.key in s.reviewed for s in college_segments)
+            needed = SUGGESTED_STRONG if coded and not reviewed else STRONG
+            strong = any(best[s.segment_id][0] >= needed for s in college_segments)
             if not strong and len(college_segments) < MIN_WEAK_PASSAGES:
                 continue
             for segment in college_segments:
@@ -254,7 +266,14 @@ def _clusters(
                 labels[i] = names[best]
     points = []
     for cluster in sorted(set(labels.values())):
-        members = [usable[i] for i in keep if labels.get(i) == cluster]
+        rows = [i for i in keep if labels.get(i) == cluster]
+        # Only passages close to the cluster's centre name a college for it: a passage that
+        # joined on one shared word of many does not make the point.
+        centre = np.asarray(matrix[rows].mean(axis=0)).ravel()
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        closeness = np.asarray(matrix[rows] @ centre).ravel()
+        members = [usable[i] for i, near in zip(rows, closeness, strict=True)
+                   if near >= CENTRE_SIMILARITY]
         colleges = {s.institution for s, _ in members}
         if len(colleges) < MIN_CLUSTER_COLLEGES:
             continue
