@@ -1,11 +1,17 @@
 """Find the points per sub-theme: the codebook's aspects first, then clusters of the rest.
 
 Deductive: a segment carrying the sub-theme makes an aspect's point when one of the aspect's
-indicator lemmas (or all lemmas of an indicator phrase) occurs in it. Inductive: segments of
-the sub-theme that match no aspect are clustered on their content lemmas (TF-IDF, average-
-linkage agglomerative clustering on cosine distance: deterministic, no seed, no model); a
-cluster is a point only when at least two colleges are in it, and it is labelled with the
-content words most of its segments share (no light verbs, names or fillers).
+indicator lemmas (or all lemmas of an indicator phrase) occurs in it. A segment supports only
+the aspect(s) it matches most strongly, and a college counts for an aspect only with one strong
+passage (an indicator that is the sub-theme's own word, or two indicators) or two passages; an
+indicator said all over the corpus, such as "niveau" or "groep", is weak. Once a person coded
+the sub-theme, a college that only suggestions put there needs a stronger passage.
+
+Inductive: segments of the sub-theme that match no aspect are clustered on their content
+lemmas (TF-IDF, average-linkage agglomerative clustering on cosine distance: deterministic, no
+seed, no model); a cluster is a point only when at least two colleges are in it, only passages
+close to the cluster's centre name a college for it, and it is labelled with the content words
+most of its segments share (no light verbs, names or fillers).
 
 A segment that says the point does not apply ("speelt bij ons niet", "doen we niks mee")
 counts its college as a contrast, not as making the point.
@@ -36,8 +42,20 @@ DENIAL = re.compile(
 # Clusters: the largest cosine distance at which two groups still merge (average linkage).
 CLUSTER_DISTANCE = 0.8
 MIN_CLUSTER_COLLEGES = 2
+# A clustered passage counts for its cluster's point only at this cosine similarity to the
+# cluster's centre (TF-IDF rows and centre of unit length).
+CENTRE_SIMILARITY = 0.5
 MAX_CLUSTERED = 1500  # passages clustered pairwise per sub-theme; the rest join the nearest
 LABEL_WORDS = 2
+# Aspect strength: an indicator word is the sub-theme's own when at least this share of the
+# passages using it carry the sub-theme; a word said everywhere weighs WEAK. A college counts
+# for an aspect with one passage of strength >= STRONG or MIN_WEAK_PASSAGES weaker ones.
+SPECIFIC_SHARE = 0.5
+WEAK = 0.5
+STRONG = 1.0
+MIN_WEAK_PASSAGES = 2
+SUGGESTED_STRONG = 1.5
+WEAK_MIN_USES = 8  # a word in fewer passages is too rare to call common
 # A word in more than this share of all segments says nothing about one point ("docent").
 MAX_LABEL_SPREAD = 0.05
 _CAPITALISED = re.compile(r"(?<=[\w,;] )([A-Z][a-zà-ÿ]+)")
@@ -97,22 +115,47 @@ def find_points(
             colleges=sorted({s.institution for s in members}, key=str.casefold),
             is_list=any(word in code.label.lower() for word in LIST_WORDS),
         )
-        findings.points = _points(code, members, excluded, spread)
+        carriers: Counter[str] = Counter(w for s in members for w in set(s.lemmas))
+        findings.points = _points(code, members, excluded, spread, carriers)
         result[key] = findings
     return result
 
 
 def _points(
     code: Code, members: Sequence[FindingSegment], excluded: frozenset[str],
-    spread: Counter[str],
+    spread: Counter[str], carriers: Counter[str] | None = None,
 ) -> list[Point]:
     points: list[Point] = []
     matched: set[int] = set()
+    weights = _indicator_weights(code, spread, carriers or Counter())
+    # Each passage supports at most the aspect(s) it matches best: one passage that mentions
+    # "groep" and "buddy" in passing does not feed two points.
+    best: dict[int, tuple[float, set[str]]] = {}
+    for segment in members:
+        scores = {a.label: _strength(segment.lemmas, a.indicators, weights) for a in code.aspects}
+        top = max(scores.values(), default=0.0)
+        if top > 0:
+            best[segment.segment_id] = (top, {k for k, v in scores.items() if v == top})
+    coded = any(code.key in s.reviewed for s in members)
     for aspect in code.aspects:
         point = Point(code.key, aspect.label, "aspect", description=aspect.description,
                       terms=tuple(aspect.indicators))
-        for segment in members:
-            if _matches(segment.lemmas, aspect.indicators):
+        chosen = [s for s in members
+                  if s.segment_id in best and aspect.label in best[s.segment_id][1]]
+        # A college counts only with one passage that carries the aspect strongly (its own
+        # indicator words, specific to the sub-theme) or with two or more passages.
+        by_college: dict[str, list[FindingSegment]] = {}
+        for segment in chosen:
+            by_college.setdefault(segment.institution, []).append(segment)
+        for college_segments in by_college.values():
+            # Once a person has coded the sub-theme, a college only suggestions put here needs
+            # stronger evidence than one a person confirmed.
+            reviewed = any(code.key in s.reviewed for s in college_segments)
+            needed = SUGGESTED_STRONG if coded and not reviewed else STRONG
+            strong = any(best[s.segment_id][0] >= needed for s in college_segments)
+            if not strong and len(college_segments) < MIN_WEAK_PASSAGES:
+                continue
+            for segment in college_segments:
                 point.evidence.append(_evidence(segment, code.key))
                 matched.add(segment.segment_id)
         if point.evidence:
@@ -121,6 +164,34 @@ def _points(
     points.extend(_clusters(code.key, rest, excluded, spread))
     points.sort(key=lambda p: (-len(p.colleges), -len(p.contrast), p.source != "aspect", p.label))
     return [p for p in points if p.colleges or p.contrast]
+
+
+def _indicator_weights(
+    code: Code, spread: Counter[str], carriers: Counter[str]
+) -> dict[str, float]:
+    """Per indicator word: 1.0 when it is the sub-theme's own word (at least
+    ``SPECIFIC_SHARE`` of the passages that use it carry the sub-theme), else ``WEAK``
+    ("niveau", "groep" and "klas" are said everywhere)."""
+    weights = {}
+    for aspect in code.aspects:
+        for term in aspect.indicators:
+            for word in term.split():
+                used = spread.get(word, 0)
+                share = carriers.get(word, 0) / used if used else 1.0
+                common = used >= WEAK_MIN_USES and share < SPECIFIC_SHARE
+                weights[word] = WEAK if common else 1.0
+    return weights
+
+
+def _strength(
+    lemmas: Sequence[str], indicators: Iterable[str], weights: dict[str, float]
+) -> float:
+    """How strongly a passage carries an aspect: the weights of its indicators that occur."""
+    present = set(lemmas)
+    return sum(
+        min(weights.get(word, 1.0) for word in term.split())
+        for term in indicators if all(word in present for word in term.split())
+    )
 
 
 def _evidence(segment: FindingSegment, key: str) -> Evidence:
@@ -195,7 +266,14 @@ def _clusters(
                 labels[i] = names[best]
     points = []
     for cluster in sorted(set(labels.values())):
-        members = [usable[i] for i in keep if labels.get(i) == cluster]
+        rows = [i for i in keep if labels.get(i) == cluster]
+        # Only passages close to the cluster's centre name a college for it: a passage that
+        # joined on one shared word of many does not make the point.
+        centre = np.asarray(matrix[rows].mean(axis=0)).ravel()
+        centre /= max(float(np.linalg.norm(centre)), 1e-12)
+        closeness = np.asarray(matrix[rows] @ centre).ravel()
+        members = [usable[i] for i, near in zip(rows, closeness, strict=True)
+                   if near >= CENTRE_SIMILARITY]
         colleges = {s.institution for s, _ in members}
         if len(colleges) < MIN_CLUSTER_COLLEGES:
             continue

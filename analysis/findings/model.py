@@ -57,8 +57,16 @@ class Point:
     terms: tuple[str, ...] = ()
 
     @property
+    def denying(self) -> set[str]:
+        """Colleges with a passage saying the point does not apply to them."""
+        return {e.institution for e in self.evidence if e.denies}
+
+    @property
     def supporting(self) -> list[Evidence]:
-        return [e for e in self.evidence if not e.denies]
+        """The passages that make the point: not denials, and not from a college that denies
+        it elsewhere ("speelt bij ons niet" outweighs a passing mention)."""
+        denying = self.denying
+        return [e for e in self.evidence if not e.denies and e.institution not in denying]
 
     @property
     def colleges(self) -> list[str]:
@@ -66,10 +74,7 @@ class Point:
 
     @property
     def contrast(self) -> list[str]:
-        making = set(self.colleges)
-        return sorted(
-            {e.institution for e in self.evidence if e.denies} - making, key=str.casefold
-        )
+        return sorted(self.denying, key=str.casefold)
 
     @property
     def reviewed_colleges(self) -> list[str]:
