@@ -430,7 +430,11 @@ def _add_names_scanned_at(connection: Connection) -> None:
     """Version 5: ``transcript.names_scanned_at`` (names are detected on first pseudonymised use,
     issue 14). A transcript with a mention from the deduce library was read by it before; any
     other starts unscanned and is read again on first use (at worst some seconds; never a name
-    left in an output)."""
+    left in an output). Like the other steps it checks first: a database whose version was set
+    back (or that a newer build created) may already have the column."""
+    columns = {column["name"] for column in inspect(connection).get_columns("transcript")}
+    if "names_scanned_at" in columns:
+        return
     connection.execute(sql_text("ALTER TABLE transcript ADD COLUMN names_scanned_at DATETIME"))
     connection.execute(
         sql_text(
