@@ -155,3 +155,12 @@ def test_cli_prints_the_points_after_the_quotes(
     assert "beoordeeld fragment: ROC Kempenland, ROC Veluwezoom" in tail
     assert "zegt het tegendeel of dat het niet speelt: ROC Rivierenland Oost" in tail
     assert "fragmenten: S" in tail
+
+
+def test_pseudonymised_points_name_no_college(project: Project) -> None:
+    answer = project.ask(EUREGIO, use_llm=False, anonymise=True)
+    names = {c for p in answer.points for c in (*p.reviewed, *p.suggested, *p.contrast)}
+    assert len(names) == 3  # two colleges make the point, one denies it
+    real = set(project.segments().institution)
+    assert not names & real
+    assert not any(name in line for p in answer.points for line in p.lines() for name in real)
