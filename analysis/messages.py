@@ -312,6 +312,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no speaker labels found; the whole text is one respondent turn",
     ),
     # --- names inside the answers ---
+    "names.unread": (
+        "{count} {count:gesprek is|gesprekken zijn} nog niet op namen doorzocht. Dat gebeurt "
+        "vanzelf vóór de eerste gepseudonimiseerde export of rapport, of nu met de knop "
+        "hieronder; daarna staat hier wat er gevonden is.",
+        "{count} {count:transcript|transcripts} not searched for names yet; that happens "
+        "before the first pseudonymised export or report, or now with the button below.",
+    ),
+    "names.detect_button": (
+        "Namen zoeken in {count} {count:gesprek|gesprekken}",
+        "Look for names in {count} {count:transcript|transcripts}",
+    ),
     "names.detecting": (
         "Namen zoeken in {count} {count:gesprek|gesprekken} (de eerste keer laadt dat ook de "
         "namenlijsten)…",

@@ -394,8 +394,15 @@ def test_the_review_section_of_the_project_page(
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
                            default_timeout=180).run()
     assert not at.exception, at.exception
+    # Opening the page does not run the detector (it costs seconds); it says what is unread.
+    assert not any("replaced_by" in d.value.columns for d in at.dataframe)
+    assert any("6 gesprekken zijn nog niet op namen doorzocht" in i.value for i in at.info)
+    with Project(path) as project:
+        assert project.names_to_detect() == 6
+    at.button(key="names_detect_unread").click().run()
+    assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "replaced_by" in d.value.columns)
-    assert (table["mentions"] > 0).any()  # the page ran the detection it needed
+    assert (table["mentions"] > 0).any()  # the click ran the detection
     assert {"persoon", "e-mailadres", "telefoonnummer", "adres", "plaats"} <= set(table["kind"])
     with Project(path) as project:
         assert project.names_to_detect() == 0

@@ -112,11 +112,18 @@ def review(project: Project) -> None:
         "en instellingen worden alleen vervangen als u ze bevestigt."
     )
     pending = project.names_to_detect()
-    if pending:  # names are detected on first use (issue 14): say so while it runs
-        with st.spinner(messages.say("names.detecting", count=pending)):
-            frame = project.names()
-    else:
-        frame = project.names()
+    if pending:  # detection is the evaluator's click here, not a cost of opening the page
+        st.info(messages.say("names.unread", count=pending), icon=":material/person_search:")
+        if st.button(
+            messages.say("names.detect_button", count=pending), key="names_detect_unread",
+            type="primary",
+        ):
+            with st.spinner(messages.say("names.detecting", count=pending)):
+                # reading the review list detects what is unread, and only that
+                widgets.run_action(project, project.names, "Namen gezocht.")
+        adder(project)
+        return
+    frame = project.names()
     if frame.empty:
         widgets.empty_state("Nog niets gevonden.")
     else:
