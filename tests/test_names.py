@@ -394,7 +394,9 @@ def test_the_review_section_of_the_project_page(
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"),
                            default_timeout=180).run()
     assert not at.exception, at.exception
-    # Opening the page does not run the detector (it costs seconds); it says what is unread.
+    assert not any("replaced_by" in d.value.columns for d in at.dataframe)  # until opened
+    at.toggle(key="names_open").set_value(True).run()
+    # Opening the section does not run the detector (it costs seconds); it says what is unread.
     assert not any("replaced_by" in d.value.columns for d in at.dataframe)
     assert any("6 gesprekken zijn nog niet op namen doorzocht" in i.value for i in at.info)
     with Project(path) as project:

@@ -111,6 +111,10 @@ def review(project: Project) -> None:
         "worden, worden in gepseudonimiseerde exports vervangen, tenzij u ze negeert. Plaatsen "
         "en instellingen worden alleen vervangen als u ze bevestigt."
     )
+    # The table reads every mention and builds the pseudonymiser (about 6 s at 1,000
+    # interviews): only when the evaluator opens it, not on every visit to the project page.
+    if not st.toggle("Namen bekijken en beoordelen", key="names_open"):
+        return
     pending = project.names_to_detect()
     if pending:  # detection is the evaluator's click here, not a cost of opening the page
         st.info(messages.say("names.unread", count=pending), icon=":material/person_search:")
