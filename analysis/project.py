@@ -1186,6 +1186,14 @@ class Project:
         with self.store.session() as session:
             return names_review.detect_all(session, transcript_ids)
 
+    def detect_unread_names(self) -> int:
+        """Detect names in the transcripts the detector has not read yet (only those); returns
+        how many it read. What every pseudonymised output and review list does first anyway."""
+        from analysis.names import mentions as names_review
+
+        with self.store.session() as session:
+            return names_review.detect_unscanned(session)
+
     def names_to_detect(self) -> int:
         """How many transcripts the names detector has not read yet: the next pseudonymised
         output or review list reads them first (``analysis.names.mentions.detect_unscanned``)."""

@@ -123,8 +123,7 @@ def review(project: Project) -> None:
             type="primary",
         ):
             with st.spinner(messages.say("names.detecting", count=pending)):
-                # reading the review list detects what is unread, and only that
-                widgets.run_action(project, project.names, "Namen gezocht.")
+                widgets.run_action(project, project.detect_unread_names, "Namen gezocht.")
         adder(project)
         return
     frame = project.names()

@@ -149,10 +149,11 @@ def unscanned_count(session: Session) -> int:
 def detect_unscanned(session: Session) -> int:
     """Detect names in every transcript not scanned yet; returns how many transcripts.
 
-    Called wherever mentions are read for pseudonymisation or review (``mentioned_entries``,
-    the review tables), so no pseudonymised output is ever made from an unread transcript
-    (issue 14: ``ingest`` no longer runs the library). The library reads every text before
-    anything is written, so the write lock of SQLite is held only for storing the results."""
+    Called wherever mentions are read for pseudonymisation or review
+    (``Pseudonymiser.from_session``, the review tables), so no pseudonymised output is ever
+    made from an unread transcript (issue 14: ``ingest`` no longer runs the library). The
+    library reads every text before anything is written, so the write lock of SQLite is held
+    only for storing the results."""
     pending = unscanned(session)
     if not pending:
         return 0

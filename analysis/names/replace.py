@@ -59,13 +59,11 @@ def mentioned_entries(session: Session, mapping: Sequence) -> tuple[list, dict, 
 
     An entry's forms are the spellings of :func:`person_forms` for a person, plus every text it
     was found as; a first name shared with someone else resolves per transcript (``scopes``).
-    Transcripts not scanned for names yet are scanned first: this is what every pseudonymised
-    output reads, so none is made from a transcript the detector has not read.
+    Its one caller, ``Pseudonymiser.from_session``, has scanned the transcripts not read yet
+    before anything was written (so no pseudonymised output rests on an unread transcript).
     """
-    from analysis.names.mentions import detect_unscanned
     from analysis.pseudonymise import PseudonymEntry
 
-    detect_unscanned(session)
     known = {fold(entry.original) for entry in mapping}
     identifiers = [
         i for i in session.scalars(select(Identifier).order_by(Identifier.id)) if is_replaced(i)
