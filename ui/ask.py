@@ -135,13 +135,11 @@ def points_block(answer: Answer, *, latest: bool) -> None:
             "Dezelfde punten als in het rapport, binnen de gekozen instellingen. "
             "Fragmenten als [S12] zijn de citaat-nummers."
         )
-        theme = None
-        for point in answer.points:
-            if point.theme != theme:
-                theme = point.theme
-                st.markdown(f"**{widgets.escape_markdown(theme)}**")
-            first, *rest = point.lines()
-            st.text("\n".join([f"• {first}", *(f"  {line}" for line in rest)]))
+        for theme, _code, points in answer.points_by_theme():
+            st.markdown(f"**{widgets.escape_markdown(theme)}**")
+            for point in points:
+                first, *rest = point.lines()
+                st.text("\n".join([f"• {first}", *(f"  {line}" for line in rest)]))
 
 
 def render() -> None:

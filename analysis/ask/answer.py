@@ -199,19 +199,27 @@ class Answer:
         lines.extend(self.points_text())
         return "\n".join(lines)
 
+    def points_by_theme(self) -> list[tuple[str, str, list]]:
+        """The findings' points in their order, as (sub-theme label, code, its points): what
+        the CLI text and the app's ask page both lay out."""
+        groups: list[tuple[str, str, list]] = []
+        for point in self.points:
+            if not groups or groups[-1][0] != point.theme:
+                groups.append((point.theme, point.code, []))
+            groups[-1][2].append(point)
+        return groups
+
     def points_text(self) -> list[str]:
         """The findings' points as lines (after the quotes), grouped by sub-theme."""
         if not self.points:
             return []
         lines = ["", POINTS_HEADING]
-        theme = None
-        for point in self.points:
-            if point.theme != theme:
-                theme = point.theme
-                lines.append(f"\n{theme} ({point.code})")
-            first, *rest = point.lines()
-            lines.append(f"  - {first}")
-            lines.extend(f"    {line}" for line in rest)
+        for theme, code, points in self.points_by_theme():
+            lines.append(f"\n{theme} ({code})")
+            for point in points:
+                first, *rest = point.lines()
+                lines.append(f"  - {first}")
+                lines.extend(f"    {line}" for line in rest)
         return lines
 
 
