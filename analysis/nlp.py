@@ -18,7 +18,6 @@ touches only the content words it returns.
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -35,22 +34,15 @@ from spacy.attrs import (
     ORTH,
     SENT_START,
 )
-from spacy.lang.nl.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
-from analysis.lang_nl_fillers import (
-    ABBREVIATIONS,
-    BACK_REFERENCES,
-    FILLER_PHRASES,
-    FILLERS,
-    FUNCTION_WORDS,
-    OPENING_WORDS,
-)
+from analysis.lang_nl_fillers import ABBREVIATIONS, FILLER_PHRASES
 from analysis.lemma_lookup import lemma_lookup
+from analysis.words_nl import STOP_WORDS, lemma_of, refers_back
 
-STOP_WORDS: frozenset[str] = frozenset(SPACY_STOP_WORDS | FILLERS | FUNCTION_WORDS)
+__all__ = ["STOP_WORDS", "lemma_of", "refers_back"]  # re-exported: the pipeline's word lists
 
 # Docs per nlp.pipe batch: large batches amortise the per-batch overhead of the pipeline.
 PIPE_BATCH_SIZE = 512
@@ -198,12 +190,6 @@ def get_nlp() -> Language:
     return nlp
 
 
-def lemma_of(word: str) -> str:
-    """The pipeline's lemma of one lower-cased word form (the lookup table's, else itself).
-
-    Reads the table directly: no pipeline is built for it."""
-    return lemma_lookup().get(word, word).lower()
-
 
 def filler_phrase_words() -> frozenset[str]:
     """Every word of a filler phrase: whether it counts as a content word depends on context."""
@@ -255,18 +241,3 @@ def lemmatise(texts: Iterable[str]) -> list[list[str]]:
     return [content_lemmas(doc) for doc in get_nlp().pipe(texts, batch_size=PIPE_BATCH_SIZE)]
 
 
-_WORD = re.compile(r"\w+")
-
-
-def refers_back(text: str) -> bool:
-    """Whether a text opens by pointing back at the sentence before it: its first word after
-    "en", "maar", "ja" and the like is a pronoun or demonstrative ("Die doet nu ...").
-
-    Such a segment does not read on its own: search ranks it by the segment before it too,
-    and the report prefers other segments as quotes.
-    """
-    for match in _WORD.finditer(text[:80]):
-        word = match.group(0).lower()
-        if word not in OPENING_WORDS:
-            return word in BACK_REFERENCES
-    return False

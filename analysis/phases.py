@@ -394,6 +394,17 @@ def cached_indicator_hits(
     return hits
 
 
+def refresh_indicator_cache(session: Session) -> None:
+    """Bring the phase-hit cache up to date for every respondent segment.
+
+    Called by ``Project.suggest``, whose process has the Dutch pipeline loaded already: the
+    draft and the phase overview that follow then read the hits without building it (about
+    2 s of a new process's start-up). A codebook without phases has nothing to cache."""
+    definitions = phase_definitions(read_codebook(session))
+    if definitions:
+        cached_indicator_hits(session, _respondent_segments(session), definitions)
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 

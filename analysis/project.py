@@ -499,6 +499,7 @@ class Project:
         it fails, the report's ``llm["messages"]`` says why and the offline suggestions are
         stored as always.
         """
+        from analysis import phases
         from analysis.coding import llm as llm_coding
         from analysis.coding import suggest as suggestions
         from analysis.embeddings import load_embedder
@@ -526,6 +527,7 @@ class Project:
             report = suggestions.suggest(
                 session, embedder=embedder, transcript_ids=transcript_ids, llm=answers
             )
+            phases.refresh_indicator_cache(session)
         if config is not None:
             report.llm = {
                 "model": config.model,

@@ -57,13 +57,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
-from spacy.lang.nl.stop_words import STOP_WORDS
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.ingest.keys import PARTICLES, fold
 from analysis.lemma_lookup import lemma_lookup
 from analysis.store import Meta, Pseudonym, Transcript, Turn
+from analysis.words_nl import SPACY_STOP_WORDS as STOP_WORDS
 
 INSTITUTION, RESPONDENT, INTERVIEWER = "institution", "respondent", "interviewer"
 KINDS = (INSTITUTION, RESPONDENT, INTERVIEWER)

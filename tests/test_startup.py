@@ -107,3 +107,52 @@ def test_tokenising_commands_load_spacy_without_torch(sample_db: Path, tmp_path:
     )
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert ran.stdout.split() == ["2", "['de',", "'studenten',", "'gaan']", "1"]
+
+
+def test_the_report_loads_no_spacy_scikit_learn_or_matplotlib(
+    findings_db: Path, tmp_path: Path
+) -> None:
+    """After ``code`` (which caches the phase indicator hits), the draft tokenises nothing
+    (segment lemmas are stored), clusters with scipy and draws its chart with Pillow: spaCy,
+    scikit-learn and matplotlib were 3-5 s of its start-up."""
+    from analysis import Project
+
+    project = tmp_path / "project.db"
+    shutil.copy(findings_db, project)
+    with Project(project) as coded:
+        coded.suggest()
+    draft = tmp_path / "concept.docx"
+    packages, done = imported_packages(
+        ["report", "-o", str(draft), "--project", str(project)], tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert draft.stat().st_size > 10_000
+    assert {"docx", "PIL", "scipy"} <= packages  # the draft, its chart, its clusters
+    assert not packages & {"spacy", "sklearn", "matplotlib", "torch"}, sorted(packages)
+
+
+def test_topic_documents_are_built_without_spacy(sample_db: Path, tmp_path: Path) -> None:
+    """A topic run reads the stored lemmas; the names it keeps out of the labels are looked up
+    word by word (analysis.words_nl), so it builds no spaCy pipeline."""
+    project = tmp_path / "project.db"
+    shutil.copy(sample_db, project)
+    script = (
+        "import sys\n"
+        "from analysis import Project\n"
+        "from analysis.topics import model, runs\n"
+        "from analysis.topics.vocabulary import build_documents\n"
+        f"with Project({str(project)!r}) as project, project.store.session() as session:\n"
+        "    documents = build_documents(session)\n"
+        "words = {w for d in documents.lemmas for w in d.split()}\n"
+        "print(len(documents.lemmas), 'amstelduin' in words, 'spacy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, named, spacy_loaded = done.stdout.split()
+    assert int(count) > 100 and named == "False" and spacy_loaded == "False"

@@ -26,7 +26,6 @@ from analysis.coding.state import AUTO_CODER, NEGATIVE, Decision, current_coding
 from analysis.coding.units import coder_labels, units
 from analysis.corpus import span_question
 from analysis.messages import fail
-from analysis.nlp import lemmatise
 from analysis.store import Code, Coding, Segment, Transcript, utcnow
 
 MAX_CODER_LENGTH = 100
@@ -358,6 +357,8 @@ def code_span(
         )
     ).first()
     if segment is None:
+        from analysis.nlp import lemmatise  # spaCy: only a hand-made span needs tokenising
+
         text = transcript.text[start:end]
         segment = Segment(
             transcript_id=transcript_id,

@@ -23,9 +23,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from analysis.codebook import Code, Codebook
 from analysis.findings.model import Evidence, FindingSegment, Point, SubThemeFindings
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # Ways of saying a point does not apply here; matched on the segment's lower-case text.
 DENIAL = re.compile(
@@ -211,8 +215,8 @@ def _label_terms(lemmas: Sequence[str], excluded: frozenset[str]) -> list[str]:
     (infinitives, most plurals and adverbs like "samen") and past participles are left out,
     so labels are nouns in their singular form.
     """
-    from analysis.nlp import STOP_WORDS
     from analysis.topics.vocabulary import CONVERSATION_WORDS, is_number_word
+    from analysis.words_nl import STOP_WORDS
 
     return [
         word for word in lemmas
@@ -233,13 +237,10 @@ def _clusters(
     if len({s.institution for s, _ in usable}) < MIN_CLUSTER_COLLEGES:
         return []
     import numpy as np
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from scipy.cluster.hierarchy import fcluster, linkage
 
-    vectoriser = TfidfVectorizer(analyzer=lambda words: words, min_df=2)
-    try:
-        matrix = vectoriser.fit_transform([d for _, d in usable])
-    except ValueError:  # no word occurs in two segments: nothing in common to cluster on
+    matrix = _tfidf([d for _, d in usable])
+    if matrix is None:  # no word occurs in two segments: nothing in common to cluster on
         return []
     keep = [i for i in range(matrix.shape[0]) if matrix[i].nnz]
     if len(keep) < 2:
@@ -248,10 +249,11 @@ def _clusters(
     # evenly spread, deterministic subset is clustered and the rest joins the nearest cluster.
     step = max(1, math.ceil(len(keep) / MAX_CLUSTERED))
     core = keep[::step]
-    model = AgglomerativeClustering(
-        n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine", linkage="average"
-    )
-    labels = dict(zip(core, model.fit_predict(matrix[core].toarray()), strict=True))
+    tree = linkage(matrix[core].toarray(), method="average", metric="cosine")
+    # Groups merge while their distance is below CLUSTER_DISTANCE (strictly, as scikit-learn's
+    # distance_threshold); fcluster keeps merges at or below t, hence the next float down.
+    cut = fcluster(tree, t=np.nextafter(CLUSTER_DISTANCE, 0), criterion="distance")
+    labels = dict(zip(core, cut.tolist(), strict=True))
     rest = [i for i in keep if i not in labels]
     if rest:
         names = sorted(set(labels.values()))
@@ -284,6 +286,33 @@ def _clusters(
         point.evidence = [_evidence(s, key) for s, _ in members]
         points.append(point)
     return points
+
+
+def _tfidf(documents: Sequence[Sequence[str]]) -> csr_matrix | None:
+    """TF-IDF rows of unit length over the words in at least two documents (raw counts,
+    smooth idf), or None when no word is: what scikit-learn's ``TfidfVectorizer(min_df=2)``
+    gives, written out because importing scikit-learn cost the report about 1.5 s."""
+    import numpy as np
+    from scipy import sparse
+
+    frequency = Counter(word for words in documents for word in set(words))
+    terms = sorted(word for word, n in frequency.items() if n >= 2)
+    if not terms:
+        return None
+    column = {term: j for j, term in enumerate(terms)}
+    rows, columns, values = [], [], []
+    for i, words in enumerate(documents):
+        for word, count in Counter(w for w in words if w in column).items():
+            rows.append(i)
+            columns.append(column[word])
+            values.append(float(count))
+    matrix = sparse.csr_matrix(
+        (values, (rows, columns)), shape=(len(documents), len(terms)), dtype=np.float64
+    )
+    idf = np.log((1 + len(documents)) / (1 + np.array([frequency[t] for t in terms]))) + 1
+    matrix = matrix @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ matrix)
 
 
 def _cluster_terms(

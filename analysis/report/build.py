@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from analysis.codebook import Code, Codebook
 from analysis.codebook_store import read_codebook
 from analysis.coding import CodingError
-from analysis.coding.reliability import reliability
 from analysis.coding.state import AUTO_CODER, Decision, parent_map, with_ancestors
 from analysis.findings.model import Evidence, Point
 from analysis.findings.prose import (
@@ -500,11 +499,16 @@ def _suggestions_paragraph(context: _Context, suggested: list[Decision]) -> str:
 def _agreement(context: _Context) -> Table | None:
     """Agreement per pair of human coders over the transcripts they both coded."""
     coders = sorted({r.coder for r in context.codings.people}, key=str.casefold)
+    if len(coders) < 2:
+        return None
+    # scikit-learn (Cohen's kappa) costs the report 1.5 s of import: only with two coders.
+    from analysis.coding.reliability import reliability as agreement
+
     rows = []
     for i, first in enumerate(coders):
         for second in coders[i + 1:]:
             try:
-                result = reliability(context.session, first, second)
+                result = agreement(context.session, first, second)
             except CodingError:
                 continue  # no transcript in common
             overall = result.overall.iloc[0]

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 
-from spacy.lang.nl.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
-
 from analysis.lang_nl_fillers import (
     COMMA_OPENERS,
     HESITATION_PATTERN,
     INAUDIBLE,
     STAGE_DIRECTIONS,
 )
+from analysis.words_nl import spacy_abbreviations
 
 ELLIPSIS = "(…)"
 
@@ -47,10 +46,9 @@ _LEADING_PUNCTUATION = re.compile(r"^[\s,;:.–-]+")
 _SPACES = re.compile(r"[ \t]{2,}")
 _SENTENCE_END = re.compile(r"(^|[.!?…])\s*$")
 _LAST_TOKEN = re.compile(r"(\S+)\s*$")
-# spaCy's Dutch abbreviations ("ca.", "bijv.", "o.a."): a full stop after one ends no sentence.
-_ABBREVIATIONS = frozenset(
-    key.lower() for key in TOKENIZER_EXCEPTIONS if key.endswith(".") and len(key) > 1
-)
+# spaCy's Dutch abbreviations ("ca.", "bijv.", "o.a."): a full stop after one ends no sentence
+# (read from spaCy's data file: the report imports no spaCy).
+_ABBREVIATIONS = spacy_abbreviations()
 # Where a sentence lost its first word: the next letter becomes a capital.
 _CAPITAL = "\x00"
 _AFTER_CAPITAL_MARK = re.compile(_CAPITAL + r"([\s,;:.…]*)(\w)?")

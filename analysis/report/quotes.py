@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from analysis.nlp import refers_back
+from analysis.words_nl import refers_back
 
 MIN_WORDS = 20
 MAX_WORDS = 70

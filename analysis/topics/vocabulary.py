@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from analysis.coding.text import match_key
 from analysis.names.mentions import person_names
-from analysis.nlp import STOP_WORDS, lemmatise
 from analysis.store import Segment, Transcript, Turn
+from analysis.words_nl import STOP_WORDS, lemma_of
 
 UNITS = ("segment", "turn")
 DEFAULT_MIN_LEMMAS = 3
@@ -81,7 +81,9 @@ def name_words(session: Session) -> frozenset[str]:
     names.extend(speaker for (speaker,) in session.execute(select(Turn.speaker).distinct()))
     names.extend(person_names(session))  # people mentioned inside the answers (analysis.names)
     words = {w for name in names for w in re.findall(r"\w+", name.lower()) if len(w) > 1}
-    words.update(lemma for lemmas in lemmatise(sorted(words)) for lemma in lemmas)
+    # Lemmas from the lookup table, word by word: the words are single tokens already, and no
+    # spaCy pipeline need be built for them (``topics`` and ``report`` tokenise nothing else).
+    words.update([lemma_of(word) for word in words])
     return frozenset(words)
 
 
