@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -71,6 +70,7 @@ from analysis.messages import fail
 from analysis.store import Meta, PhaseJudgement, Segment, Transcript, Turn
 
 if TYPE_CHECKING:
+    import pandas as pd
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
@@ -675,6 +675,8 @@ def as_record(assessment: PhaseAssessment) -> dict[str, object]:
 
 def assessments_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
     """One row per college; ``phase`` and ``estimate`` stay None (not NaN) when unknown."""
+    import pandas as pd  # only the tables need it (``code`` refreshes hits without)
+
     records = [as_record(a) for a in assessments]
     frame = pd.DataFrame(records, columns=ASSESSMENT_COLUMNS)
     for column in ("phase", "estimate"):
@@ -695,6 +697,8 @@ def _evidence_record(item: PhaseEvidence) -> dict[str, object]:
 
 def evidence_frame(assessment: PhaseAssessment) -> pd.DataFrame:
     """Every piece of evidence for one college, strongest first."""
+    import pandas as pd  # only the tables need it (``code`` refreshes hits without)
+
     rows = [_evidence_record(item) for item in assessment.evidence]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
@@ -703,6 +707,8 @@ def all_evidence_frame(assessments: Sequence[PhaseAssessment]) -> pd.DataFrame:
     """Every college's evidence in one frame, ``institution`` first, each college's strongest
     first: what :func:`evidence_frame` gives per college, for a page that shows one college
     after another from one estimate."""
+    import pandas as pd  # only the tables need it (``code`` refreshes hits without)
+
     rows = [
         {"institution": a.institution, **_evidence_record(item)}
         for a in assessments
