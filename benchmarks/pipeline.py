@@ -1,7 +1,7 @@
 """Pipeline benchmark: each CLI step in a fresh process, as a batch or an evaluator runs it.
 
-Usage: python benchmarks/pipeline.py [--repeats R] [--json FILE] [N ...]
-       (default N: 23 230 1000 synthetic interviews, R = 5)
+Usage: python benchmarks/pipeline.py [--repeats R] [--rounds K] [--json FILE] [N ...]
+       (default N: 23 230 1000 synthetic interviews, R = 5, K = 1)
 
 Per corpus size N (benchmarks/synthetic.py recombines the sample corpus' turns): ``interviews
 ingest``, ``code``, ``topics`` twice (the second in a new process, reading the numba cache the
@@ -9,6 +9,12 @@ first wrote), ``report`` and ``phases``, each in its own process, with its wall 
 (user + system of the child, from ``os.wait4``) and peak RSS. The numba cache starts empty in a
 folder of this run (``XDG_CACHE_HOME``), so the first topic run of the first size pays what a new
 user's first run pays; later sizes find UMAP compiled, as any later run does.
+
+With ``--rounds K`` the whole pipeline of each size runs K times (a new corpus folder and
+project each round; the numba cache is shared, so only round 1's first ``topics`` is cold) and
+each step's figures are the median over the rounds, with the totals of every round beside them:
+on this machine a step's wall time varies by 30-60 % between runs a minute apart (the disk
+reads of a process's start-up), so one round is one sample.
 
 Start-up, median of R runs: ``interviews --help`` and ``interviews transcripts`` on the sample
 project (the transcripts/ folder imported), beside the yardsticks ``python -c pass`` and
@@ -85,17 +91,20 @@ def startup(work: Path, env: dict[str, str], repeats: int) -> dict[str, dict]:
     }
 
 
-def pipeline(n: int, work: Path, env: dict[str, str]) -> dict[str, dict]:
+WORKFLOW = ("ingest", "code", "report", "phases")  # with one of the two topic runs
+
+
+def pipeline(n: int, work: Path, env: dict[str, str], round_: int = 1) -> dict[str, dict]:
     """Each step of the workflow on ``n`` synthetic interviews, each in a fresh process."""
-    corpus = work / f"corpus_{n}"
+    corpus = work / f"corpus_{n}_{round_}"
     build_corpus(n, corpus)
-    project = ["--project", str(work / f"pipeline_{n}.db")]
+    project = ["--project", str(work / f"pipeline_{n}_{round_}.db")]
     steps = {
         "ingest": [*CLI, "ingest", "-q", str(corpus), *project],
         "code": [*CLI, "code", *project],
         "topics": [*CLI, "topics", "-q", *project],
         "topics (again)": [*CLI, "topics", "-q", *project],
-        "report": [*CLI, "report", "-o", str(work / f"draft_{n}.docx"), *project],
+        "report": [*CLI, "report", "-o", str(work / f"draft_{n}_{round_}.docx"), *project],
         "phases": [*CLI, "phases", *project],
     }
     results = {}
@@ -105,10 +114,17 @@ def pipeline(n: int, work: Path, env: dict[str, str]) -> dict[str, dict]:
     return results
 
 
+def total(steps: dict[str, dict], topics: str, key: str = "wall") -> float:
+    return sum(steps[s][key] for s in (*WORKFLOW, topics))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[23, 230, 1000])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run each size's pipeline K times; medians"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument(
         "--cache",
@@ -129,8 +145,13 @@ def main() -> None:
         report: dict = {"load_before": load(), "cpus": os.cpu_count(), "pipeline": {}}
         report["startup"] = {} if args.no_startup else startup(work, env, args.repeats)
         print(f"start-up: {report['startup']}", file=sys.stderr, flush=True)
+        report["rounds"] = {}
         for n in args.sizes:
-            report["pipeline"][n] = pipeline(n, work, env)
+            rounds = [pipeline(n, work, env, k + 1) for k in range(args.rounds)]
+            report["rounds"][n] = rounds
+            report["pipeline"][n] = {
+                name: median_of([r[name] for r in rounds]) for name in rounds[0]
+            }
             print(f"load average now {load()}", file=sys.stderr, flush=True)
         report["load_after"] = load()
     print(f"load average before {report['load_before']}, after {report['load_after']}; "
@@ -139,17 +160,19 @@ def main() -> None:
     print("| command | wall s | CPU s | peak RSS MB |\n|---|---:|---:|---:|")
     for name, row in report["startup"].items():
         print(f"| `{name}` | {row['wall']} | {row['cpu']} | {row['rss_mb']} |")
-    print("\nPipeline through the CLI, one fresh process per step:\n")
+    print(f"\nPipeline through the CLI, one fresh process per step (median of {args.rounds} "
+          f"round{'s' if args.rounds > 1 else ''}):\n")
     print("| interviews | step | wall s | CPU s | peak RSS MB |\n|---:|---|---:|---:|---:|")
     for n, steps in report["pipeline"].items():
         for name, row in steps.items():
             print(f"| {n} | {name} | {row['wall']} | {row['cpu']} | {row['rss_mb']} |")
         for topics in ("topics", "topics (again)"):
-            workflow = ["ingest", "code", topics, "report", "phases"]
-            total = sum(steps[s]["wall"] for s in workflow)
-            cpu = sum(steps[s]["cpu"] for s in workflow)
-            peak = max(steps[s]["rss_mb"] for s in workflow)
-            print(f"| {n} | **total** with {topics} | {total:.1f} | {cpu:.1f} | {peak} |")
+            wall, cpu = total(steps, topics), total(steps, topics, "cpu")
+            peak = max(steps[s]["rss_mb"] for s in (*WORKFLOW, topics))
+            print(f"| {n} | **total** with {topics} | {wall:.1f} | {cpu:.1f} | {peak} |")
+        if args.rounds > 1:
+            each = ", ".join(f"{total(r, 'topics (again)'):.1f}" for r in report["rounds"][n])
+            print(f"\n{n} interviews, total with topics (again), wall s per round: {each}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
