@@ -1030,6 +1030,76 @@ class Project:
         with self.store.session() as session:
             return findings_for(session)
 
+    def decide_point(
+        self, code: str, point: str, institution: str, verdict: str, coder: str
+    ) -> None:
+        """Record whether ``institution`` makes the point ``point`` (its key,
+        ``analysis.findings.review.point_key``) of sub-theme ``code``: ``verdict`` "makes" or
+        "not". Replaces an earlier decision on the same pair; the draft follows it."""
+        from sqlalchemy import delete
+
+        from analysis.findings.review import VERDICTS
+        from analysis.store import PointDecision
+
+        if verdict not in VERDICTS:
+            raise ProjectError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        if not coder.strip():
+            raise ProjectError("a point decision needs the coder's name")
+        with self.store.session() as session:
+            if session.get(CodeRow, code) is None:
+                raise ProjectError(f"no code {code!r} in the project's codebook")
+            session.execute(delete(PointDecision).where(
+                PointDecision.code == code, PointDecision.point == point,
+                PointDecision.institution == institution,
+            ))
+            session.add(PointDecision(code=code, point=point, institution=institution,
+                                      verdict=verdict, coder=coder.strip()))
+
+    def undo_point_decision(self, code: str, point: str, institution: str) -> bool:
+        """Remove the decision on one (point, college) pair; False when there was none."""
+        from sqlalchemy import delete
+
+        from analysis.store import PointDecision
+
+        with self.store.session() as session:
+            done = session.execute(delete(PointDecision).where(
+                PointDecision.code == code, PointDecision.point == point,
+                PointDecision.institution == institution,
+            ))
+            return bool(done.rowcount)
+
+    def point_review(self, chapter: str) -> pd.DataFrame:
+        """Every (point, college) pair of a theme chapter's findings that the extractor named,
+        with how it stands: "klopt" / "klopt niet" (a person), "valt af" / "blijft staan" (the
+        judge learned from those decisions) or "niet beoordeeld". One row per pair: columns code,
+        point (key), label, institution, status, segment_ids (the college's passages)."""
+        import pandas as pd
+
+        from analysis.findings.review import DROPPED, KEPT, MAKES, NOT, point_key
+
+        words = {MAKES: "klopt", NOT: "klopt niet", KEPT: "blijft staan", DROPPED: "valt af"}
+        codebook = self.codebook()
+        keys = {chapter, *(c.key for c in codebook.children(chapter))} if chapter in codebook \
+            else set()
+        rows = []
+        for code, finding in self.findings().items():
+            if code not in keys:
+                continue
+            for point in finding.points:
+                colleges = sorted({*point.colleges, *point.review}, key=str.casefold)
+                for college in colleges:
+                    if college in point.contrast:
+                        continue
+                    rows.append((
+                        code, point_key(point), point.label, college,
+                        words.get(point.review.get(college, ""), "niet beoordeeld"),
+                        [e.segment_id for e in [*point.evidence, *point.set_aside]
+                         if e.institution == college],
+                    ))
+        return pd.DataFrame(
+            rows, columns=["code", "point", "label", "institution", "status", "segment_ids"]
+        )
+
     def phase_steps(self) -> PhaseSteps:
         """The steps colleges describe taking to a next phase, each kind with its passages
         (``analysis.findings.steps``), as the draft's phases chapter writes them."""

@@ -55,7 +55,7 @@ from sqlalchemy.orm import (
 
 from analysis.faults import from_database_error
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 IN_CHUNK = 500  # ids per IN (...) query, well under every database's parameter limit
 
 
@@ -419,6 +419,24 @@ class Mention(Base):
     status: Mapped[str] = mapped_column(String(20), default="suggested")
 
 
+class PointDecision(Base):
+    """An evaluator's word on one finding: does ``institution`` make the point ``point`` of the
+    sub-theme ``code``? ``verdict`` is "makes" or "not"; one row per (code, point, college), a new
+    decision replaces the old one and an undo deletes it. ``point`` is the point's stable key
+    (``analysis.findings.review.point_key``: its source and label). The draft follows these
+    decisions, and the findings' judge learns from them which other colleges to keep."""
+
+    __tablename__ = "point_decision"
+    __table_args__ = (UniqueConstraint("code", "point", "institution"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100))
+    point: Mapped[str] = mapped_column(String(300))
+    institution: Mapped[str] = mapped_column(String(300))
+    verdict: Mapped[str] = mapped_column(String(10))  # makes, not
+    coder: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 def _add_identifier_tables(connection: Connection) -> None:
     """Version 4: identifying mentions inside the transcript text and their review (issue 15)."""
     Base.metadata.create_all(
@@ -444,12 +462,19 @@ def _add_names_scanned_at(connection: Connection) -> None:
     )
 
 
+def _add_point_decisions(connection: Connection) -> None:
+    """Version 6: ``point_decision``, the evaluator's review of which colleges make a finding's
+    point (issue 13). Creating the table checks first, like the other steps."""
+    PointDecision.__table__.create(connection, checkfirst=True)
+
+
 # Upgrades from version n-1 to n, each run in the transaction that bumps the version.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_source_path,
     3: add_llm_response_table,
     4: _add_identifier_tables,
     5: _add_names_scanned_at,
+    6: _add_point_decisions,
 }
 
 

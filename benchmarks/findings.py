@@ -7,7 +7,12 @@ This script builds the findings three ways and scores each:
 * ``zero-shot``: automatic suggestions only (no person coded anything);
 * ``reviewed``: the coding gold of five sample interviews (``tests/data/gold_dev.jsonl``)
   imported as a person's decisions, suggestions for the other four;
-* ``reviewed (5)``: the same, scored only on the five colleges the coding gold covers.
+* ``reviewed (5)``: the same, scored only on the five colleges the coding gold covers;
+* ``point review``: after the reviewed codings, an evaluator's point review of the **dev**
+  colleges only (:func:`review_dev`): for each gold point, the found point the scoring rule
+  matches to it; each dev college that found point names is confirmed when the gold names it
+  and rejected otherwise. The judge (``analysis.findings.review``) learns from those decisions;
+  its figure on the **test** colleges, whose pairs nobody decided, is the evidence.
 
 Each mode is scored on all nine colleges and on two fixed parts of them (:func:`split`): ``dev``,
 the only part on which errors may be read and constants chosen, and ``test``, the part whose
@@ -70,6 +75,36 @@ def candidates(findings: dict) -> dict[str, list[tuple[set[str], set[str]]]]:
     return found
 
 
+def matches(findings: dict, point: dict) -> list:
+    """The found points (not contrasts) of the gold point's code whose words meet its keywords."""
+    stems = _stems(" ".join(point["keywords"]))
+    sub = findings.get(point["code"])
+    return [
+        p for p in (sub.points if sub else [])
+        if p.colleges and stems & _stems(p.label + " " + " ".join(p.terms))
+    ]
+
+
+def review_dev(project: Project, findings: dict, gold: list[dict], dev: set[str]) -> int:
+    """Decide, as an evaluator would, the dev colleges of every found point matched to a gold
+    point (the best match by the scoring rule); the number of decisions made."""
+    from analysis.findings.review import MAKES, NOT, point_key
+
+    made = 0
+    for point in gold:
+        want = set(point["colleges"])
+        options = matches(findings, point)
+        if not options:
+            continue
+        best = max(options, key=lambda p: (len(set(p.colleges) & want)
+                                           / len(set(p.colleges) | want), -len(p.colleges)))
+        for college in set(best.colleges) & dev:
+            verdict = MAKES if college in want else NOT
+            project.decide_point(point["code"], point_key(best), college, verdict, CODER)
+            made += 1
+    return made
+
+
 def score(findings: dict, gold: list[dict], colleges: set[str] | None = None) -> dict[str, float]:
     found = candidates(findings)
     matched = hits = named = wanted = total = 0
@@ -115,15 +150,18 @@ def main() -> None:
         table = project.transcripts()
         covered = set(table[table.source.isin(files)].institution)
         reviewed = project.findings()
-    parts = split({name for point in gold for name in point["colleges"]})
+        parts = split({name for point in gold for name in point["colleges"]})
+        decisions = review_dev(project, reviewed, gold, parts["dev"])
+        judged = project.findings()
     rows = []
-    for mode, findings in (("zero-shot", zero), ("reviewed", reviewed)):
+    for mode, findings in (("zero-shot", zero), ("reviewed", reviewed), ("point review", judged)):
         rows.append((mode, "all", score(findings, gold)))
         rows.extend((mode, part, score(findings, gold, names)) for part, names in parts.items())
     if covered:
         rows.append((f"reviewed ({len(covered)})", "all", score(reviewed, gold, covered)))
     for part, names in parts.items():
         print(f"{part}: {', '.join(sorted(names, key=str.casefold))}")
+    print(f"point review: {decisions} decisions on the dev colleges' pairs")
     print(f"{'mode':<14} {'part':<5} {'points':>6} {'point recall':>13} "
           f"{'college precision':>18} {'college recall':>15}")
     for name, part, result in rows:

@@ -47,6 +47,8 @@ class Point:
     ``source`` is "aspect" (named in the codebook) or "cluster" (found in what was left).
     ``colleges`` make the point; ``contrast`` say it does not apply to them or the opposite.
     ``reviewed_colleges`` is the subset of ``colleges`` with at least one reviewed passage.
+    ``review``: per college the extractor named, how the point review settled it ("makes" or
+    "not" by the evaluator, "kept" or "dropped" by the judge; see :mod:`.review`).
     """
 
     code: str
@@ -55,6 +57,8 @@ class Point:
     evidence: list[Evidence] = field(default_factory=list)
     description: str = ""
     terms: tuple[str, ...] = ()
+    review: dict[str, str] = field(default_factory=dict)
+    set_aside: list[Evidence] = field(default_factory=list)  # passages of colleges taken out
 
     @property
     def denying(self) -> set[str]:

@@ -11,7 +11,9 @@ from analysis.codebook_store import read_codebook
 from analysis.coding.state import parent_map, thresholds, with_ancestors
 from analysis.findings.extract import find_points
 from analysis.findings.model import FindingSegment, SubThemeFindings
+from analysis.findings.review import PointDecision, apply_review
 from analysis.phases import Codings
+from analysis.store import PointDecision as PointDecisionRow
 from analysis.store import Segment, Transcript, Turn
 
 # A suggestion counts for a point only at or above this confidence (or the code's own threshold
@@ -75,9 +77,19 @@ def findings_for(
     segments: list[FindingSegment] | None = None,
 ) -> dict[str, SubThemeFindings]:
     """The project's findings: its segments (``segments`` when the caller read them already,
-    as the report does for the phase steps too), its codebook, its names kept out of labels."""
+    as the report does for the phase steps too), its codebook, its names kept out of labels,
+    and the evaluator's point review (with the judge learned from it) applied."""
     from analysis.topics.vocabulary import name_words
 
     if segments is None:
         segments = read_segments(session, codings)
-    return find_points(segments, read_codebook(session), excluded_words=name_words(session))
+    found = find_points(segments, read_codebook(session), excluded_words=name_words(session))
+    return apply_review(found, segments, read_point_decisions(session))
+
+
+def read_point_decisions(session: Session) -> list[PointDecision]:
+    """The evaluator's point decisions (table ``point_decision``)."""
+    return [
+        PointDecision(row.code, row.point, row.institution, row.verdict)
+        for row in session.scalars(select(PointDecisionRow))
+    ]
