@@ -1070,14 +1070,14 @@ class Project:
 
     def point_review(self, chapter: str) -> pd.DataFrame:
         """Every (point, college) pair of a theme chapter's findings that the extractor named,
-        with how it stands: "klopt" / "klopt niet" (a person), "valt af" / "blijft staan" (the
-        judge learned from those decisions) or "niet beoordeeld". One row per pair: columns code,
-        point (key), label, institution, status, segment_ids (the college's passages)."""
+        with how it stands: "klopt" / "klopt niet" (a person's decision) or "niet beoordeeld".
+        One row per pair: columns code, point (key), label, institution, status, segment_ids
+        (the college's passages, also those of a rejected college) and text (the first)."""
         import pandas as pd
 
-        from analysis.findings.review import DROPPED, KEPT, MAKES, NOT, point_key
+        from analysis.findings.review import MAKES, NOT, point_key
 
-        words = {MAKES: "klopt", NOT: "klopt niet", KEPT: "blijft staan", DROPPED: "valt af"}
+        words = {MAKES: "klopt", NOT: "klopt niet"}
         codebook = self.codebook()
         keys = {chapter, *(c.key for c in codebook.children(chapter))} if chapter in codebook \
             else set()
@@ -1090,15 +1090,16 @@ class Project:
                 for college in colleges:
                     if college in point.contrast:
                         continue
+                    passages = [e for e in [*point.evidence, *point.set_aside]
+                                if e.institution == college]
                     rows.append((
                         code, point_key(point), point.label, college,
                         words.get(point.review.get(college, ""), "niet beoordeeld"),
-                        [e.segment_id for e in [*point.evidence, *point.set_aside]
-                         if e.institution == college],
+                        [e.segment_id for e in passages], passages[0].text if passages else "",
                     ))
-        return pd.DataFrame(
-            rows, columns=["code", "point", "label", "institution", "status", "segment_ids"]
-        )
+        return pd.DataFrame(rows, columns=[
+            "code", "point", "label", "institution", "status", "segment_ids", "text",
+        ])
 
     def phase_steps(self) -> PhaseSteps:
         """The steps colleges describe taking to a next phase, each kind with its passages

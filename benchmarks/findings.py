@@ -11,8 +11,8 @@ This script builds the findings three ways and scores each:
 * ``point review``: after the reviewed codings, an evaluator's point review of the **dev**
   colleges only (:func:`review_dev`): for each gold point, the found point the scoring rule
   matches to it; each dev college that found point names is confirmed when the gold names it
-  and rejected otherwise. The judge (``analysis.findings.review``) learns from those decisions;
-  its figure on the **test** colleges, whose pairs nobody decided, is the evidence.
+  and rejected otherwise. The decisions apply to the pairs decided (the dev rows); the test
+  rows show whether anything carries over to colleges nobody reviewed.
 
 Each mode is scored on all nine colleges and on two fixed parts of them (:func:`split`): ``dev``,
 the only part on which errors may be read and constants chosen, and ``test``, the part whose

@@ -80,3 +80,29 @@ def test_a_proposed_example_box_is_marked_and_can_be_taken_over(suggested_db: Pa
         [taken] = [b for c in project.build_draft().themes if c.key == chapter for b in c.boxes]
     assert list(items["kind"]) == ["box"] and items.iloc[0]["institution"] == box.institution
     assert not taken.proposed and taken.title == box.title
+
+
+def test_saying_a_college_does_not_make_a_point_changes_the_draft(suggested_db: Path) -> None:
+    with Project(suggested_db) as project:
+        pairs = project.point_review("inclusion")
+        before = [s.text for c in project.build_draft().themes if c.key == "inclusion"
+                  for s in c.sentences()]
+    assert not pairs.empty and set(pairs["status"]) == {"niet beoordeeld"}
+    first = pairs.iloc[0]
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.switch_page("ui/report.py").run()
+    at.selectbox(key="report_chapter").select("inclusion").run()
+    assert any("Bevindingen per instelling beoordelen" in m.value for m in at.markdown)
+    at.button(key=f"report_point_not_{first.code}_{first.point}_{first.institution}").click().run()
+    assert not at.exception, at.exception
+    with Project(suggested_db) as project:
+        [point] = [p for p in project.findings()[first.code].points
+                   if f"{p.source}:{p.label}" == first.point] or [None]
+        after = [s.text for c in project.build_draft().themes if c.key == "inclusion"
+                 for s in c.sentences()]
+        status = project.point_review("inclusion").set_index(["point", "institution"]).loc[
+            (first.point, first.institution), "status"]
+    assert point is None or first.institution not in point.colleges
+    assert status == "klopt niet"
+    assert after != before

@@ -344,6 +344,56 @@ def evidence_review(project: Project, book: Codebook, chapter: str) -> None:
             )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def point_pairs(location: str, rev: tuple, chapter: str) -> pd.DataFrame:
+    return widgets.open_project(location).point_review(chapter)
+
+
+def point_review(project: Project, chapter: str) -> None:
+    """"Bevindingen per instelling beoordelen": per point of the chapter, each college the draft
+    names for it, with its first passage; "Klopt" keeps the college named (its passages count as
+    reviewed), "Klopt niet" takes it out of the point. The draft follows at once."""
+    st.markdown("**Bevindingen per instelling beoordelen**")
+    author = widgets.coder()
+    pairs = point_pairs(widgets.project_location(), widgets.version(project), chapter)
+    if pairs.empty:
+        st.caption("Dit hoofdstuk heeft nog geen bevindingen.")
+        return
+    open_pairs = pairs[pairs["status"] == "niet beoordeeld"]
+    st.caption(
+        f"{len(pairs)} keer een instelling bij een bevinding, waarvan {len(open_pairs)} nog niet "
+        "beoordeeld. Zegt deze instelling dit echt? Je oordeel telt direct mee in het concept."
+    )
+    shown = open_pairs if not open_pairs.empty else pairs
+    for row in shown.iloc[widgets.paginate(len(shown), f"report_points_page_{chapter}",
+                                           per_page=REVIEW_PAGE)].itertuples():
+        with st.container(border=True):
+            st.caption(widgets.escape_markdown(f"{row.label} · {row.institution} · {row.status}"))
+            st.text(str(row.text))
+            left, middle, right = st.columns(3)
+            decide = [
+                (left, "Klopt", "makes", ":material/check:", "Bevinding bevestigd"),
+                (middle, "Klopt niet", "not", ":material/close:", "Instelling uit de bevinding"),
+            ]
+            for column, text, verdict, icon, done in decide:
+                column.button(
+                    text, key=f"report_point_{verdict}_{row.code}_{row.point}_{row.institution}",
+                    icon=icon, disabled=not author, on_click=widgets.callback,
+                    args=(project, lambda r=row, v=verdict: project.decide_point(
+                        r.code, r.point, r.institution, v, author), done),
+                    kwargs={"in_place": False},
+                )
+            if row.status != "niet beoordeeld":
+                right.button(
+                    "Ongedaan maken",
+                    key=f"report_point_undo_{row.code}_{row.point}_{row.institution}",
+                    icon=":material/undo:", on_click=widgets.callback,
+                    args=(project, lambda r=row: project.undo_point_decision(
+                        r.code, r.point, r.institution), "Oordeel ongedaan gemaakt"),
+                    kwargs={"in_place": False},
+                )
+
+
 def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> None:
     st.subheader("Hoofdstukken")
     titles = chapters(book)
@@ -365,6 +415,7 @@ def chapter_editor(project: Project, book: Codebook, segments: pd.DataFrame) -> 
         with right:
             quote_picker(project, book, chapter, segments, taken)
         evidence_review(project, book, chapter)
+        point_review(project, chapter)
     elif chapter == "phases":
         boxes(project, chapter, items, segments)
 

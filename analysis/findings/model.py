@@ -47,8 +47,7 @@ class Point:
     ``source`` is "aspect" (named in the codebook) or "cluster" (found in what was left).
     ``colleges`` make the point; ``contrast`` say it does not apply to them or the opposite.
     ``reviewed_colleges`` is the subset of ``colleges`` with at least one reviewed passage.
-    ``review``: per college the extractor named, how the point review settled it ("makes" or
-    "not" by the evaluator, "kept" or "dropped" by the judge; see :mod:`.review`).
+    ``review``: per college the evaluator decided on, "makes" or "not" (see :mod:`.review`).
     """
 
     code: str

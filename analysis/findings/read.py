@@ -78,13 +78,13 @@ def findings_for(
 ) -> dict[str, SubThemeFindings]:
     """The project's findings: its segments (``segments`` when the caller read them already,
     as the report does for the phase steps too), its codebook, its names kept out of labels,
-    and the evaluator's point review (with the judge learned from it) applied."""
+    and the evaluator's point review applied."""
     from analysis.topics.vocabulary import name_words
 
     if segments is None:
         segments = read_segments(session, codings)
     found = find_points(segments, read_codebook(session), excluded_words=name_words(session))
-    return apply_review(found, segments, read_point_decisions(session))
+    return apply_review(found, read_point_decisions(session))
 
 
 def read_point_decisions(session: Session) -> list[PointDecision]:
