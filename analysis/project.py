@@ -1079,8 +1079,9 @@ class Project:
 
         words = {MAKES: "klopt", NOT: "klopt niet"}
         codebook = self.codebook()
-        keys = {chapter, *(c.key for c in codebook.children(chapter))} if chapter in codebook \
-            else set()
+        keys = set()
+        if chapter in codebook:
+            keys = {chapter, *(c.key for c in codebook.children(chapter))}
         rows = []
         for code, finding in self.findings().items():
             if code not in keys:
