@@ -71,6 +71,18 @@ def test_a_confirmed_college_no_longer_reads_as_provisional(tmp_path: Path) -> N
         assert any(p.provisional for f in findings.values() for p in f.points)
 
 
+def test_ask_follows_a_point_decision(project: Project) -> None:
+    question = "Welke maatregelen voor inclusie noemen de colleges?"
+    before = next(p for p in project.ask(question, use_llm=False).points
+                  if "kort" in p.label.lower())
+    assert "ROC Veluwezoom" in [*before.reviewed, *before.suggested]
+    point = _shorter_trips(project)
+    project.decide_point(MEASURES, point_key(point), "ROC Veluwezoom", "not", CODER)
+    after = next(p for p in project.ask(question, use_llm=False).points
+                 if "kort" in p.label.lower())
+    assert "ROC Veluwezoom" not in [*after.reviewed, *after.suggested]
+
+
 def test_a_new_decision_replaces_the_old_and_bad_ones_are_refused(project: Project) -> None:
     point = _shorter_trips(project)
     key = point_key(point)

@@ -218,10 +218,10 @@ def findings_fingerprint(
     session: Session, index_fingerprint: tuple, code_fingerprint: tuple
 ) -> tuple:
     """What the findings depend on beyond the ask index's fingerprints (segments, codings,
-    codebook words, thresholds): the codebook's tree and aspects, and the names kept out of
-    point labels (people found in the answers)."""
+    codebook words, thresholds): the codebook's tree and aspects, the names kept out of point
+    labels (people found in the answers) and the evaluator's point decisions."""
     from analysis.names.replace import IGNORED
-    from analysis.store import Code, Identifier, Mention
+    from analysis.store import Code, Identifier, Mention, PointDecision
 
     digest = hashlib.sha256()
     for row in session.execute(select(Code.key, Code.parent_key, Code.extra).order_by(Code.key)):
@@ -232,7 +232,11 @@ def findings_fingerprint(
         ).one())
         for table in (Identifier, Mention)
     )
-    return (index_fingerprint, code_fingerprint, digest.hexdigest(), names)
+    # A decision replaced is a new row (new max id), an undo a removed one (new count).
+    reviews = tuple(session.execute(
+        select(func.count(PointDecision.id), func.max(PointDecision.id))
+    ).one())
+    return (index_fingerprint, code_fingerprint, digest.hexdigest(), names, reviews)
 
 
 def cached_findings(
