@@ -15,20 +15,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib.util
 import re
 from pathlib import Path
 
 from analysis.lang_nl_fillers import BACK_REFERENCES, FILLERS, FUNCTION_WORDS, OPENING_WORDS
 from analysis.lemma_lookup import lemma_lookup
-
-
-def _spacy_data_file(*parts: str) -> Path:
-    """A file inside the installed spaCy package, found without importing spaCy."""
-    spec = importlib.util.find_spec("spacy")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("spaCy is not installed")
-    return Path(next(iter(spec.submodule_search_locations)), *parts)
+from analysis.package_files import package_file
 
 
 def _literal_assignment(path: Path, name: str) -> object:
@@ -50,7 +42,7 @@ def _literal_assignment(path: Path, name: str) -> object:
 
 
 SPACY_STOP_WORDS: frozenset[str] = frozenset(
-    _literal_assignment(_spacy_data_file("lang", "nl", "stop_words.py"), "STOP_WORDS")  # type: ignore[arg-type]
+    _literal_assignment(package_file("spacy", "lang", "nl", "stop_words.py"), "STOP_WORDS")  # type: ignore[arg-type]
 )
 
 # spaCy's Dutch list plus the fillers and function words of spoken Dutch: what "stop word"
@@ -62,7 +54,7 @@ STOP_WORDS: frozenset[str] = frozenset(SPACY_STOP_WORDS | FILLERS | FUNCTION_WOR
 def spacy_abbreviations() -> frozenset[str]:
     """spaCy's Dutch abbreviations that end in a full stop ("ca.", "bijv.", "o.a."), lower case,
     and the single letters with a full stop (initials) that spaCy's base exceptions add."""
-    exceptions = _spacy_data_file("lang", "nl", "tokenizer_exceptions.py")
+    exceptions = package_file("spacy", "lang", "nl", "tokenizer_exceptions.py")
     listed = _literal_assignment(exceptions, "abbrevs")
     letters = {f"{letter}." for letter in "abcdefghijklmnopqrstuvwxyzäöü"}
     return frozenset(

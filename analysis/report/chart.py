@@ -12,10 +12,10 @@ same counts give the same bytes.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
-from pathlib import Path
+
+from analysis.package_files import package_file
 
 BAR_COLOUR = "#5B6FA8"
 INK = "#000000"
@@ -23,15 +23,7 @@ DPI = 200
 SIZE = (6.0, 3.0)  # inches at DPI: 1200 x 600 pixels, placed 13 cm wide in the draft
 FONT_POINTS = 9
 MAX_TICKS = 6
-
-
-def font_file() -> Path:
-    """DejaVu Sans as shipped in matplotlib's ``mpl-data`` (matplotlib is a dependency)."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("matplotlib is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+FONT = ("mpl-data", "fonts", "ttf", "DejaVuSans.ttf")  # in matplotlib, a dependency
 
 
 def tick_step(top: int) -> int:
@@ -50,7 +42,8 @@ def phase_bar_chart(counts: dict[str, int], *, ylabel: str = "Aantal instellinge
     from PIL import Image, ImageDraw, ImageFont  # only the report draws
 
     width, height = (round(side * DPI) for side in SIZE)
-    font = ImageFont.truetype(str(font_file()), size=round(FONT_POINTS * DPI / 72))
+    font_path = package_file("matplotlib", *FONT)
+    font = ImageFont.truetype(str(font_path), size=round(FONT_POINTS * DPI / 72))
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     labels = list(counts)
