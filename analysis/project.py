@@ -42,6 +42,7 @@ from analysis.store import Code as CodeRow
 
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy.orm import Session
 
     from analysis.ask import Answer, Conversation
     from analysis.coding import gold as gold_codings
@@ -1036,8 +1037,6 @@ class Project:
         """Record whether ``institution`` makes the point ``point`` (its key,
         ``analysis.findings.review.point_key``) of sub-theme ``code``: ``verdict`` "makes" or
         "not". Replaces an earlier decision on the same pair; the draft follows it."""
-        from sqlalchemy import delete
-
         from analysis.findings.review import VERDICTS
         from analysis.store import PointDecision
 
@@ -1048,25 +1047,14 @@ class Project:
         with self.store.session() as session:
             if session.get(CodeRow, code) is None:
                 raise ProjectError(f"no code {code!r} in the project's codebook")
-            session.execute(delete(PointDecision).where(
-                PointDecision.code == code, PointDecision.point == point,
-                PointDecision.institution == institution,
-            ))
+            _forget_point_decision(session, code, point, institution)
             session.add(PointDecision(code=code, point=point, institution=institution,
                                       verdict=verdict, coder=coder.strip()))
 
     def undo_point_decision(self, code: str, point: str, institution: str) -> bool:
         """Remove the decision on one (point, college) pair; False when there was none."""
-        from sqlalchemy import delete
-
-        from analysis.store import PointDecision
-
         with self.store.session() as session:
-            done = session.execute(delete(PointDecision).where(
-                PointDecision.code == code, PointDecision.point == point,
-                PointDecision.institution == institution,
-            ))
-            return bool(done.rowcount)
+            return _forget_point_decision(session, code, point, institution)
 
     def point_review(self, chapter: str) -> pd.DataFrame:
         """Every (point, college) pair of a theme chapter's findings that the extractor named,
@@ -1399,3 +1387,16 @@ class Project:
             raise ExchangeError(
                 path, f"not imported, unexpected error ({type(error).__name__}{detail})"
             ) from error
+
+
+def _forget_point_decision(session: Session, code: str, point: str, institution: str) -> bool:
+    """Delete the decision on one (point, college) pair; whether there was one."""
+    from sqlalchemy import delete
+
+    from analysis.store import PointDecision
+
+    done = session.execute(delete(PointDecision).where(
+        PointDecision.code == code, PointDecision.point == point,
+        PointDecision.institution == institution,
+    ))
+    return bool(done.rowcount)
