@@ -302,6 +302,17 @@ def proposed_boxes(project: Project, chapter: str, own: pd.DataFrame) -> None:
             )
 
 
+UNREVIEWED = "niet beoordeeld"
+
+
+def review_page(queue: pd.DataFrame, key: str) -> tuple[int, pd.DataFrame]:
+    """A review list's open rows (all rows once none are open), one page of them, and how many
+    are open: the two review lists of a chapter work alike."""
+    open_rows = queue[queue["status"] == UNREVIEWED]
+    shown = open_rows if not open_rows.empty else queue
+    return len(open_rows), shown.iloc[widgets.paginate(len(shown), key, per_page=REVIEW_PAGE)]
+
+
 def evidence_review(project: Project, book: Codebook, chapter: str) -> None:
     """"Bewijs van dit hoofdstuk beoordelen": exactly the passages the chapter's sentences and
     quotes rest on; accepting or rejecting one updates the findings, counts and prose."""
@@ -312,17 +323,15 @@ def evidence_review(project: Project, book: Codebook, chapter: str) -> None:
     if queue.empty:
         st.caption("Dit hoofdstuk rust nog op geen enkel fragment.")
         return
-    open_items = queue[queue["status"] == "niet beoordeeld"]
+    open_count, page = review_page(queue, f"report_review_page_{chapter}")
     st.caption(
-        f"{len(queue)} fragmenten, waarvan {len(open_items)} nog niet beoordeeld. Wat je "
+        f"{len(queue)} fragmenten, waarvan {open_count} nog niet beoordeeld. Wat je "
         "accepteert of verwerpt, telt direct mee in de bevindingen van het concept."
     )
     if not author:
         st.info("Vul links je naam in om fragmenten te beoordelen.")
     label = widgets.code_label(book)
-    shown = open_items if not open_items.empty else queue
-    for row in shown.iloc[widgets.paginate(len(shown), f"report_review_page_{chapter}",
-                                           per_page=REVIEW_PAGE)].itertuples():
+    for row in page.itertuples():
         with st.container(border=True):
             code = label(row.code).lstrip(" ·")
             st.caption(widgets.escape_markdown(f"{row.institution} · {code} · {row.status}"))
@@ -359,14 +368,12 @@ def point_review(project: Project, chapter: str) -> None:
     if pairs.empty:
         st.caption("Dit hoofdstuk heeft nog geen bevindingen.")
         return
-    open_pairs = pairs[pairs["status"] == "niet beoordeeld"]
+    open_count, page = review_page(pairs, f"report_points_page_{chapter}")
     st.caption(
-        f"{len(pairs)} keer een instelling bij een bevinding, waarvan {len(open_pairs)} nog niet "
+        f"{len(pairs)} keer een instelling bij een bevinding, waarvan {open_count} nog niet "
         "beoordeeld. Zegt deze instelling dit echt? Je oordeel telt direct mee in het concept."
     )
-    shown = open_pairs if not open_pairs.empty else pairs
-    for row in shown.iloc[widgets.paginate(len(shown), f"report_points_page_{chapter}",
-                                           per_page=REVIEW_PAGE)].itertuples():
+    for row in page.itertuples():
         with st.container(border=True):
             st.caption(widgets.escape_markdown(f"{row.label} · {row.institution} · {row.status}"))
             st.text(str(row.text))
@@ -383,7 +390,7 @@ def point_review(project: Project, chapter: str) -> None:
                         r.code, r.point, r.institution, v, author), done),
                     kwargs={"in_place": False},
                 )
-            if row.status != "niet beoordeeld":
+            if row.status != UNREVIEWED:
                 right.button(
                     "Ongedaan maken",
                     key=f"report_point_undo_{row.code}_{row.point}_{row.institution}",
