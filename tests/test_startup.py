@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.subprocess_support import run_python
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # What a command that does not model topics or tokenise text must not load.
@@ -79,16 +81,9 @@ def test_tokenising_commands_load_spacy_without_torch(sample_db: Path, tmp_path:
         f"code = main(['phases', '--project', {str(project)!r}])\n"
         "print('loaded:', 'spacy' in sys.modules, 'torch' in sys.modules, code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", phases],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "ROC Amstelduin" in done.stdout
-    assert done.stdout.splitlines()[-1] == "loaded: True False 0"
+    printed = run_python(phases, timeout=300)
+    assert "ROC Amstelduin" in printed
+    assert printed.splitlines()[-1] == "loaded: True False 0"
     script = (
         "import sys\n"
         "from analysis.nlp import get_nlp\n"
@@ -98,15 +93,8 @@ def test_tokenising_commands_load_spacy_without_torch(sample_db: Path, tmp_path:
         "import torch\n"
         "print(len(list(doc.sents)), [t.lemma_ for t in doc][:3], torch.tensor([1]).sum().item())\n"
     )
-    ran = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
-    assert ran.stdout.split() == ["2", "['de',", "'studenten',", "'gaan']", "1"]
+    printed = run_python(script, timeout=300)
+    assert printed.split() == ["2", "['de',", "'studenten',", "'gaan']", "1"]
 
 
 def test_the_report_loads_no_spacy_scikit_learn_or_matplotlib(
@@ -146,13 +134,5 @@ def test_topic_documents_are_built_without_spacy(sample_db: Path, tmp_path: Path
         "words = {w for d in documents.lemmas for w in d.split()}\n"
         "print(len(documents.lemmas), 'amstelduin' in words, 'spacy' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    count, named, spacy_loaded = done.stdout.split()
+    count, named, spacy_loaded = run_python(script, timeout=300).split()
     assert int(count) > 100 and named == "False" and spacy_loaded == "False"

@@ -8,17 +8,13 @@ would make the first process also compile pynndescent's own cached functions: ha
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from analysis.locations import user_cache_dir
 from analysis.topics import jit_cache
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.subprocess_support import run_python
 
 # One of UMAP's numba functions (its neighbour-distance smoothing), called as a fit calls it:
 # compiling one keeps the test cheap; warm_up compiles them all the same way.
@@ -38,16 +34,7 @@ print(json.dumps({"folder": str(jit_cache.configure()), "enabled": enabled,
 
 
 def fit_in_new_process() -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", FIT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(run_python(FIT).strip().splitlines()[-1])
 
 
 def test_a_later_process_loads_umap_from_the_cache() -> None:
@@ -105,12 +92,4 @@ print(before, after_fit, result.method, len(result.assignments), "torch" in sys.
 
 
 def test_bertopic_imports_without_torch_and_torch_still_loads_after() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", DECLINED],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines()[-1] == "[] [] kmeans 9 True"
+    assert run_python(DECLINED).splitlines()[-1] == "[] [] kmeans 9 True"
